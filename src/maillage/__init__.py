@@ -1,0 +1,1 @@
+"""Maillage: pool the means of production of a territory's industrial ecosystem."""

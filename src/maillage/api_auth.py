@@ -1,0 +1,48 @@
+"""API authentication: a personal bearer token or the browser session, same permissions as pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, django_auth
+
+
+class ApiTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return user_for_token(token)
+
+
+def user_for_token(key: str) -> Any:
+    from maillage.directory.actions import hash_token
+    from maillage.directory.models import ApiToken
+
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hash_token(key), user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+WRITE_AUTH = [ApiTokenAuth(), django_auth]
+
+
+def request_user(request: HttpRequest) -> Any:
+    """The caller: the token's owner, else the session's user, else anonymous."""
+    auth = getattr(request, "auth", None)
+    if auth is not None and getattr(auth, "is_authenticated", False):
+        return auth
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = user_for_token(header[7:].strip())
+        if user is not None:
+            return user
+    return getattr(request, "user", None) or AnonymousUser()

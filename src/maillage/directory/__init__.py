@@ -1,0 +1,1 @@
+"""Directory: organisations, their sites, people and roles, and the public map."""

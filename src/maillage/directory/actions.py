@@ -1,0 +1,476 @@
+"""Every write to the directory: one function per user intent, one transaction each.
+
+Callers (pages, API, commands) pass plain inputs; these functions check permissions,
+validate, save and schedule notifications after commit. A ValidationError raised here
+names the input field it concerns, and nothing of the call is left in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.validators import EmailValidator, URLValidator
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core.geo import GeoError, check_coordinates
+from maillage.core.text import fold, slugify_ascii
+from maillage.directory import permissions
+from maillage.directory.geocode import find_commune
+from maillage.directory.models import (
+    ApiToken,
+    FieldOfAction,
+    Invitation,
+    Membership,
+    MembershipState,
+    NafCode,
+    Organisation,
+    OrganisationField,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+    Site,
+    User,
+)
+from maillage.directory.reference import NAF_VERSION
+
+
+@dataclass
+class SiteInput:
+    name: str = ""
+    address: str = ""
+    postal_code: str = ""
+    commune: str = ""
+    country: str = "FR"
+    latitude: float | None = None
+    longitude: float | None = None
+    is_main: bool = False
+
+
+@dataclass
+class OrganisationInput:
+    name: str
+    kind: str
+    description: str = ""
+    website: str = ""
+    contact_email: str = ""
+    naf_code: str = ""
+    fields: list[str] = field(default_factory=list)
+
+
+# --- organisations -----------------------------------------------------------------------
+
+
+def create_organisation(
+    actor: User, data: OrganisationInput, sites: list[SiteInput] | None = None
+) -> Organisation:
+    """A new organisation, pending validation, with its creator as admin."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to create an organisation."))
+    with transaction.atomic():
+        organisation = Organisation(created_by=actor)
+        _apply_organisation(organisation, data)
+        organisation.slug = _unique_slug(data.name)
+        if permissions.is_coordinator(actor):
+            organisation.status = OrganisationStatus.VALIDATED
+            organisation.moderated_by = actor
+            organisation.moderated_at = timezone.now()
+        organisation.save()
+        _set_fields(organisation, data.fields)
+        Membership.objects.create(user=actor, organisation=organisation, role=Role.ADMIN)
+        for index, site_data in enumerate(sites or []):
+            try:
+                _save_site(Site(organisation=organisation), site_data)
+            except ValidationError as exc:
+                raise _prefix_errors(exc, f"sites[{index}]." if len(sites or []) > 1 else "")
+        refresh_search_text(organisation)
+    if organisation.status == OrganisationStatus.PENDING:
+        transaction.on_commit(lambda: _notify_coordinators_of(organisation))
+    return organisation
+
+
+def update_organisation(actor: User, organisation: Organisation, data: OrganisationInput) -> None:
+    if not permissions.can_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's admins can edit its profile."))
+    with transaction.atomic():
+        _apply_organisation(organisation, data)
+        organisation.save()
+        _set_fields(organisation, data.fields)
+        refresh_search_text(organisation)
+
+
+def _apply_organisation(organisation: Organisation, data: OrganisationInput) -> None:
+    errors: dict[str, list[str]] = {}
+    name = data.name.strip()
+    if not name:
+        errors.setdefault("name", []).append(_("The name cannot be empty."))
+    if data.kind not in OrganisationKind.values:
+        errors.setdefault("kind", []).append(
+            _("Unknown kind of organisation: %(kind)s.") % {"kind": data.kind}
+        )
+    unknown_fields = [f for f in data.fields if f not in FieldOfAction.values]
+    if unknown_fields:
+        errors.setdefault("fields", []).append(
+            _("Unknown field of action: %(fields)s.") % {"fields": ", ".join(unknown_fields)}
+        )
+    naf = None
+    if data.naf_code.strip():
+        naf = NafCode.objects.filter(version=NAF_VERSION, code=data.naf_code.strip()).first()
+        if naf is None:
+            errors.setdefault("naf_code", []).append(
+                _("Unknown NAF rev. 2 code: %(code)s (expected a code such as 25.62A).")
+                % {"code": data.naf_code.strip()}
+            )
+    if data.website:
+        try:
+            URLValidator(schemes=["http", "https"])(data.website)
+        except ValidationError:
+            errors.setdefault("website", []).append(_("Enter a web address starting with https://."))
+    if data.contact_email:
+        try:
+            EmailValidator()(data.contact_email)
+        except ValidationError:
+            errors.setdefault("contact_email", []).append(_("Enter a valid e-mail address."))
+    if errors:
+        raise ValidationError(errors)
+    organisation.name = name
+    organisation.kind = data.kind
+    organisation.description = data.description.strip()
+    organisation.website = data.website.strip()
+    organisation.contact_email = data.contact_email.strip()
+    organisation.naf = naf
+    organisation.full_clean(exclude=["slug", "search_text"])
+
+
+def _set_fields(organisation: Organisation, codes: list[str]) -> None:
+    wanted = set(codes)
+    organisation.fields.exclude(field__in=wanted).delete()
+    have = set(organisation.fields.values_list("field", flat=True))
+    OrganisationField.objects.bulk_create(
+        [OrganisationField(organisation=organisation, field=c) for c in sorted(wanted - have)]
+    )
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify_ascii(name)
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def refresh_search_text(organisation: Organisation) -> None:
+    """Rebuild the folded text that the directory search looks into."""
+    places = [s.place_name() for s in organisation.sites.select_related("commune")]
+    text = " ".join([organisation.name, organisation.description, *places])
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=fold(text))
+    organisation.search_text = fold(text)
+
+
+# --- moderation --------------------------------------------------------------------------
+
+
+def moderate_organisation(
+    actor: User,
+    organisation: Organisation,
+    status: str,
+    reason: str = "",
+    duplicate_of: Organisation | None = None,
+) -> None:
+    """A coordinator validates, refuses or flags an organisation as a possible duplicate."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only network coordinators moderate the directory."))
+    if status not in OrganisationStatus.values:
+        raise ValidationError({"status": _("Unknown status: %(s)s.") % {"s": status}})
+    reason = reason.strip()
+    if status in (OrganisationStatus.REFUSED, OrganisationStatus.DUPLICATE) and not reason:
+        raise ValidationError({"reason": _("Say why, so that the organisation can act on it.")})
+    if status == OrganisationStatus.DUPLICATE:
+        if duplicate_of is None or duplicate_of.pk == organisation.pk:
+            raise ValidationError(
+                {"duplicate_of": _("Name the organisation this one duplicates.")}
+            )
+    else:
+        duplicate_of = None
+    with transaction.atomic():
+        organisation.status = status
+        organisation.moderation_reason = reason
+        organisation.duplicate_of = duplicate_of
+        organisation.moderated_by = actor
+        organisation.moderated_at = timezone.now()
+        organisation.save()
+    transaction.on_commit(lambda: _notify_admins_of_moderation(organisation))
+
+
+# --- sites -------------------------------------------------------------------------------
+
+
+def add_site(actor: User, organisation: Organisation, data: SiteInput) -> Site:
+    if not permissions.can_edit_sites(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's members can add a site."))
+    with transaction.atomic():
+        site = _save_site(Site(organisation=organisation), data)
+        refresh_search_text(organisation)
+    return site
+
+
+def update_site(actor: User, site: Site, data: SiteInput) -> Site:
+    if not permissions.can_edit_sites(actor, site.organisation):
+        raise PermissionDenied(_("Only the organisation's members can edit its sites."))
+    with transaction.atomic():
+        _save_site(site, data)
+        refresh_search_text(site.organisation)
+    return site
+
+
+def delete_site(actor: User, site: Site) -> None:
+    if not permissions.can_edit_sites(actor, site.organisation):
+        raise PermissionDenied(_("Only the organisation's members can remove its sites."))
+    with transaction.atomic():
+        organisation = site.organisation
+        site.delete()
+        refresh_search_text(organisation)
+
+
+def _save_site(site: Site, data: SiteInput) -> Site:
+    """Locate the site (commune found offline, or coordinates given) and save it."""
+    errors: dict[str, list[str]] = {}
+    country = (data.country or "FR").strip().upper()
+    if len(country) != 2 or not country.isalpha():
+        errors["country"] = [_("Use a two-letter country code such as FR.")]
+    lat, lon = data.latitude, data.longitude
+    if (lat is None) != (lon is None):
+        missing = "longitude" if lon is None else "latitude"
+        errors[missing] = [_("Give both latitude and longitude, or neither.")]
+    if lat is not None:
+        if not math.isfinite(lat) or not -90 <= lat <= 90:
+            errors["latitude"] = [_("Latitude must be between -90 and 90.")]
+    if lon is not None:
+        if not math.isfinite(lon) or not -180 <= lon <= 180:
+            errors["longitude"] = [_("Longitude must be between -180 and 180.")]
+    commune = None
+    if country == "FR" and not errors:
+        commune = find_commune(data.commune, data.postal_code.strip())
+        if commune is None and (data.commune.strip() or data.postal_code.strip()):
+            if lat is None:
+                errors["commune"] = [
+                    _("No French commune matches “%(text)s”. Check the spelling or the postal code.")
+                    % {"text": " ".join(filter(None, [data.postal_code, data.commune])).strip()}
+                ]
+        elif commune is None and lat is None:
+            errors["commune"] = [_("Give a commune or a postal code, or place the site on the map.")]
+    elif country != "FR" and lat is None and "country" not in errors:
+        errors["latitude"] = [_("Outside France, give the site's latitude and longitude.")]
+    if errors:
+        raise ValidationError(errors)
+    if lat is None or lon is None:
+        assert commune is not None
+        lat, lon = commune.latitude, commune.longitude
+    try:
+        check_coordinates(lat, lon)
+    except GeoError as exc:  # pragma: no cover - ranges are checked above
+        raise ValidationError({"latitude": [str(exc)]}) from None
+    site.name = data.name.strip()
+    site.address = data.address.strip()
+    site.postal_code = data.postal_code.strip()
+    site.country = country
+    site.commune = commune
+    site.city = commune.name if commune else data.commune.strip()
+    site.department_id = commune.department_id if commune else None
+    site.latitude, site.longitude = round(lat, 6), round(lon, 6)
+    site.is_main = data.is_main or not site.organisation.sites.exclude(pk=site.pk).exists()
+    site.full_clean(exclude=["organisation"])
+    site.save()
+    if site.is_main:
+        site.organisation.sites.exclude(pk=site.pk).filter(is_main=True).update(is_main=False)
+    return site
+
+
+def _prefix_errors(exc: ValidationError, prefix: str) -> ValidationError:
+    if not prefix or not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({prefix + k: v for k, v in exc.error_dict.items()})
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+def invite_member(actor: User, organisation: Organisation, email: str, role: str) -> Invitation:
+    if not permissions.can_manage_members(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's admins can invite colleagues."))
+    email = email.strip().lower()
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise ValidationError({"email": _("Enter a valid e-mail address.")}) from None
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member.")})
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            organisation=organisation,
+            email=email,
+            role=role,
+            invited_by=actor,
+            token=secrets.token_urlsafe(32),
+        )
+    transaction.on_commit(lambda: _send_invitation(invitation))
+    return invitation
+
+
+def accept_invitation(user: User, token: str) -> Membership:
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token=token, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            raise ValidationError({"token": _("This invitation is unknown or already used.")})
+        membership, _created = Membership.objects.get_or_create(
+            user=user,
+            organisation=invitation.organisation,
+            defaults={"role": invitation.role},
+        )
+        if membership.state != MembershipState.ACTIVE:
+            membership.state = MembershipState.ACTIVE
+            membership.role = invitation.role
+            membership.save()
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save()
+    return membership
+
+
+def request_membership(user: User, organisation: Organisation) -> Membership:
+    """A signed-in person asks to join; an admin of the organisation approves."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to join an organisation."))
+    if not organisation.is_public:
+        raise PermissionDenied(_("This organisation is not open to requests yet."))
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organisation=organisation, state=MembershipState.REQUESTED
+            )
+    except IntegrityError:
+        raise ValidationError(_("You already belong to or asked to join this organisation.")) from None
+    transaction.on_commit(lambda: _notify_admins_of_request(membership))
+    return membership
+
+
+def approve_membership(actor: User, membership: Membership) -> None:
+    if not permissions.can_manage_members(actor, membership.organisation):
+        raise PermissionDenied(_("Only the organisation's admins can accept members."))
+    with transaction.atomic():
+        membership.state = MembershipState.ACTIVE
+        membership.save(update_fields=["state"])
+
+
+def remove_membership(actor: User, membership: Membership) -> None:
+    is_self = actor.pk == membership.user_id
+    if not is_self and not permissions.can_manage_members(actor, membership.organisation):
+        raise PermissionDenied(_("Only the organisation's admins can remove members."))
+    with transaction.atomic():
+        admins = Membership.objects.select_for_update().filter(
+            organisation=membership.organisation, role=Role.ADMIN, state=MembershipState.ACTIVE
+        )
+        if membership.role == Role.ADMIN and admins.count() <= 1:
+            raise ValidationError(_("An organisation keeps at least one admin."))
+        membership.delete()
+
+
+def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new token; the clear key is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the token, e.g. after the tool that will use it.")})
+    key = "mlg_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=key[:8], key_hash=hash_token(key)
+        )
+    return token, key
+
+
+def hash_token(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+# --- notifications (run after commit) ----------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _notify_coordinators_of(organisation: Organisation) -> None:
+    recipients = list(
+        User.objects.filter(is_coordinator=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            _("New organisation to validate: %(name)s") % {"name": organisation.name},
+            _absolute(reverse("directory:moderation")),
+            None,
+            recipients,
+        )
+
+
+def _notify_admins_of_moderation(organisation: Organisation) -> None:
+    recipients = _admin_emails(organisation)
+    if recipients:
+        body: Any = organisation.get_status_display()
+        if organisation.moderation_reason:
+            body = f"{body}\n\n{organisation.moderation_reason}"
+        send_mail(
+            _("%(name)s: %(status)s")
+            % {"name": organisation.name, "status": organisation.get_status_display()},
+            f"{body}\n\n{_absolute(organisation.get_absolute_url())}",
+            None,
+            recipients,
+        )
+
+
+def _notify_admins_of_request(membership: Membership) -> None:
+    recipients = _admin_emails(membership.organisation)
+    if recipients:
+        send_mail(
+            _("%(user)s asks to join %(name)s")
+            % {"user": membership.user.display_name(), "name": membership.organisation.name},
+            _absolute(reverse("directory:members", args=[membership.organisation.slug])),
+            None,
+            recipients,
+        )
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    send_mail(
+        _("Join %(name)s on Maillage") % {"name": invitation.organisation.name},
+        _absolute(reverse("directory:accept_invitation", args=[invitation.token])),
+        None,
+        [invitation.email],
+    )
+
+
+def _admin_emails(organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, role=Role.ADMIN, state=MembershipState.ACTIVE
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )

@@ -1,0 +1,146 @@
+"""Page forms. They shape the input; the actions validate and save it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from maillage.directory.actions import OrganisationInput, SiteInput
+from maillage.directory.models import (
+    Department,
+    FieldOfAction,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Role,
+    User,
+)
+
+
+def _blank(label: Any) -> list[tuple[str, Any]]:
+    return [("", label)]
+
+
+class FilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    field = forms.ChoiceField(label=_("Field of action"), required=False)
+    dept = forms.ChoiceField(label=_("Department"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = _blank(_("All kinds")) + list(OrganisationKind.choices)
+        self.fields["field"].choices = _blank(_("All fields")) + list(FieldOfAction.choices)
+        self.fields["dept"].choices = _blank(_("All departments")) + [
+            (d.code, f"{d.code} {d.name}") for d in Department.objects.all()
+        ]
+        self.fields["q"].widget.attrs["placeholder"] = _("name, activity, commune…")
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
+    fields = forms.MultipleChoiceField(
+        label=_("Fields of action"),
+        choices=FieldOfAction.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    naf_code = forms.CharField(
+        label=_("NAF rev. 2 code"),
+        required=False,
+        max_length=10,
+        help_text=_("Main activity code, e.g. 25.62A (machining)."),
+    )
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
+    website = forms.CharField(label=_("Website"), required=False, max_length=200)
+    contact_email = forms.CharField(label=_("Contact e-mail"), required=False, max_length=254)
+
+    def to_input(self) -> OrganisationInput:
+        d = self.cleaned_data
+        return OrganisationInput(
+            name=d["name"],
+            kind=d["kind"],
+            description=d["description"],
+            website=d["website"],
+            contact_email=d["contact_email"],
+            naf_code=d["naf_code"],
+            fields=list(d["fields"]),
+        )
+
+    @classmethod
+    def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
+        return {
+            "name": organisation.name,
+            "kind": organisation.kind,
+            "fields": organisation.field_codes(),
+            "naf_code": organisation.naf.code if organisation.naf else "",
+            "description": organisation.description,
+            "website": organisation.website,
+            "contact_email": organisation.contact_email,
+        }
+
+
+class SiteForm(forms.Form):
+    name = forms.CharField(label=_("Site name"), required=False, max_length=200)
+    address = forms.CharField(label=_("Street address"), required=False, max_length=300)
+    postal_code = forms.CharField(label=_("Postal code"), required=False, max_length=10)
+    commune = forms.CharField(
+        label=_("Commune"),
+        required=False,
+        max_length=120,
+        help_text=_("We place the site at the commune; move the marker to refine."),
+    )
+    country = forms.CharField(label=_("Country code"), initial="FR", max_length=2)
+    latitude = forms.FloatField(label=_("Latitude"), required=False)
+    longitude = forms.FloatField(label=_("Longitude"), required=False)
+    is_main = forms.BooleanField(label=_("Main site"), required=False)
+
+    def to_input(self) -> SiteInput:
+        d = self.cleaned_data
+        return SiteInput(
+            name=d["name"],
+            address=d["address"],
+            postal_code=d["postal_code"],
+            commune=d["commune"],
+            country=d["country"] or "FR",
+            latitude=d["latitude"],
+            longitude=d["longitude"],
+            is_main=d["is_main"],
+        )
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(label=_("E-mail"), required=True)
+    first_name = forms.CharField(label=_("First name"), required=False, max_length=150)
+    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "first_name", "last_name")
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account already uses this e-mail address."))
+        return email
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
+
+
+class ModerationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Decision"), choices=OrganisationStatus.choices)
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    duplicate_of = forms.CharField(
+        label=_("Duplicate of (slug)"), required=False, max_length=80
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Token name"), max_length=100)

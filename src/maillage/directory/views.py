@@ -1,0 +1,411 @@
+"""Directory pages: the map, the list, organisation pages, membership and moderation."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core.forms import add_action_errors
+from maillage.directory import actions, permissions, queries
+from maillage.directory.forms import (
+    FilterForm,
+    InvitationForm,
+    ModerationForm,
+    OrganisationForm,
+    SignUpForm,
+    SiteForm,
+    TokenForm,
+)
+from maillage.directory.models import (
+    Membership,
+    MembershipState,
+    Organisation,
+    OrganisationKind,
+    OrganisationStatus,
+    Site,
+)
+
+TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, queries.DirectoryFilters]:
+    form = FilterForm(request.GET)
+    try:
+        filters = queries.DirectoryFilters.from_params(request.GET)
+    except ValidationError as exc:
+        form.is_valid()
+        add_action_errors(form, exc)
+        filters = queries.DirectoryFilters()
+    return form, filters
+
+
+def map_view(request: HttpRequest) -> HttpResponse:
+    # The page ships no markers: the browser asks the GeoJSON endpoint for what is in view.
+    form, filters = _filters(request)
+    return render(
+        request,
+        "directory/map.html",
+        {
+            "form": form,
+            "filters_query": urlencode(filters.as_params()),
+            "tiles_url": TILES_URL,
+            "kinds": OrganisationKind.choices,
+        },
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    # The map's results for reading: same filters, paginated, no JavaScript needed.
+    form, filters = _filters(request)
+    qs = queries.filter_organisations(
+        queries.visible_organisations(request.user), filters
+    ).prefetch_related("sites__commune")
+    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/organisation_list.html",
+        {"form": form, "page": page, "filters_query": urlencode(filters.as_params())},
+    )
+
+
+def _visible_or_404(request: HttpRequest, slug: str) -> Organisation:
+    organisation = get_object_or_404(
+        Organisation.objects.select_related("naf", "duplicate_of"), slug=slug
+    )
+    if not permissions.can_view_organisation(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    last_change = organisation.history.select_related("history_user").first()
+    membership = permissions.membership_of(request.user, organisation)
+    pending_request = (
+        request.user.is_authenticated
+        and Membership.objects.filter(
+            user=request.user, organisation=organisation, state=MembershipState.REQUESTED
+        ).exists()
+    )
+    return render(
+        request,
+        "directory/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "sites": organisation.sites.select_related("commune", "department"),
+            "last_change": last_change,
+            "membership": membership,
+            "pending_request": pending_request,
+            "can_edit": permissions.can_edit_organisation(request.user, organisation),
+            "can_edit_sites": permissions.can_edit_sites(request.user, organisation),
+            "is_coordinator": permissions.is_coordinator(request.user),
+            "tiles_url": TILES_URL,
+        },
+    )
+
+
+@login_required
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None, prefix="org")
+    site_form = SiteForm(request.POST or None, prefix="site")
+    if request.method == "POST" and form.is_valid() and site_form.is_valid():
+        try:
+            organisation = actions.create_organisation(
+                request.user, form.to_input(), [site_form.to_input()]  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            add_action_errors(site_form, _only_site_errors(exc))
+        else:
+            if organisation.status == OrganisationStatus.PENDING:
+                messages.success(
+                    request,
+                    _("Thank you! A network coordinator will validate %(name)s before it appears "
+                      "on the map.") % {"name": organisation.name},
+                )
+            return redirect(organisation)
+    return render(
+        request,
+        "directory/organisation_form.html",
+        {"form": form, "site_form": site_form, "creating": True, "tiles_url": TILES_URL},
+    )
+
+
+def _only_site_errors(exc: ValidationError) -> ValidationError:
+    site_fields = set(SiteForm.base_fields)
+    if not hasattr(exc, "error_dict"):
+        return ValidationError({})
+    return ValidationError({k: v for k, v in exc.error_dict.items() if k in site_fields})
+
+
+@login_required
+def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    if not permissions.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationForm(
+        request.POST or None, initial=OrganisationForm.initial_for(organisation), prefix="org"
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_organisation(request.user, organisation, form.to_input())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "directory/organisation_form.html",
+        {"form": form, "organisation": organisation, "creating": False},
+    )
+
+
+@login_required
+def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    if not permissions.can_edit_sites(request.user, organisation):
+        raise PermissionDenied
+    site = get_object_or_404(Site, pk=site_id, organisation=organisation) if site_id else None
+    initial: dict[str, Any] = {"country": "FR"}
+    if site is not None:
+        initial = {
+            "name": site.name,
+            "address": site.address,
+            "postal_code": site.postal_code,
+            "commune": site.commune.name if site.commune else site.city,
+            "country": site.country,
+            "latitude": site.latitude,
+            "longitude": site.longitude,
+            "is_main": site.is_main,
+        }
+    form = SiteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.to_input()
+        if site is not None and _place_changed(site, data) and not _coords_changed(site, data):
+            data.latitude = data.longitude = None  # a new commune: locate the site again
+        try:
+            if site is None:
+                actions.add_site(request.user, organisation, data)  # type: ignore[arg-type]
+            else:
+                actions.update_site(request.user, site, data)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Site saved."))
+            return redirect(organisation)
+    return render(
+        request,
+        "directory/site_form.html",
+        {"form": form, "organisation": organisation, "site": site, "tiles_url": TILES_URL},
+    )
+
+
+def _place_changed(site: Site, data: actions.SiteInput) -> bool:
+    old = site.commune.name if site.commune else site.city
+    return data.commune.strip() != old or data.postal_code.strip() != site.postal_code
+
+
+def _coords_changed(site: Site, data: actions.SiteInput) -> bool:
+    return (data.latitude, data.longitude) != (site.latitude, site.longitude)
+
+
+@login_required
+@require_POST
+def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    site = get_object_or_404(Site, pk=site_id, organisation=organisation)
+    actions.delete_site(request.user, site)  # type: ignore[arg-type]
+    messages.success(request, _("Site removed."))
+    return redirect(organisation)
+
+
+@login_required
+def members(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    if not permissions.can_manage_members(request.user, organisation):
+        raise PermissionDenied
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.invite_member(
+                request.user,  # type: ignore[arg-type]
+                organisation,
+                form.cleaned_data["email"],
+                form.cleaned_data["role"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Invitation sent."))
+            return redirect("directory:members", slug=slug)
+    return render(
+        request,
+        "directory/members.html",
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "state", "user__username"
+            ),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        if request.POST.get("decision") == "approve":
+            actions.approve_membership(request.user, membership)  # type: ignore[arg-type]
+        else:
+            actions.remove_membership(request.user, membership)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("directory:members", slug=slug)
+
+
+@login_required
+@require_POST
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    try:
+        actions.request_membership(request.user, organisation)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Your request was sent to the organisation's admins."))
+    return redirect(organisation)
+
+
+@login_required
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            membership = actions.accept_invitation(request.user, token)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("directory:my_organisations")
+        messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organisation})
+        return redirect(membership.organisation)
+    invitation = get_object_or_404(
+        actions.Invitation.objects.select_related("organisation"),
+        token=token,
+        accepted_at__isnull=True,
+    )
+    return render(request, "directory/accept_invitation.html", {"invitation": invitation})
+
+
+@login_required
+def my_organisations(request: HttpRequest) -> HttpResponse:
+    token_form = TokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and token_form.is_valid():
+        _token, new_key = actions.create_api_token(
+            request.user, token_form.cleaned_data["name"]  # type: ignore[arg-type]
+        )
+        token_form = TokenForm()
+    return render(
+        request,
+        "directory/my_organisations.html",
+        {
+            "memberships": Membership.objects.filter(user=request.user).select_related(
+                "organisation"
+            ),
+            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "token_form": token_form,
+            "new_key": new_key,
+        },
+    )
+
+
+@login_required
+def moderation(request: HttpRequest) -> HttpResponse:
+    # The coordinators' queue: pending first, every decision kept with its reason.
+    if not permissions.is_coordinator(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", OrganisationStatus.PENDING)
+    if status not in OrganisationStatus.values:
+        status = OrganisationStatus.PENDING
+    counts = dict(
+        Organisation.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    organisations = (
+        Organisation.objects.filter(status=status)
+        .select_related("created_by", "moderated_by", "duplicate_of")
+        .prefetch_related("sites__commune")
+        .order_by("-created_at")
+    )
+    page = Paginator(organisations, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directory/moderation.html",
+        {
+            "status": status,
+            "statuses": [(v, label, counts.get(v, 0)) for v, label in OrganisationStatus.choices],
+            "page": page,
+            "form": ModerationForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderate(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a decision."))
+        return redirect("directory:moderation")
+    duplicate_of = None
+    if form.cleaned_data["duplicate_of"]:
+        duplicate_of = Organisation.objects.filter(slug=form.cleaned_data["duplicate_of"]).first()
+    try:
+        actions.moderate_organisation(
+            request.user,  # type: ignore[arg-type]
+            organisation,
+            form.cleaned_data["status"],
+            form.cleaned_data["reason"],
+            duplicate_of,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"{organisation.name}: " + " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s: %(status)s.")
+            % {"name": organisation.name, "status": organisation.get_status_display()},
+        )
+    return redirect("directory:moderation")
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Create your organisation or join one."))
+        next_url = request.GET.get("next") or ""
+        if next_url.startswith("/") and not next_url.startswith("//"):
+            return redirect(next_url)
+        return redirect("directory:my_organisations")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def health(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
