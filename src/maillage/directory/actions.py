@@ -474,3 +474,18 @@ def _admin_emails(organisation: Organisation) -> list[str]:
         .exclude(user__email="")
         .values_list("user__email", flat=True)
     )
+
+
+def grant_coordinator(user: User) -> None:
+    """Make a person a network coordinator: moderation pages and the directory's admin."""
+    from django.contrib.auth.models import Group, Permission
+
+    with transaction.atomic():
+        group, _created = Group.objects.get_or_create(name="coordinators")
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label__in=["directory"])
+        )
+        user.is_coordinator = True
+        user.is_staff = True
+        user.save(update_fields=["is_coordinator", "is_staff"])
+        user.groups.add(group)

@@ -1,6 +1,8 @@
-"""Directory endpoints under /api/v1/: organisations, sites, the map layer and communes."""
+"""Directory endpoints under /api/v1/: organisations, sites, the map layer and communes.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: django-ninja reads the annotations at import.
+"""
+
 
 from datetime import datetime
 from typing import Any

@@ -23,6 +23,8 @@ from pathlib import Path
 from maillage.core.geo import ring_centroid
 
 NULL = "\\N"
+# INSEE's "type de nom" (TNCC): the article that goes before the stored name.
+ARTICLES = {"2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 KEPT_TYPES = {"COM", "ARM"}
 
 
@@ -134,7 +136,7 @@ def load_communes(directory: Path | None = None) -> list[CommuneRecord]:
         dept_id = row["departement_id"]
         kept[row["id"]] = CommuneRecord(
             insee_code=row["code"],
-            name=row["nom"],
+            name=ARTICLES.get(row["type_nom"], "") + row["nom"],
             department_code=departments.get(dept_id, "") if dept_id != NULL else "",
             latitude=round(lat, 6),
             longitude=round(lon, 6),

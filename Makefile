@@ -1,0 +1,65 @@
+# Two commands matter: `make run` (install + demo + serve) and `make test` (install + every test).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+export DJANGO_SETTINGS_MODULE := maillage.settings
+
+.PHONY: run install install-dev migrate demo test test-sqlite test-postgres lint typecheck \
+        browser bench vendor messages clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## make run: install, migrate, load the demo territory and serve http://127.0.0.1:8000 (SQLite).
+run: install
+	DEBUG=1 $(MANAGE) migrate --noinput
+	DEBUG=1 $(MANAGE) load_demo
+	DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+## make test: install what tests need, then lint, type-check and run the suite on SQLite and PostgreSQL.
+test: install-dev browser lint typecheck test-sqlite test-postgres
+
+test-sqlite: install-dev
+	DATABASE_URL= $(PY) -m pytest -q
+
+test-postgres: install-dev
+	@scripts/ensure-postgres.sh "$(PG_TEST_URL)"
+	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check src bench scripts
+	$(BIN)/ruff format --check src bench scripts
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+## Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
+
+bench: install-dev
+	$(PY) bench/bench_map.py
+
+vendor:
+	scripts/vendor.sh
+
+messages: install
+	cd src/maillage && ../../$(MANAGE) makemessages -l fr --no-obsolete --ignore "*/tests/*"
+	$(MANAGE) compilemessages --ignore .venv
+
+clean:
+	rm -rf $(VENV) staticfiles *.sqlite3
