@@ -132,7 +132,7 @@ if env_bool("MAILLAGE_PRODUCTION", False):
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
         raise ConfigError("SECRET_KEY must be at least 50 random characters in production")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -86,15 +87,14 @@ def grid_clusters(
             acc[1] += lon
             acc[2] += 1.0
     return [
-        Cluster(latitude=s[0] / s[2], longitude=s[1] / s[2], count=int(s[2]))
-        for s in sums.values()
+        Cluster(latitude=s[0] / s[2], longitude=s[1] / s[2], count=int(s[2])) for s in sums.values()
     ]
 
 
 def ring_centroid(ring: Sequence[tuple[float, float]]) -> tuple[float, float, float]:
     """Signed area and centroid (x, y) of a closed ring of (x, y) vertices."""
     area2 = cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(ring):
         cross = x0 * y1 - x1 * y0
         area2 += cross
         cx += (x0 + x1) * cross

@@ -91,7 +91,8 @@ def create_organisation(
             try:
                 _save_site(Site(organisation=organisation), site_data)
             except ValidationError as exc:
-                raise _prefix_errors(exc, f"sites[{index}]." if len(sites or []) > 1 else "")
+                prefix = f"sites[{index}]." if len(sites or []) > 1 else ""
+                raise _prefix_errors(exc, prefix) from None
         refresh_search_text(organisation)
     if organisation.status == OrganisationStatus.PENDING:
         transaction.on_commit(lambda: _notify_coordinators_of(organisation))
@@ -134,7 +135,9 @@ def _apply_organisation(organisation: Organisation, data: OrganisationInput) -> 
         try:
             URLValidator(schemes=["http", "https"])(data.website)
         except ValidationError:
-            errors.setdefault("website", []).append(_("Enter a web address starting with https://."))
+            errors.setdefault("website", []).append(
+                _("Enter a web address starting with https://.")
+            )
     if data.contact_email:
         try:
             EmailValidator()(data.contact_email)
@@ -197,9 +200,7 @@ def moderate_organisation(
         raise ValidationError({"reason": _("Say why, so that the organisation can act on it.")})
     if status == OrganisationStatus.DUPLICATE:
         if duplicate_of is None or duplicate_of.pk == organisation.pk:
-            raise ValidationError(
-                {"duplicate_of": _("Name the organisation this one duplicates.")}
-            )
+            raise ValidationError({"duplicate_of": _("Name the organisation this one duplicates.")})
     else:
         duplicate_of = None
     with transaction.atomic():
@@ -252,23 +253,23 @@ def _save_site(site: Site, data: SiteInput) -> Site:
     if (lat is None) != (lon is None):
         missing = "longitude" if lon is None else "latitude"
         errors[missing] = [_("Give both latitude and longitude, or neither.")]
-    if lat is not None:
-        if not math.isfinite(lat) or not -90 <= lat <= 90:
-            errors["latitude"] = [_("Latitude must be between -90 and 90.")]
-    if lon is not None:
-        if not math.isfinite(lon) or not -180 <= lon <= 180:
-            errors["longitude"] = [_("Longitude must be between -180 and 180.")]
+    if lat is not None and not (math.isfinite(lat) and -90 <= lat <= 90):
+        errors["latitude"] = [_("Latitude must be between -90 and 90.")]
+    if lon is not None and not (math.isfinite(lon) and -180 <= lon <= 180):
+        errors["longitude"] = [_("Longitude must be between -180 and 180.")]
     commune = None
     if country == "FR" and not errors:
         commune = find_commune(data.commune, data.postal_code.strip())
-        if commune is None and (data.commune.strip() or data.postal_code.strip()):
-            if lat is None:
-                errors["commune"] = [
-                    _("No French commune matches “%(text)s”. Check the spelling or the postal code.")
-                    % {"text": " ".join(filter(None, [data.postal_code, data.commune])).strip()}
-                ]
+        typed = " ".join(filter(None, [data.postal_code.strip(), data.commune.strip()]))
+        if commune is None and typed and lat is None:
+            errors["commune"] = [
+                _("No French commune matches “%(text)s”. Check the spelling or the postal code.")
+                % {"text": typed}
+            ]
         elif commune is None and lat is None:
-            errors["commune"] = [_("Give a commune or a postal code, or place the site on the map.")]
+            errors["commune"] = [
+                _("Give a commune or a postal code, or place the site on the map.")
+            ]
     elif country != "FR" and lat is None and "country" not in errors:
         errors["latitude"] = [_("Outside France, give the site's latitude and longitude.")]
     if errors:
@@ -365,7 +366,9 @@ def request_membership(user: User, organisation: Organisation) -> Membership:
                 user=user, organisation=organisation, state=MembershipState.REQUESTED
             )
     except IntegrityError:
-        raise ValidationError(_("You already belong to or asked to join this organisation.")) from None
+        raise ValidationError(
+            _("You already belong to or asked to join this organisation.")
+        ) from None
     transaction.on_commit(lambda: _notify_admins_of_request(membership))
     return membership
 
@@ -482,9 +485,7 @@ def grant_coordinator(user: User) -> None:
 
     with transaction.atomic():
         group, _created = Group.objects.get_or_create(name="coordinators")
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label__in=["directory"])
-        )
+        group.permissions.set(Permission.objects.filter(content_type__app_label__in=["directory"]))
         user.is_coordinator = True
         user.is_staff = True
         user.save(update_fields=["is_coordinator", "is_staff"])

@@ -3,7 +3,6 @@
 No `from __future__ import annotations` here: django-ninja reads the annotations at import.
 """
 
-
 from datetime import datetime
 from typing import Any
 
@@ -122,9 +121,9 @@ def _organisation_for(request: HttpRequest, slug: str) -> Organisation:
     """The organisation if this caller may see it; 404 otherwise, so pending ones stay hidden."""
     user = request_user(request)
     return get_object_or_404(
-        queries.visible_organisations(user).select_related("naf").prefetch_related(
-            "fields", "sites__commune"
-        ),
+        queries.visible_organisations(user)
+        .select_related("naf")
+        .prefetch_related("fields", "sites__commune"),
         slug=slug,
     )
 
@@ -179,7 +178,9 @@ def list_sites(request: HttpRequest, slug: str) -> Any:
 @router.post("/organisations/{slug}/sites", response={201: SiteOut}, auth=WRITE_AUTH)
 def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
     organisation = _organisation_for(request, slug)
-    site = actions.add_site(request_user(request), organisation, actions.SiteInput(**payload.dict()))
+    site = actions.add_site(
+        request_user(request), organisation, actions.SiteInput(**payload.dict())
+    )
     return 201, site
 
 
@@ -195,7 +196,7 @@ def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
         name=site.name,
         address=site.address,
         postal_code=site.postal_code,
-        commune=site.commune.insee_code if site.commune else site.city,
+        commune=site.commune.name if site.commune else site.city,
         country=site.country,
         latitude=site.latitude,
         longitude=site.longitude,
@@ -241,4 +242,3 @@ def communes(request: HttpRequest, q: str = "") -> Any:
     if len(q.strip()) < 2:
         raise ValidationError({"q": _("Type at least two characters.")})
     return search_communes(q)
-

@@ -140,7 +140,9 @@ def load_communes(directory: Path | None = None) -> list[CommuneRecord]:
             department_code=departments.get(dept_id, "") if dept_id != NULL else "",
             latitude=round(lat, 6),
             longitude=round(lon, 6),
-            population=int(row["population_municipale"]) if row["population_municipale"].isdigit() else 0,
+            population=int(row["population_municipale"])
+            if row["population_municipale"].isdigit()
+            else 0,
         )
     for commune_id, record in kept.items():
         if not record.department_code and commune_id in parent_of:

@@ -9,36 +9,102 @@ from maillage.directory.models import FieldOfAction, OrganisationKind
 
 # (commune name, department code): real communes, AMP first, then the rest of the region.
 COMMUNES = [
-    ("Marseille 1er Arrondissement", "13"), ("Marseille 2e Arrondissement", "13"),
-    ("Marseille 3e Arrondissement", "13"), ("Marseille 10e Arrondissement", "13"),
-    ("Marseille 14e Arrondissement", "13"), ("Marseille 15e Arrondissement", "13"),
-    ("Marseille 11e Arrondissement", "13"), ("Aix-en-Provence", "13"), ("Aubagne", "13"),
-    ("La Ciotat", "13"), ("Martigues", "13"), ("Vitrolles", "13"), ("Marignane", "13"),
-    ("Istres", "13"), ("Salon-de-Provence", "13"), ("Gardanne", "13"), ("Fos-sur-Mer", "13"),
-    ("Miramas", "13"), ("Gémenos", "13"), ("Rousset", "13"), ("Trets", "13"),
-    ("Berre-l'Étang", "13"), ("Les Pennes-Mirabeau", "13"), ("Pertuis", "84"),
-    ("Arles", "13"), ("Toulon", "83"), ("La Seyne-sur-Mer", "83"), ("Hyères", "83"),
-    ("Brignoles", "83"), ("Draguignan", "83"), ("Fréjus", "83"), ("Nice", "06"),
-    ("Cannes", "06"), ("Grasse", "06"), ("Antibes", "06"), ("Avignon", "84"),
-    ("Carpentras", "84"), ("Cavaillon", "84"), ("Apt", "84"), ("Manosque", "04"),
-    ("Digne-les-Bains", "04"), ("Forcalquier", "04"), ("Sisteron", "04"), ("Gap", "05"),
+    ("Marseille 1er Arrondissement", "13"),
+    ("Marseille 2e Arrondissement", "13"),
+    ("Marseille 3e Arrondissement", "13"),
+    ("Marseille 10e Arrondissement", "13"),
+    ("Marseille 14e Arrondissement", "13"),
+    ("Marseille 15e Arrondissement", "13"),
+    ("Marseille 11e Arrondissement", "13"),
+    ("Aix-en-Provence", "13"),
+    ("Aubagne", "13"),
+    ("La Ciotat", "13"),
+    ("Martigues", "13"),
+    ("Vitrolles", "13"),
+    ("Marignane", "13"),
+    ("Istres", "13"),
+    ("Salon-de-Provence", "13"),
+    ("Gardanne", "13"),
+    ("Fos-sur-Mer", "13"),
+    ("Miramas", "13"),
+    ("Gémenos", "13"),
+    ("Rousset", "13"),
+    ("Trets", "13"),
+    ("Berre-l'Étang", "13"),
+    ("Les Pennes-Mirabeau", "13"),
+    ("Pertuis", "84"),
+    ("Arles", "13"),
+    ("Toulon", "83"),
+    ("La Seyne-sur-Mer", "83"),
+    ("Hyères", "83"),
+    ("Brignoles", "83"),
+    ("Draguignan", "83"),
+    ("Fréjus", "83"),
+    ("Nice", "06"),
+    ("Cannes", "06"),
+    ("Grasse", "06"),
+    ("Antibes", "06"),
+    ("Avignon", "84"),
+    ("Carpentras", "84"),
+    ("Cavaillon", "84"),
+    ("Apt", "84"),
+    ("Manosque", "04"),
+    ("Digne-les-Bains", "04"),
+    ("Forcalquier", "04"),
+    ("Sisteron", "04"),
+    ("Gap", "05"),
     ("Briançon", "05"),
 ]
 
-FIRST = ["Atelier", "Forge", "Fabrique", "Manufacture", "Chaudronnerie", "Menuiserie",
-         "Ressourcerie", "Labo", "Coopérative", "Tôlerie", "Garage", "Comptoir", "Ruche",
-         "Boussole", "Établi"]
-SECOND = ["des Trois Cigales", "du Vallon Bleu", "de la Calanque Rousse", "du Mistral Doux",
-          "des Oliviers Tordus", "de la Roue Libre", "du Port Imaginaire", "des Garrigues",
-          "de l'Étang Salé", "du Pic Vert", "des Lavandes", "de la Colline Creuse",
-          "du Four Banal", "des Ferrailleurs Joyeux", "de la Bastide Neuve", "du Phare Éteint"]
+FIRST = [
+    "Atelier",
+    "Forge",
+    "Fabrique",
+    "Manufacture",
+    "Chaudronnerie",
+    "Menuiserie",
+    "Ressourcerie",
+    "Labo",
+    "Coopérative",
+    "Tôlerie",
+    "Garage",
+    "Comptoir",
+    "Ruche",
+    "Boussole",
+    "Établi",
+]
+SECOND = [
+    "des Trois Cigales",
+    "du Vallon Bleu",
+    "de la Calanque Rousse",
+    "du Mistral Doux",
+    "des Oliviers Tordus",
+    "de la Roue Libre",
+    "du Port Imaginaire",
+    "des Garrigues",
+    "de l'Étang Salé",
+    "du Pic Vert",
+    "des Lavandes",
+    "de la Colline Creuse",
+    "du Four Banal",
+    "des Ferrailleurs Joyeux",
+    "de la Bastide Neuve",
+    "du Phare Éteint",
+]
+
+STREET_NAMES = ["des Artisans", "de l’Industrie", "du Moulin", "des Forges", "de la Gare"]
 
 KIND_PLAN = [
-    (OrganisationKind.SME, 22), (OrganisationKind.FABLAB, 10),
-    (OrganisationKind.COLLECTIVE_WORKSHOP, 8), (OrganisationKind.REUSE_REPAIR, 10),
-    (OrganisationKind.TECHNICAL_CENTRE, 5), (OrganisationKind.RESEARCH_LAB, 5),
-    (OrganisationKind.TRAINING_BODY, 6), (OrganisationKind.CLUSTER, 4),
-    (OrganisationKind.PUBLIC_BODY, 5), (OrganisationKind.COOPERATION_NETWORK, 5),
+    (OrganisationKind.SME, 22),
+    (OrganisationKind.FABLAB, 10),
+    (OrganisationKind.COLLECTIVE_WORKSHOP, 8),
+    (OrganisationKind.REUSE_REPAIR, 10),
+    (OrganisationKind.TECHNICAL_CENTRE, 5),
+    (OrganisationKind.RESEARCH_LAB, 5),
+    (OrganisationKind.TRAINING_BODY, 6),
+    (OrganisationKind.CLUSTER, 4),
+    (OrganisationKind.PUBLIC_BODY, 5),
+    (OrganisationKind.COOPERATION_NETWORK, 5),
 ]
 
 NAF_BY_KIND = {
@@ -102,12 +168,13 @@ def demo_organisations(seed: int = 2026) -> list[DemoOrganisation]:
             sites = []
             for s in range(n_sites):
                 commune, dept = rng.choice(communes)
+                street = rng.choice(["rue", "avenue", "chemin", "boulevard"])
+                street_name = rng.choice(STREET_NAMES)
                 sites.append(
                     DemoSite(
                         commune=commune,
                         department=dept,
-                        address=f"{rng.randint(1, 180)} {rng.choice(['rue', 'avenue', 'chemin', 'boulevard'])} "
-                        f"{rng.choice(['des Artisans', 'de l’Industrie', 'du Moulin', 'des Forges', 'de la Gare'])}",
+                        address=f"{rng.randint(1, 180)} {street} {street_name}",
                         latitude_offset=rng.uniform(-0.012, 0.012),
                         longitude_offset=rng.uniform(-0.015, 0.015) + s * 0.002,
                     )

@@ -32,18 +32,24 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _blank(_("All kinds")) + list(OrganisationKind.choices)
-        self.fields["field"].choices = _blank(_("All fields")) + list(FieldOfAction.choices)
-        self.fields["dept"].choices = _blank(_("All departments")) + [
-            (d.code, f"{d.code} {d.name}") for d in Department.objects.all()
-        ]
+        choices = {
+            "kind": _blank(_("All kinds")) + list(OrganisationKind.choices),
+            "field": _blank(_("All fields")) + list(FieldOfAction.choices),
+            "dept": _blank(_("All departments"))
+            + [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()],
+        }
+        for name, options in choices.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = options
         self.fields["q"].widget.attrs["placeholder"] = _("name, activity, commune…")
 
 
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=OrganisationKind.choices)
-    fields = forms.MultipleChoiceField(
+    # Named like the action's input, so that its errors land beside this field.
+    fields = forms.MultipleChoiceField(  # type: ignore[assignment]
         label=_("Fields of action"),
         choices=FieldOfAction.choices,
         required=False,
@@ -136,10 +142,10 @@ class InvitationForm(forms.Form):
 
 class ModerationForm(forms.Form):
     status = forms.ChoiceField(label=_("Decision"), choices=OrganisationStatus.choices)
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    duplicate_of = forms.CharField(
-        label=_("Duplicate of (slug)"), required=False, max_length=80
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    duplicate_of = forms.CharField(label=_("Duplicate of (slug)"), required=False, max_length=80)
 
 
 class TokenForm(forms.Form):

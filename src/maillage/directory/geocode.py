@@ -10,6 +10,9 @@ from maillage.core.text import fold
 from maillage.directory.models import Commune
 
 POSTAL_CODE = re.compile(r"\b(\d{5})\b")
+# Paris, Lyon and Marseille: the postal codes belong to their municipal arrondissements.
+CITIES_WITH_ARRONDISSEMENTS = ("13055", "69123", "75056")
+INSEE_CODE = re.compile(r"\d[\dAB]\d{3}")
 
 
 def find_commune(commune_text: str = "", postal_code: str = "") -> Commune | None:
@@ -24,15 +27,19 @@ def find_commune(commune_text: str = "", postal_code: str = "") -> Commune | Non
     candidates = Commune.objects.all()
     if postal_code:
         by_postcode = candidates.filter(postal_codes__contains=f" {postal_code} ")
-        if name:
-            named = _match_name(by_postcode, name)
-            if named is not None:
-                return named
-        by_insee = candidates.filter(insee_code=postal_code).first()
-        best = by_postcode.exclude(insee_code__in=["13055", "69123", "75056"]).order_by(
-            "-population"
-        ).first()
-        return best or by_postcode.order_by("-population").first() or by_insee
+        arrondissements = by_postcode.exclude(insee_code__in=CITIES_WITH_ARRONDISSEMENTS)
+        named = _match_name(by_postcode, name) if name else None
+        if named is not None and named.insee_code in CITIES_WITH_ARRONDISSEMENTS:
+            # "13002 Marseille" means the 2nd arrondissement, which carries the postal code.
+            return arrondissements.order_by("-population").first() or named
+        if named is not None:
+            return named
+        found = arrondissements.order_by("-population").first() or by_postcode.first()
+        if found is not None:
+            return found
+    text = commune_text.strip().upper()
+    if INSEE_CODE.fullmatch(text):
+        return candidates.filter(insee_code=text).first()
     if name:
         return _match_name(candidates, name)
     return None

@@ -1,4 +1,4 @@
-"""Organisations of the ecosystem, their sites, their people and the reference tables behind them."""
+"""Organisations of the ecosystem, their sites, their people and the reference tables."""
 
 from __future__ import annotations
 
@@ -104,8 +104,9 @@ class NafCode(models.Model):
 class OrganisationKind(models.TextChoices):
     SME = "sme", _("Industrial SME / craft business")
     FABLAB = "fablab", _("Fab lab / makerspace")
-    COLLECTIVE_WORKSHOP = "collective_workshop", _(
-        "Collective workshop / manufacture de proximité / tiers-lieu"
+    COLLECTIVE_WORKSHOP = (
+        "collective_workshop",
+        _("Collective workshop / manufacture de proximité / tiers-lieu"),
     )
     REUSE_REPAIR = "reuse_repair", _("Reuse / repair structure")
     TECHNICAL_CENTRE = "technical_centre", _("Technical centre")
@@ -210,6 +211,9 @@ class OrganisationField(models.Model):
             models.UniqueConstraint(fields=["organisation", "field"], name="directory_org_field")
         ]
         indexes = [models.Index(fields=["field", "organisation"], name="directory_field_org")]
+
+    def __str__(self) -> str:
+        return self.get_field_display()
 
 
 class Site(models.Model):

@@ -17,7 +17,9 @@ NAF_FILE = Path(__file__).parent / "data" / "naf_rev2.csv"
 NAF_VERSION = "NAFRev2"
 
 
-def load_reference_data(department_model: Any, commune_model: Any, naf_model: Any) -> dict[str, int]:
+def load_reference_data(
+    department_model: Any, commune_model: Any, naf_model: Any
+) -> dict[str, int]:
     """Insert or update every department, commune and NAF code; return the counts."""
     departments = load_departments()
     existing_depts = set(department_model.objects.values_list("code", flat=True))
@@ -53,14 +55,19 @@ def load_reference_data(department_model: Any, commune_model: Any, naf_model: An
     commune_model.objects.bulk_create(new, batch_size=2000)
     commune_model.objects.bulk_update(
         changed,
-        ["name", "name_folded", "department_id", "postal_codes", "latitude", "longitude",
-         "population"],
+        [
+            "name",
+            "name_folded",
+            "department_id",
+            "postal_codes",
+            "latitude",
+            "longitude",
+            "population",
+        ],
         batch_size=2000,
     )
 
-    existing_naf = set(
-        naf_model.objects.filter(version=NAF_VERSION).values_list("code", flat=True)
-    )
+    existing_naf = set(naf_model.objects.filter(version=NAF_VERSION).values_list("code", flat=True))
     with NAF_FILE.open(encoding="utf-8", newline="") as handle:
         naf_rows = [
             naf_model(

@@ -28,15 +28,23 @@ from maillage.directory.forms import (
     TokenForm,
 )
 from maillage.directory.models import (
+    Invitation,
     Membership,
     MembershipState,
     Organisation,
     OrganisationKind,
     OrganisationStatus,
     Site,
+    User,
 )
 
 TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in person (views that call this are behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _filters(request: HttpRequest) -> tuple[FilterForm, queries.DirectoryFilters]:
@@ -122,7 +130,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and site_form.is_valid():
         try:
             organisation = actions.create_organisation(
-                request.user, form.to_input(), [site_form.to_input()]  # type: ignore[arg-type]
+                _actor(request), form.to_input(), [site_form.to_input()]
             )
         except ValidationError as exc:
             add_action_errors(form, exc)
@@ -131,8 +139,11 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             if organisation.status == OrganisationStatus.PENDING:
                 messages.success(
                     request,
-                    _("Thank you! A network coordinator will validate %(name)s before it appears "
-                      "on the map.") % {"name": organisation.name},
+                    _(
+                        "Thank you! A network coordinator will validate %(name)s before it appears "
+                        "on the map."
+                    )
+                    % {"name": organisation.name},
                 )
             return redirect(organisation)
     return render(
@@ -159,7 +170,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_organisation(request.user, organisation, form.to_input())  # type: ignore[arg-type]
+            actions.update_organisation(_actor(request), organisation, form.to_input())
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -197,9 +208,9 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
             data.latitude = data.longitude = None  # a new commune: locate the site again
         try:
             if site is None:
-                actions.add_site(request.user, organisation, data)  # type: ignore[arg-type]
+                actions.add_site(_actor(request), organisation, data)
             else:
-                actions.update_site(request.user, site, data)  # type: ignore[arg-type]
+                actions.update_site(_actor(request), site, data)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -226,7 +237,7 @@ def _coords_changed(site: Site, data: actions.SiteInput) -> bool:
 def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     site = get_object_or_404(Site, pk=site_id, organisation=organisation)
-    actions.delete_site(request.user, site)  # type: ignore[arg-type]
+    actions.delete_site(_actor(request), site)
     messages.success(request, _("Site removed."))
     return redirect(organisation)
 
@@ -240,7 +251,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.invite_member(
-                request.user,  # type: ignore[arg-type]
+                _actor(request),
                 organisation,
                 form.cleaned_data["email"],
                 form.cleaned_data["role"],
@@ -271,9 +282,9 @@ def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> Ht
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         if request.POST.get("decision") == "approve":
-            actions.approve_membership(request.user, membership)  # type: ignore[arg-type]
+            actions.approve_membership(_actor(request), membership)
         else:
-            actions.remove_membership(request.user, membership)  # type: ignore[arg-type]
+            actions.remove_membership(_actor(request), membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("directory:members", slug=slug)
@@ -284,7 +295,7 @@ def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> Ht
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     try:
-        actions.request_membership(request.user, organisation)  # type: ignore[arg-type]
+        actions.request_membership(_actor(request), organisation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -296,14 +307,14 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            membership = actions.accept_invitation(request.user, token)  # type: ignore[arg-type]
+            membership = actions.accept_invitation(_actor(request), token)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("directory:my_organisations")
         messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organisation})
         return redirect(membership.organisation)
     invitation = get_object_or_404(
-        actions.Invitation.objects.select_related("organisation"),
+        Invitation.objects.select_related("organisation"),
         token=token,
         accepted_at__isnull=True,
     )
@@ -315,18 +326,16 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     token_form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and token_form.is_valid():
-        _token, new_key = actions.create_api_token(
-            request.user, token_form.cleaned_data["name"]  # type: ignore[arg-type]
-        )
+        _token, new_key = actions.create_api_token(_actor(request), token_form.cleaned_data["name"])
         token_form = TokenForm()
     return render(
         request,
         "directory/my_organisations.html",
         {
-            "memberships": Membership.objects.filter(user=request.user).select_related(
+            "memberships": Membership.objects.filter(user=_actor(request)).select_related(
                 "organisation"
             ),
-            "tokens": request.user.api_tokens.all(),  # type: ignore[union-attr]
+            "tokens": _actor(request).api_tokens.all(),
             "token_form": token_form,
             "new_key": new_key,
         },
@@ -342,7 +351,9 @@ def moderation(request: HttpRequest) -> HttpResponse:
     if status not in OrganisationStatus.values:
         status = OrganisationStatus.PENDING
     counts = dict(
-        Organisation.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        Organisation.objects.values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
     )
     organisations = (
         Organisation.objects.filter(status=status)
@@ -376,7 +387,7 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
         duplicate_of = Organisation.objects.filter(slug=form.cleaned_data["duplicate_of"]).first()
     try:
         actions.moderate_organisation(
-            request.user,  # type: ignore[arg-type]
+            _actor(request),
             organisation,
             form.cleaned_data["status"],
             form.cleaned_data["reason"],
@@ -408,4 +419,3 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
-

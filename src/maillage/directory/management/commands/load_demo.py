@@ -44,9 +44,11 @@ class Command(BaseCommand):
             Membership.objects.get_or_create(
                 user=users["membre-atelier"], organisation=first, defaults={"role": Role.MEMBER}
             )
-        self.stdout.write(f"Demo territory: {created} organisations created, "
-                          f"{Organisation.objects.filter(slug__startswith='demo-').count()} in all.")
-        self.stdout.write("Demo accounts (password for all: %s):" % PASSWORD)
+        self.stdout.write(
+            f"Demo territory: {created} organisations created, "
+            f"{Organisation.objects.filter(slug__startswith='demo-').count()} in all."
+        )
+        self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
         for username, _first, role in ACCOUNTS:
             self.stdout.write(f"  {username:<16} {role}")
 
@@ -71,7 +73,9 @@ class Command(BaseCommand):
                 continue
             sites = []
             for s in demo.sites:
-                commune = Commune.objects.get(name_folded=fold(s.commune), department_id=s.department)
+                commune = Commune.objects.get(
+                    name_folded=fold(s.commune), department_id=s.department
+                )
                 sites.append(
                     actions.SiteInput(
                         address=s.address,
@@ -95,7 +99,9 @@ class Command(BaseCommand):
             # Stable slugs keep the demo idempotent and its URLs predictable.
             Organisation.objects.filter(pk=organisation.pk).update(
                 slug=demo.slug,
-                status=OrganisationStatus.VALIDATED if demo.validated else OrganisationStatus.PENDING,
+                status=OrganisationStatus.VALIDATED
+                if demo.validated
+                else OrganisationStatus.PENDING,
                 moderated_at=timezone.now() if demo.validated else None,
             )
             created += 1

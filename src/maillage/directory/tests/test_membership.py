@@ -1,0 +1,79 @@
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from maillage.directory import actions
+from maillage.directory.models import Membership, MembershipState, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_admin_invites_a_colleague_who_joins(
+    client, make_user, make_organisation, django_capture_on_commit_callbacks
+):
+    admin = make_user("ana")
+    organisation = make_organisation("Atelier Un", admin=admin)
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/o/{organisation.slug}/members/", {"email": "Colleague@Example.org", "role": "member"}
+        )
+    assert response.status_code == 302
+    invitation = organisation.invitations.get()
+    assert invitation.email == "colleague@example.org"
+    assert invitation.token in mail.outbox[0].body
+    colleague = make_user("colleague")
+    client.force_login(colleague)
+    assert client.post(f"/invitations/{invitation.token}/").status_code == 302
+    membership = Membership.objects.get(user=colleague, organisation=organisation)
+    assert (membership.role, membership.state) == (Role.MEMBER, MembershipState.ACTIVE)
+    with pytest.raises(ValidationError):
+        actions.accept_invitation(colleague, invitation.token)
+
+
+def test_a_member_cannot_invite(make_user, make_organisation):
+    organisation = make_organisation("Atelier Un")
+    member = make_user("member")
+    Membership.objects.create(user=member, organisation=organisation, role=Role.MEMBER)
+    with pytest.raises(PermissionDenied):
+        actions.invite_member(member, organisation, "x@example.org", Role.ADMIN)
+
+
+def test_a_person_asks_to_join_and_an_admin_accepts(client, make_user, make_organisation):
+    admin = make_user("ana")
+    organisation = make_organisation("Atelier Un", admin=admin)
+    newcomer = make_user("newcomer")
+    client.force_login(newcomer)
+    client.post(f"/o/{organisation.slug}/join/")
+    membership = Membership.objects.get(user=newcomer)
+    assert membership.state == MembershipState.REQUESTED
+    # A request gives no rights yet.
+    assert client.get(f"/o/{organisation.slug}/sites/new/").status_code == 403
+    client.force_login(admin)
+    client.post(f"/o/{organisation.slug}/members/{membership.pk}/", {"decision": "approve"})
+    membership.refresh_from_db()
+    assert membership.state == MembershipState.ACTIVE
+
+
+def test_the_last_admin_cannot_leave(make_user, make_organisation):
+    admin = make_user("ana")
+    make_organisation("Atelier Un", admin=admin)
+    membership = Membership.objects.get(user=admin)
+    with pytest.raises(ValidationError):
+        actions.remove_membership(admin, membership)
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_signing_up_refuses_an_email_already_used(client, make_user):
+    make_user("ana")
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "ana2",
+            "email": "ANA@example.org",
+            "password1": "Long-enough-pw-2026",
+            "password2": "Long-enough-pw-2026",
+        },
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
