@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from maillage.directory.api import router as directory_router
+from maillage.equipment.api import router as equipment_router
 
 api = NinjaAPI(
     title="Maillage API",
@@ -18,6 +19,7 @@ api = NinjaAPI(
     ),
 )
 api.add_router("/", directory_router)
+api.add_router("/", equipment_router)
 
 
 @api.exception_handler(ValidationError)

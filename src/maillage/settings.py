@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "simple_history",
     "maillage.core",
     "maillage.directory",
+    "maillage.equipment",
 ]
 
 MIDDLEWARE = [
@@ -83,7 +86,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["TEST"] = {"NAME": str(PROJECT_DIR / "test-maillage.sqlite3")}
+    # A file (not memory) so that browser tests' live server shares it; one per run, so that
+    # two test runs on one machine never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str(
+            "TEST_DATABASE_NAME",
+            str(Path(tempfile.gettempdir()) / f"test-maillage-{os.getpid()}.sqlite3"),
+        )
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"

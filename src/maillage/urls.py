@@ -13,4 +13,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("maillage.directory.urls")),
+    path("", include("maillage.equipment.urls")),
 ]

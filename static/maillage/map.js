@@ -155,7 +155,7 @@
       title.textContent = p.org || "";
     }
     box.appendChild(title);
-    for (const text of [p.kind_label, p.place]) {
+    for (const text of [p.kind_label, p.place, p.machines_label]) {
       if (!text) continue;
       const line = document.createElement("div");
       line.textContent = String(text);

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from maillage.api_auth import WRITE_AUTH, request_user
@@ -102,6 +102,9 @@ class FilterParams(Schema):
     kind: str = ""
     field: str = ""
     dept: str = Field("", description="Department code, e.g. 13")
+    process: str = Field("", description="Only places with a machine for this process code")
+    material: str = Field("", description="Only places with a machine working this material")
+    machines: str = Field("", description="1: only places that list machines")
 
 
 class CommuneOut(Schema):
@@ -148,7 +151,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     organisation = actions.create_organisation(
         request_user(request), actions.OrganisationInput(**data), sites
     )
-    return 201, _organisation_for(request, organisation.slug)
+    return Status(201, _organisation_for(request, organisation.slug))
 
 
 @router.patch("/organisations/{slug}", response=OrganisationOut, auth=WRITE_AUTH)
@@ -181,7 +184,7 @@ def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
     site = actions.add_site(
         request_user(request), organisation, actions.SiteInput(**payload.dict())
     )
-    return 201, site
+    return Status(201, site)
 
 
 @router.get("/sites/{site_id}", response=SiteOut)
@@ -214,7 +217,7 @@ def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
 @router.delete("/sites/{site_id}", response={204: None}, auth=WRITE_AUTH)
 def delete_site(request: HttpRequest, site_id: int) -> Any:
     actions.delete_site(request_user(request), _visible_site(request, site_id))
-    return 204, None
+    return Status(204, None)
 
 
 def _visible_site(request: HttpRequest, site_id: int) -> Site:

@@ -18,10 +18,21 @@ from maillage.directory.models import (
     Role,
     User,
 )
+from maillage.equipment.models import Material
 
 
 def _blank(label: Any) -> list[tuple[str, Any]]:
     return [("", label)]
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """The taxonomy as select options, indented by depth, in the current language."""
+    from maillage.equipment.models import Process
+
+    return [
+        (p.code, "\u00a0\u00a0" * p.depth + p.label)
+        for p in Process.objects.only("code", "depth", "label_fr", "label_en")
+    ]
 
 
 class FilterForm(forms.Form):
@@ -29,6 +40,9 @@ class FilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     field = forms.ChoiceField(label=_("Field of action"), required=False)
     dept = forms.ChoiceField(label=_("Department"), required=False)
+    process = forms.ChoiceField(label=_("Machine for"), required=False)
+    material = forms.ChoiceField(label=_("Material worked"), required=False)
+    machines = forms.BooleanField(label=_("Only places with machines"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,6 +51,8 @@ class FilterForm(forms.Form):
             "field": _blank(_("All fields")) + list(FieldOfAction.choices),
             "dept": _blank(_("All departments"))
             + [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()],
+            "process": _blank(_("Any process")) + process_choices(),
+            "material": _blank(_("Any material")) + list(Material.choices),
         }
         for name, options in choices.items():
             field = self.fields[name]

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.geo import BBox, grid_clusters
 from maillage.core.text import fold
@@ -34,6 +35,10 @@ class DirectoryFilters:
     kind: str = ""
     field: str = ""
     dept: str = ""
+    # Machine filters: keep the sites that hold a matching machine (the map's machine layer).
+    process: str = ""
+    material: str = ""
+    machines: str = ""
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> DirectoryFilters:
@@ -43,6 +48,9 @@ class DirectoryFilters:
             kind=str(params.get("kind") or ""),
             field=str(params.get("field") or ""),
             dept=str(params.get("dept") or "").upper(),
+            process=str(params.get("process") or "").strip(),
+            material=str(params.get("material") or ""),
+            machines="1" if str(params.get("machines") or "") in ("1", "on", "true") else "",
         )
         errors = {}
         if filters.kind and filters.kind not in OrganisationKind.values:
@@ -51,9 +59,23 @@ class DirectoryFilters:
             errors["field"] = _("Unknown field of action: %(v)s.") % {"v": filters.field}
         if filters.dept and not Department.objects.filter(code=filters.dept).exists():
             errors["dept"] = _("Unknown department: %(v)s.") % {"v": filters.dept}
+        if filters.has_machine_filter:
+            try:
+                filters.machine_filters()
+            except ValidationError as exc:
+                errors.update({k: v[0] for k, v in exc.message_dict.items()})
         if errors:
             raise ValidationError(errors)
         return filters
+
+    @property
+    def has_machine_filter(self) -> bool:
+        return bool(self.process or self.material or self.machines)
+
+    def machine_filters(self) -> Any:
+        from maillage.equipment.queries import MachineFilters
+
+        return MachineFilters.from_params({"process": self.process, "material": self.material})
 
     def as_params(self) -> dict[str, str]:
         return {k: v for k, v in vars(self).items() if v}
@@ -83,6 +105,11 @@ def filter_organisations(
         qs = qs.filter(sites__department_id=filters.dept).distinct()
     for word in fold(filters.q).split():
         qs = qs.filter(search_text__contains=word)
+    if filters.has_machine_filter:
+        from maillage.equipment.queries import site_ids_with_machines
+
+        site_ids = site_ids_with_machines(filters.machine_filters())
+        qs = qs.filter(sites__in=site_ids).distinct()
     return qs
 
 
@@ -97,6 +124,10 @@ def public_sites(filters: DirectoryFilters) -> QuerySet[Site]:
         qs = qs.filter(department_id=filters.dept)
     for word in fold(filters.q).split():
         qs = qs.filter(organisation__search_text__contains=word)
+    if filters.has_machine_filter:
+        from maillage.equipment.queries import site_ids_with_machines
+
+        qs = qs.filter(pk__in=site_ids_with_machines(filters.machine_filters()))
     return qs
 
 
@@ -150,4 +181,27 @@ def sites_geojson(bbox: BBox, filters: DirectoryFilters, max_points: int) -> dic
             }
             for pk, lat, lon, name, slug, kind, city in rows
         ]
+        if filters.has_machine_filter and features:
+            counts = _matching_machines_per_site(filters, [f["properties"]["id"] for f in features])
+            for feature in features:
+                n = counts.get(feature["properties"]["id"], 0)
+                feature["properties"]["machines"] = n
+                feature["properties"]["machines_label"] = ngettext(
+                    "%(n)s matching machine", "%(n)s matching machines", n
+                ) % {"n": n}
     return {"type": "FeatureCollection", "total": total, "features": features}
+
+
+def _matching_machines_per_site(filters: DirectoryFilters, site_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    from maillage.equipment.queries import filter_machines, public_machines
+
+    machines = filter_machines(public_machines(), filters.machine_filters())
+    rows = (
+        machines.filter(site_id__in=site_ids)
+        .values("site_id")
+        .annotate(n=Count("pk"))
+        .values_list("site_id", "n")
+    )
+    return dict(rows)

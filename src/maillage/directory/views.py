@@ -112,6 +112,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "sites": organisation.sites.select_related("commune", "department"),
+            "machines": organisation.machines.exclude(status="retired").prefetch_related(
+                "processes"
+            ),
             "last_change": last_change,
             "membership": membership,
             "pending_request": pending_request,
@@ -133,8 +136,13 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 _actor(request), form.to_input(), [site_form.to_input()]
             )
         except ValidationError as exc:
+            site_errors = _only_site_errors(exc)
+            add_action_errors(site_form, site_errors)
+            if hasattr(exc, "error_dict"):
+                exc = ValidationError(
+                    {k: v for k, v in exc.error_dict.items() if k not in site_errors.error_dict}
+                )
             add_action_errors(form, exc)
-            add_action_errors(site_form, _only_site_errors(exc))
         else:
             if organisation.status == OrganisationStatus.PENDING:
                 messages.success(

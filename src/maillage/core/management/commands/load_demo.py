@@ -1,0 +1,31 @@
+"""Load the demo territory: fictitious organisations, sites, machines and one account per role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from maillage.directory.demo_loader import ACCOUNTS, PASSWORD, load_directory_demo
+from maillage.directory.models import Organisation
+from maillage.equipment.demo import load_equipment_demo
+from maillage.equipment.models import Machine
+
+
+class Command(BaseCommand):
+    help = "Load the demo territory (idempotent: running it twice changes nothing)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            organisations = load_directory_demo()
+            machines = load_equipment_demo()
+        demo = Organisation.objects.filter(slug__startswith="demo-")
+        self.stdout.write(
+            f"Demo territory: {organisations} organisations and {machines} machines created; "
+            f"{demo.count()} organisations and "
+            f"{Machine.objects.filter(organisation__in=demo).count()} machines in all."
+        )
+        self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
+        for username, _first, role in ACCOUNTS:
+            self.stdout.write(f"  {username:<16} {role}")

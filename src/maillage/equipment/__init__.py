@@ -1,0 +1,1 @@
+"""Equipment: machines, their capabilities in a shared process taxonomy, imports and exports."""

@@ -1,0 +1,207 @@
+"""Every write to the machine inventory: one function per intent, one transaction each."""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maillage.core.text import fold
+from maillage.directory import permissions
+from maillage.directory.models import Organisation, Site, User
+from maillage.equipment.models import (
+    Condition,
+    DocumentKind,
+    Machine,
+    MachineDocument,
+    MachineMaterial,
+    MachineStatus,
+    Material,
+    Process,
+    ToleranceClass,
+)
+from maillage.equipment.taxonomy import path_for
+
+
+@dataclass
+class MachineInput:
+    name: str
+    site_id: int | None = None
+    make: str = ""
+    model: str = ""
+    serial_number: str = ""
+    year: int | None = None
+    process_codes: list[str] = field(default_factory=list)
+    materials: list[str] = field(default_factory=list)
+    envelope_x_mm: float | None = None
+    envelope_y_mm: float | None = None
+    envelope_z_mm: float | None = None
+    max_part_mass_kg: float | None = None
+    power_kw: float | None = None
+    computer_controlled: bool = False
+    tolerance_class: str = ""
+    condition: str = Condition.GOOD
+    status: str = MachineStatus.OPERATIONAL
+    notes: str = ""
+
+
+def create_machine(actor: User, organisation: Organisation, data: MachineInput) -> Machine:
+    if not permissions.can_edit_sites(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's members can list its machines."))
+    with transaction.atomic():
+        machine = Machine(organisation=organisation)
+        save_machine(machine, data)
+    return machine
+
+
+def update_machine(actor: User, machine: Machine, data: MachineInput) -> Machine:
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can edit its machines."))
+    with transaction.atomic():
+        save_machine(machine, data)
+    return machine
+
+
+def delete_machine(actor: User, machine: Machine) -> None:
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can remove its machines."))
+    with transaction.atomic():
+        machine.delete()
+
+
+def save_machine(machine: Machine, data: MachineInput) -> Machine:
+    """Validate every field, then save the machine with its processes and materials.
+
+    Callers hold the transaction; importers call this directly after their own checks.
+    """
+    errors: dict[str, list[str]] = {}
+    name = data.name.strip()
+    if not name:
+        errors["name"] = [_("The name cannot be empty.")]
+    site = None
+    if data.site_id is None:
+        site = machine.organisation.sites.filter(is_main=True).first()
+        if site is None:
+            errors["site"] = [_("Add a site to the organisation first.")]
+    else:
+        site = Site.objects.filter(pk=data.site_id, organisation=machine.organisation).first()
+        if site is None:
+            errors["site"] = [_("This site does not belong to the organisation.")]
+    this_year = datetime.date.today().year
+    if data.year is not None and not 1850 <= data.year <= this_year:
+        errors["year"] = [_("The year must be between 1850 and %(year)s.") % {"year": this_year}]
+    for name_, value in (
+        ("envelope_x_mm", data.envelope_x_mm),
+        ("envelope_y_mm", data.envelope_y_mm),
+        ("envelope_z_mm", data.envelope_z_mm),
+    ):
+        if value is not None and not (math.isfinite(value) and value > 0):
+            errors[name_] = [_("A dimension must be a positive number of millimetres.")]
+    for name_, value in (("max_part_mass_kg", data.max_part_mass_kg), ("power_kw", data.power_kw)):
+        if value is not None and not (math.isfinite(value) and value >= 0):
+            errors[name_] = [_("This value cannot be negative.")]
+    codes = sorted({c.strip() for c in data.process_codes if c.strip()})
+    processes = list(Process.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {p.code for p in processes})
+    if unknown:
+        errors["processes"] = [
+            _("Unknown process code: %(codes)s.") % {"codes": ", ".join(unknown)}
+        ]
+    elif not codes:
+        errors["processes"] = [_("Choose at least one process this machine can do.")]
+    bad_materials = sorted(set(data.materials) - set(Material.values))
+    if bad_materials:
+        errors["materials"] = [_("Unknown material: %(m)s.") % {"m": ", ".join(bad_materials)}]
+    if data.tolerance_class and data.tolerance_class not in ToleranceClass.values:
+        errors["tolerance_class"] = [_("Use an ISO 2768 class: f, m, c or v.")]
+    if data.condition not in Condition.values:
+        errors["condition"] = [_("Unknown condition: %(v)s.") % {"v": data.condition}]
+    if data.status not in MachineStatus.values:
+        errors["status"] = [_("Unknown status: %(v)s.") % {"v": data.status}]
+    if errors:
+        raise ValidationError(errors)
+    assert site is not None
+    machine.site = site
+    machine.name = name
+    machine.make = data.make.strip()
+    machine.model = data.model.strip()
+    machine.serial_number = data.serial_number.strip()
+    machine.year = data.year
+    machine.envelope_x_mm = data.envelope_x_mm
+    machine.envelope_y_mm = data.envelope_y_mm
+    machine.envelope_z_mm = data.envelope_z_mm
+    machine.max_part_mass_kg = data.max_part_mass_kg
+    machine.power_kw = data.power_kw
+    machine.computer_controlled = data.computer_controlled
+    machine.tolerance_class = data.tolerance_class
+    machine.condition = data.condition
+    machine.status = data.status
+    machine.notes = data.notes.strip()
+    labels = [f"{p.label_fr} {p.label_en}" for p in processes]
+    machine.search_text = fold(" ".join([name, machine.make, machine.model, *labels]))
+    machine.full_clean(exclude=["organisation", "site", "processes", "search_text"])
+    machine.save()
+    machine.processes.set(processes)
+    wanted = set(data.materials)
+    machine.materials.exclude(material__in=wanted).delete()
+    have = set(machine.materials.values_list("material", flat=True))
+    MachineMaterial.objects.bulk_create(
+        [MachineMaterial(machine=machine, material=m) for m in sorted(wanted - have)]
+    )
+    return machine
+
+
+def add_document(
+    actor: User,
+    machine: Machine,
+    kind: str,
+    title: str,
+    url: str = "",
+    file: object | None = None,
+) -> MachineDocument:
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can add documents."))
+    errors: dict[str, list[str]] = {}
+    if kind not in DocumentKind.values:
+        errors["kind"] = [_("Unknown kind of document.")]
+    if not title.strip():
+        errors["title"] = [_("Give the document a title.")]
+    if not url.strip() and file is None:
+        errors["file"] = [_("Upload a file or give a link.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        document = MachineDocument(machine=machine, kind=kind, title=title.strip(), url=url.strip())
+        if file is not None:
+            document.file = file
+        document.full_clean()
+        document.save()
+    return document
+
+
+def save_process(actor: User, process: Process) -> Process:
+    """Coordinators edit the taxonomy; moving a node moves its whole subtree's paths."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only network coordinators edit the process taxonomy."))
+    with transaction.atomic():
+        parent = process.parent
+        ancestor = parent
+        while ancestor is not None:
+            if process.pk and ancestor.pk == process.pk:
+                raise ValidationError({"parent": _("A process cannot be its own ancestor.")})
+            ancestor = ancestor.parent
+        old_path = process.path
+        process.path = path_for(process.code, parent.path if parent else None)
+        process.depth = parent.depth + 1 if parent else 0
+        process.full_clean()
+        process.save()
+        if old_path and old_path != process.path:
+            for child in Process.objects.filter(path__startswith=old_path).exclude(pk=process.pk):
+                child.path = process.path + child.path[len(old_path) :]
+                child.depth = child.path.count("|") - 2
+                child.save(update_fields=["path", "depth"])
+    return process

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from maillage.equipment import views
+
+app_name = "equipment"
+
+urlpatterns = [
+    path("machines/", views.machine_list, name="machine_list"),
+    path("machines/<int:machine_id>/", views.machine_detail, name="machine"),
+    path("machines/<int:machine_id>/edit/", views.machine_edit, name="machine_edit"),
+    path("machines/<int:machine_id>/delete/", views.machine_delete, name="machine_delete"),
+    path("machines/<int:machine_id>/documents/", views.document_add, name="document_add"),
+    path("o/<slug:slug>/machines/new/", views.machine_edit, name="machine_add"),
+    path("processes/", views.process_tree, name="process_tree"),
+    path("processes/<str:code>/", views.process_detail, name="process"),
+]

@@ -1,0 +1,187 @@
+"""Machine pages: the list with its filters, a machine, its form, and the process taxonomy."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core.forms import add_action_errors
+from maillage.directory import permissions
+from maillage.directory.models import User
+from maillage.directory.queries import visible_organisations
+from maillage.equipment import actions, queries
+from maillage.equipment.forms import DocumentForm, MachineFilterForm, MachineForm
+from maillage.equipment.models import Machine, Process
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def machine_list(request: HttpRequest) -> HttpResponse:
+    # Same filters as the API and the map's machine layer; bad values are shown on the form.
+    form = MachineFilterForm(request.GET)
+    try:
+        filters = queries.MachineFilters.from_params(request.GET)
+    except ValidationError as exc:
+        form.is_valid()
+        add_action_errors(form, exc)
+        filters = queries.MachineFilters()
+    machines = (
+        queries.filter_machines(queries.visible_machines(request.user), filters)
+        .select_related("organisation", "site")
+        .prefetch_related("processes")
+        .order_by("name", "pk")
+    )
+    page = Paginator(machines, 50).get_page(request.GET.get("page"))
+    map_params = {"machines": "1"}
+    if filters.process:
+        map_params["process"] = filters.process
+    if filters.material:
+        map_params["material"] = filters.material
+    for key in ("dept", "kind"):
+        if getattr(filters, key):
+            map_params[key] = getattr(filters, key)
+    return render(
+        request,
+        "equipment/machine_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filters_query": urlencode(filters.as_params()),
+            "map_query": urlencode(map_params),
+        },
+    )
+
+
+def _visible_machine(request: HttpRequest, machine_id: int) -> Machine:
+    return get_object_or_404(
+        queries.visible_machines(request.user)
+        .select_related("organisation", "site__commune")
+        .prefetch_related("processes", "materials", "documents"),
+        pk=machine_id,
+    )
+
+
+def machine_detail(request: HttpRequest, machine_id: int) -> HttpResponse:
+    machine = _visible_machine(request, machine_id)
+    can_edit = permissions.can_edit_sites(request.user, machine.organisation)
+    return render(
+        request,
+        "equipment/machine_detail.html",
+        {
+            "machine": machine,
+            "can_edit": can_edit,
+            "last_change": machine.history.select_related("history_user").first(),
+            "document_form": DocumentForm() if can_edit else None,
+        },
+    )
+
+
+@login_required
+def machine_edit(
+    request: HttpRequest, slug: str | None = None, machine_id: int | None = None
+) -> HttpResponse:
+    if machine_id is not None:
+        machine: Machine | None = _visible_machine(request, machine_id)
+        assert machine is not None
+        organisation = machine.organisation
+    else:
+        machine = None
+        organisation = get_object_or_404(visible_organisations(request.user), slug=slug)
+    if not permissions.can_edit_sites(request.user, organisation):
+        raise PermissionDenied
+    initial = MachineForm.initial_for(machine) if machine else {"condition": "good"}
+    form = MachineForm(request.POST or None, initial=initial, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if machine is None:
+                machine = actions.create_machine(_actor(request), organisation, form.to_input())
+            else:
+                actions.update_machine(_actor(request), machine, form.to_input())
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+        else:
+            messages.success(request, _("Machine saved."))
+            return redirect(machine)
+    return render(
+        request,
+        "equipment/machine_form.html",
+        {"form": form, "machine": machine, "organisation": organisation},
+    )
+
+
+@login_required
+@require_POST
+def machine_delete(request: HttpRequest, machine_id: int) -> HttpResponse:
+    machine = _visible_machine(request, machine_id)
+    organisation = machine.organisation
+    actions.delete_machine(_actor(request), machine)
+    messages.success(request, _("Machine removed."))
+    return redirect(organisation)
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, machine_id: int) -> HttpResponse:
+    machine = _visible_machine(request, machine_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.add_document(
+                _actor(request),
+                machine,
+                form.cleaned_data["kind"],
+                form.cleaned_data["title"],
+                url=form.cleaned_data["url"] or "",
+                file=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Document added."))
+    else:
+        messages.error(request, _("Check the document's kind, title and file or link."))
+    return redirect(machine)
+
+
+def process_tree(request: HttpRequest) -> HttpResponse:
+    # The whole taxonomy with, for each node, how many public machines it (or a child) has.
+    processes = list(Process.objects.all())
+    direct: dict[int, int] = {}
+    for process_id in Machine.processes.through.objects.filter(
+        machine__organisation__status="validated"
+    ).values_list("process_id", flat=True):
+        direct[process_id] = direct.get(process_id, 0) + 1
+    by_path = {p.path: p for p in processes}
+    totals = {p.pk: 0 for p in processes}
+    for p in processes:
+        if direct.get(p.pk):
+            ancestor_path = p.path
+            while ancestor_path.strip("|"):
+                node = by_path.get(ancestor_path)
+                if node is not None:
+                    totals[node.pk] += direct[p.pk]
+                ancestor_path = "|".join(ancestor_path.split("|")[:-2]) + "|"
+    return render(
+        request,
+        "equipment/process_tree.html",
+        {
+            "processes": [(p, totals[p.pk]) for p in processes],
+            "is_coordinator": permissions.is_coordinator(request.user),
+        },
+    )
+
+
+def process_detail(request: HttpRequest, code: str) -> HttpResponse:
+    process = get_object_or_404(Process, code=code)
+    return redirect(f"/machines/?{urlencode({'process': process.code})}")
