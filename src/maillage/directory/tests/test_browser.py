@@ -170,6 +170,8 @@ def test_it_names_the_commune_field_when_the_commune_is_unknown(page: Any, make_
     commune = page.locator("#field-site-commune")
     expect(commune).to_have_class(re.compile(r"\bhas-error\b"))
     expect(commune.locator(".errorlist")).to_contain_text("Nowhereville-xyz")
+    # The message stands beside its field only, not again at the top of the form.
+    expect(page.locator(".errorlist.nonfield")).to_have_count(0)
     expect(page.locator("[name=org-name]")).to_have_value("Forge Fantôme")
     expect(page).to_have_url(re.compile(r"/organisations/new/$"))
     assert not Organisation.objects.filter(name="Forge Fantôme").exists()
