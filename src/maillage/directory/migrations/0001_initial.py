@@ -278,7 +278,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='directory_membership'),
+            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='directory_membership_user_org'),
         ),
         migrations.AddIndex(
             model_name='organisationfield',

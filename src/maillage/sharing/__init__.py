@@ -1,0 +1,1 @@
+"""Sharing: offers, availability, qualifications, bookings, usage and monthly statements."""

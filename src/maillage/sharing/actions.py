@@ -1,0 +1,717 @@
+"""Every write of the sharing domain: offers, openings, trainings, bookings and their usage.
+
+One function per intent, one transaction each, permission checks inside; e-mails go out
+after commit. Whatever path a booking takes (page, API, approval), it goes through
+`request_booking` / `decide_booking`, so qualification and overlap rules cannot be skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.directory import permissions
+from maillage.directory.models import (
+    Membership,
+    MembershipState,
+    Organisation,
+    OrganisationStatus,
+    Role,
+    User,
+)
+from maillage.equipment.models import Machine, MachineStatus
+from maillage.sharing import availability, pricing
+from maillage.sharing.models import (
+    LIVE_STATES,
+    Audience,
+    Billing,
+    Booking,
+    BookingState,
+    Downtime,
+    Mode,
+    Offer,
+    OpeningWindow,
+    Qualification,
+    Registration,
+    Training,
+    TrainingSession,
+)
+from maillage.sharing.qualifications import missing_trainings
+from maillage.sharing.schedule import busy_intervals, open_intervals
+
+PROBLEM_MESSAGES = {
+    availability.Problem.END_BEFORE_START: ("end", "The end must come after the start."),
+    availability.Problem.TOO_SHORT: ("end", "Shorter than the host's minimum of %(min)s minutes."),
+    availability.Problem.TOO_LONG: ("end", "Longer than the host's maximum of %(max)s minutes."),
+    availability.Problem.NOTICE: ("start", "The host asks for %(notice)s minutes' notice."),
+    availability.Problem.HORIZON: ("start", "Bookings open at most %(horizon)s days ahead."),
+    availability.Problem.CLOSED: ("start", "The machine is not open for the whole slot."),
+    availability.Problem.BUSY: ("start", "The machine is already booked then (buffer included)."),
+}
+
+
+# --- offers and opening hours ---------------------------------------------------------
+
+
+@dataclass
+class OfferInput:
+    active: bool = True
+    audience: str = Audience.NETWORK
+    mode: str = Mode.ON_REQUEST
+    billing: str = Billing.BOOKED
+    price_own_cents: int = 0
+    price_member_cents: int = 0
+    price_outsider_cents: int = 0
+    fixed_fee_cents: int = 0
+    min_minutes: int = 30
+    max_minutes: int = 480
+    buffer_minutes: int = 0
+    min_notice_minutes: int = 0
+    horizon_days: int = 90
+    no_show_grace_minutes: int = 30
+    required_training_ids: tuple[int, ...] = ()
+    accept_network_qualifications: bool = True
+    safety_notes: str = ""
+
+
+def save_offer(actor: User, machine: Machine, data: OfferInput) -> Offer:
+    """Open (or change) the sharing of a machine."""
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can share its machines."))
+    errors: dict[str, list[str]] = {}
+    for name in (
+        "price_own_cents",
+        "price_member_cents",
+        "price_outsider_cents",
+        "fixed_fee_cents",
+        "buffer_minutes",
+        "min_notice_minutes",
+        "no_show_grace_minutes",
+    ):
+        if getattr(data, name) < 0:
+            errors[name] = [_("This value cannot be negative.")]
+    if data.min_minutes < 5:
+        errors["min_minutes"] = [_("At least 5 minutes.")]
+    if data.max_minutes < data.min_minutes:
+        errors["max_minutes"] = [_("The maximum cannot be below the minimum.")]
+    if data.horizon_days < 1:
+        errors["horizon_days"] = [_("At least one day.")]
+    if data.audience not in Audience.values:
+        errors["audience"] = [_("Unknown audience.")]
+    if data.mode not in Mode.values:
+        errors["mode"] = [_("Unknown mode.")]
+    if data.billing not in Billing.values:
+        errors["billing"] = [_("Unknown billing.")]
+    trainings = list(Training.objects.filter(pk__in=data.required_training_ids))
+    if len(trainings) != len(set(data.required_training_ids)):
+        errors["required_trainings"] = [_("Unknown training.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        offer, _created = Offer.objects.get_or_create(machine=machine)
+        for name, value in vars(data).items():
+            if name != "required_training_ids":
+                setattr(offer, name, value)
+        offer.full_clean()
+        offer.save()
+        offer.required_trainings.set(trainings)
+    return offer
+
+
+@dataclass(frozen=True)
+class WindowInput:
+    weekday: int
+    start: dt.time
+    end: dt.time
+
+
+def set_opening_windows(
+    actor: User, windows: list[WindowInput], *, machine: Machine | None = None, site: object = None
+) -> None:
+    """Replace the weekly opening hours of a machine (or of a whole site)."""
+    from maillage.directory.models import Site
+
+    target_org = (
+        machine.organisation if machine else (site.organisation if isinstance(site, Site) else None)
+    )
+    if target_org is None:
+        raise ValidationError(_("Say which machine or site the hours are for."))
+    if not permissions.can_edit_sites(actor, target_org):
+        raise PermissionDenied(_("Only the organisation's members can set its opening hours."))
+    errors = []
+    for index, window in enumerate(windows):
+        if not 0 <= window.weekday <= 6:
+            errors.append(_("Line %(n)s: unknown day.") % {"n": index + 1})
+        if window.end <= window.start:
+            errors.append(
+                _("Line %(n)s: the closing time must come after the opening time.")
+                % {"n": index + 1}
+            )
+    if errors:
+        raise ValidationError({"windows": errors})
+    with transaction.atomic():
+        scope = {"machine": machine} if machine else {"site": site}
+        OpeningWindow.objects.filter(**scope).delete()
+        OpeningWindow.objects.bulk_create(
+            [OpeningWindow(weekday=w.weekday, start=w.start, end=w.end, **scope) for w in windows]
+        )
+
+
+def set_machine_down(
+    actor: User,
+    machine: Machine,
+    reason: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> Downtime:
+    """Record a downtime; the machine stops taking bookings and affected bookers are told."""
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can set its machines down."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so that bookers understand.")})
+    start = start or timezone.now()
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("The end must come after the start.")})
+    with transaction.atomic():
+        downtime = Downtime.objects.create(
+            machine=machine, start=start, end=end, reason=reason.strip(), created_by=actor
+        )
+        if end is None:
+            Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.DOWN)
+        affected = Booking.objects.filter(machine=machine, state__in=LIVE_STATES, end__gt=start)
+        if end is not None:
+            affected = affected.filter(start__lt=end)
+        affected_ids = list(affected.values_list("pk", flat=True))
+    transaction.on_commit(lambda: _notify_downtime(downtime, affected_ids))
+    return downtime
+
+
+def set_machine_up(actor: User, machine: Machine) -> None:
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can set its machines back up."))
+    with transaction.atomic():
+        Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
+        Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
+
+
+# --- trainings and qualifications ----------------------------------------------------
+
+
+def create_training(
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    *,
+    machine: Machine | None = None,
+    process_code: str = "",
+    validity_months: int = 24,
+    idle_lapse_months: int | None = None,
+    description: str = "",
+) -> Training:
+    if not permissions.can_edit_sites(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's members can offer a training."))
+    from maillage.equipment.models import Process
+
+    errors: dict[str, list[str]] = {}
+    if not title.strip():
+        errors["title"] = [_("Give the training a title.")]
+    process = Process.objects.filter(code=process_code).first() if process_code else None
+    if process_code and process is None:
+        errors["process"] = [_("Unknown process code: %(c)s.") % {"c": process_code}]
+    if machine is None and process is None:
+        errors["machine"] = [_("A training is for a machine or for a process.")]
+    if validity_months < 1:
+        errors["validity_months"] = [_("At least one month.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return Training.objects.create(
+            title=title.strip(),
+            organisation=organisation,
+            trainer=actor,
+            machine=machine,
+            process=process,
+            validity_months=validity_months,
+            idle_lapse_months=idle_lapse_months,
+            description=description,
+        )
+
+
+def schedule_session(
+    actor: User,
+    training: Training,
+    start: dt.datetime,
+    end: dt.datetime,
+    capacity: int,
+    place: str = "",
+) -> TrainingSession:
+    if not permissions.can_edit_sites(actor, training.organisation):
+        raise PermissionDenied(_("Only the training's organisation schedules its sessions."))
+    errors: dict[str, list[str]] = {}
+    if end <= start:
+        errors["end"] = [_("The end must come after the start.")]
+    if capacity < 1:
+        errors["capacity"] = [_("At least one place.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        return TrainingSession.objects.create(
+            training=training, start=start, end=end, capacity=capacity, place=place
+        )
+
+
+def register(user: User, session: TrainingSession) -> Registration:
+    """Take a place in a session, if one is left (counted under a lock)."""
+    if not user.is_authenticated:
+        raise PermissionDenied(_("Sign in to register."))
+    with transaction.atomic():
+        locked = TrainingSession.objects.select_for_update().get(pk=session.pk)
+        if locked.registrations.filter(user=user).exists():
+            raise ValidationError(_("You are already registered for this session."))
+        if locked.registrations.count() >= locked.capacity:
+            raise ValidationError(_("This session is full."))
+        return Registration.objects.create(session=locked, user=user)
+
+
+def record_attendance(
+    actor: User, registration: Registration, attended: bool = True
+) -> Qualification | None:
+    """The trainer marks who came; attending grants (or renews) the qualification."""
+    training = registration.session.training
+    if not (
+        permissions.can_edit_sites(actor, training.organisation)
+        or actor.pk == (training.trainer_id or -1)
+    ):
+        raise PermissionDenied(_("Only the trainer's organisation records attendance."))
+    with transaction.atomic():
+        registration.attended = attended
+        registration.save(update_fields=["attended"])
+        if not attended:
+            return None
+        return _grant(actor, registration.user, training, registration.session.end)
+
+
+def grant_qualification(
+    actor: User, user: User, training: Training, issued_at: dt.datetime | None = None
+) -> Qualification:
+    """A trainer qualifies someone directly (e.g. after a one-to-one session)."""
+    if not (
+        permissions.can_edit_sites(actor, training.organisation)
+        or actor.pk == (training.trainer_id or -1)
+    ):
+        raise PermissionDenied(_("Only the trainer's organisation grants this qualification."))
+    with transaction.atomic():
+        return _grant(actor, user, training, issued_at or timezone.now())
+
+
+def _grant(actor: User, user: User, training: Training, issued_at: dt.datetime) -> Qualification:
+    qualification, _created = Qualification.objects.update_or_create(
+        user=user,
+        training=training,
+        defaults={
+            "issued_at": issued_at,
+            "issued_by": actor,
+            "expires_at": issued_at + relativedelta(months=training.validity_months),
+        },
+    )
+    return qualification
+
+
+# --- bookings ------------------------------------------------------------------------
+
+
+def _memberships(user: User) -> list[Membership]:
+    return list(
+        Membership.objects.filter(
+            user=user,
+            state=MembershipState.ACTIVE,
+            organisation__status=OrganisationStatus.VALIDATED,
+        ).select_related("organisation")
+    )
+
+
+def _check_audience(user: User, offer: Offer, host: Organisation, org_ids: set[int]) -> None:
+    if offer.audience == Audience.OWN and host.pk not in org_ids:
+        raise PermissionDenied(_("This machine is booked by its own organisation's members only."))
+    if offer.audience == Audience.NETWORK and not org_ids and not permissions.is_coordinator(user):
+        raise PermissionDenied(
+            _("This machine is booked by members of the network's organisations only.")
+        )
+
+
+def _check_rules(
+    offer: Offer, wanted: availability.Interval, now: dt.datetime, exclude: int | None = None
+) -> None:
+    machine = offer.machine
+    horizon_end = now + dt.timedelta(days=offer.horizon_days + 1)
+    window = availability.Interval(min(wanted.start, now), max(wanted.end, horizon_end))
+    problems = availability.check_request(
+        wanted,
+        now,
+        availability.Rules(
+            min_minutes=offer.min_minutes,
+            max_minutes=offer.max_minutes,
+            buffer_minutes=offer.buffer_minutes,
+            min_notice_minutes=offer.min_notice_minutes,
+            horizon_days=offer.horizon_days,
+        ),
+        open_intervals(machine, window.start, window.end),
+        busy_intervals(machine, window.start, window.end, exclude_booking=exclude),
+    )
+    if problems:
+        errors: dict[str, list[str]] = {}
+        values = {
+            "min": offer.min_minutes,
+            "max": offer.max_minutes,
+            "notice": offer.min_notice_minutes,
+            "horizon": offer.horizon_days,
+        }
+        for problem in problems:
+            field, text = PROBLEM_MESSAGES[problem]
+            errors.setdefault(field, []).append(_(text) % values)
+        raise ValidationError(errors)
+
+
+def _check_qualified(user: User, offer: Offer, at: dt.datetime) -> None:
+    if offer.mode == Mode.WITH_OPERATOR:
+        return  # the host's operator runs the machine
+    missing = missing_trainings(user, offer, at)
+    if missing:
+        raise ValidationError({"qualification": [m.message() for m in missing]})
+
+
+def _price(booking: Booking, offer: Offer, org_ids: set[int], is_member: bool) -> None:
+    """Freeze the tier, rate and fee; estimate the amount from the booked time."""
+    tier = pricing.tier_for(org_ids, booking.host_organisation_id, is_member)
+    prices = pricing.PriceList(
+        offer.price_own_cents,
+        offer.price_member_cents,
+        offer.price_outsider_cents,
+        offer.fixed_fee_cents,
+    )
+    booking.tier = tier
+    booking.rate_cents = prices.rate(tier)
+    booking.fixed_fee_cents = offer.fixed_fee_cents
+    booking.billing = offer.billing
+    hours = pricing.hours_between((booking.end - booking.start).total_seconds())
+    booking.estimated_cents = pricing.amount_cents(
+        hours, booking.rate_cents, booking.fixed_fee_cents
+    )
+    booking.priced_at = timezone.now()
+
+
+def request_booking(
+    actor: User,
+    machine: Machine,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    booker_organisation: Organisation | None = None,
+    note: str = "",
+    safety_acknowledged: bool = False,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """Ask for a slot; confirmed at once unless the host approves each request."""
+    if not actor.is_authenticated:
+        raise PermissionDenied(_("Sign in to book a machine."))
+    now = now or timezone.now()
+    offer = Offer.objects.select_related("machine__organisation").filter(machine=machine).first()
+    if offer is None or not offer.active:
+        raise ValidationError({"machine": _("This machine is not offered for booking.")})
+    host = offer.machine.organisation
+    if host.status != OrganisationStatus.VALIDATED:
+        raise ValidationError({"machine": _("This machine is not offered for booking.")})
+    if machine.status in (MachineStatus.DOWN, MachineStatus.RETIRED):
+        raise ValidationError({"machine": _("This machine is out of service for now.")})
+    if timezone.is_naive(start) or timezone.is_naive(end):
+        raise ValidationError({"start": _("Give the time with its time zone.")})
+    memberships = _memberships(actor)
+    org_ids = {m.organisation_id for m in memberships}
+    _check_audience(actor, offer, host, org_ids)
+    if booker_organisation is not None and booker_organisation.pk not in org_ids:
+        raise ValidationError(
+            {"booker_organisation": _("You can only book for an organisation you belong to.")}
+        )
+    if booker_organisation is None and memberships:
+        booker_organisation = next(
+            (m.organisation for m in memberships if m.organisation_id == host.pk),
+            memberships[0].organisation,
+        )
+    if offer.safety_notes and not safety_acknowledged:
+        raise ValidationError({"safety_acknowledged": _("Read and acknowledge the safety notes.")})
+    wanted = availability.Interval(start, end)
+    release_no_shows(now, machine=machine)
+    _check_rules(offer, wanted, now)
+    _check_qualified(actor, offer, end)
+    booking = Booking(
+        machine=machine,
+        booker=actor,
+        booker_organisation=booker_organisation,
+        host_organisation=host,
+        start=start,
+        end=end,
+        blocked_until=end + dt.timedelta(minutes=offer.buffer_minutes),
+        note=note.strip(),
+        safety_acknowledged_at=now if offer.safety_notes else None,
+        state=BookingState.REQUESTED if offer.mode == Mode.ON_REQUEST else BookingState.CONFIRMED,
+    )
+    _price(
+        booking, offer, {booker_organisation.pk} if booker_organisation else set(), bool(org_ids)
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if (
+            "no_overlap" in str(exc)
+            or "exclusion" in str(exc).lower()
+            or "conflicting key" in str(exc)
+        ):
+            raise ValidationError(
+                {"start": _("Someone has just booked this slot. Choose another one.")}
+            ) from None
+        raise
+    transaction.on_commit(lambda: _notify_booking(booking.pk, "requested"))
+    return booking
+
+
+def _is_host(user: User, booking: Booking) -> bool:
+    return permissions.can_edit_sites(user, booking.host_organisation)
+
+
+def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "") -> Booking:
+    """The host approves (qualifications and slot checked again) or refuses a request."""
+    if not _is_host(actor, booking):
+        raise PermissionDenied(_("Only the host organisation decides on its bookings."))
+    if booking.state != BookingState.REQUESTED:
+        raise ValidationError(_("This booking is no longer waiting for a decision."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("machine").get(pk=booking.pk)
+        if approve:
+            offer = Offer.objects.get(machine=booking.machine)
+            _check_qualified(booking.booker, offer, booking.end)
+            org_ids = {m.organisation_id for m in _memberships(booking.booker)}
+            _price(
+                booking,
+                offer,
+                {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
+                bool(org_ids),
+            )
+            booking.state = BookingState.CONFIRMED
+        else:
+            if not reason.strip():
+                raise ValidationError({"reason": _("Say why, so that the booker can adapt.")})
+            booking.state = BookingState.REFUSED
+        booking.reason = reason.strip()
+        booking.decided_by = actor
+        booking.save()
+    transaction.on_commit(lambda: _notify_booking(booking.pk, booking.state))
+    return booking
+
+
+def cancel_booking(
+    actor: User, booking: Booking, reason: str = "", now: dt.datetime | None = None
+) -> Booking:
+    """The booker cancels before the start (within the host's notice), the host at any time."""
+    now = now or timezone.now()
+    is_booker = actor.pk == booking.booker_id
+    is_host = _is_host(actor, booking)
+    if not (is_booker or is_host):
+        raise PermissionDenied(_("Only the booker or the host can cancel this booking."))
+    if booking.state not in (BookingState.REQUESTED, BookingState.CONFIRMED):
+        raise ValidationError(_("Only a requested or confirmed booking can be cancelled."))
+    if is_host and not is_booker and not reason.strip():
+        raise ValidationError({"reason": _("Say why, so that the booker understands.")})
+    if is_booker and not is_host:
+        offer = Offer.objects.filter(machine=booking.machine).first()
+        notice = dt.timedelta(minutes=offer.min_notice_minutes if offer else 0)
+        if booking.start - notice < now:
+            raise ValidationError(_("Too late to cancel online: contact the host."))
+    with transaction.atomic():
+        booking.state = BookingState.CANCELLED
+        booking.reason = reason.strip()
+        booking.decided_by = actor
+        booking.save()
+    transaction.on_commit(lambda: _notify_booking(booking.pk, "cancelled"))
+    return booking
+
+
+def move_booking(
+    actor: User,
+    booking: Booking,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime | None = None,
+) -> Booking:
+    """The booker moves a booking within the host's rules; approval-only offers ask again."""
+    now = now or timezone.now()
+    if actor.pk != booking.booker_id:
+        raise PermissionDenied(_("Only the booker can move this booking."))
+    if booking.state not in (BookingState.REQUESTED, BookingState.CONFIRMED):
+        raise ValidationError(_("Only a requested or confirmed booking can be moved."))
+    offer = Offer.objects.select_related("machine").get(machine=booking.machine)
+    _check_rules(offer, availability.Interval(start, end), now, exclude=booking.pk)
+    _check_qualified(actor, offer, end)
+    booking.start, booking.end = start, end
+    booking.blocked_until = end + dt.timedelta(minutes=offer.buffer_minutes)
+    if offer.mode == Mode.ON_REQUEST:
+        booking.state = BookingState.REQUESTED
+    org_ids = {m.organisation_id for m in _memberships(actor)}
+    _price(
+        booking,
+        offer,
+        {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
+        bool(org_ids),
+    )
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"start": _("Someone has just booked this slot. Choose another one.")}
+        ) from None
+    transaction.on_commit(lambda: _notify_booking(booking.pk, "moved"))
+    return booking
+
+
+def check_in(actor: User, booking: Booking, now: dt.datetime | None = None) -> Booking:
+    now = now or timezone.now()
+    if not (actor.pk == booking.booker_id or _is_host(actor, booking)):
+        raise PermissionDenied(_("Only the booker or the host can check in."))
+    if booking.state != BookingState.CONFIRMED:
+        raise ValidationError(_("Only a confirmed booking can be checked in."))
+    if not booking.start - dt.timedelta(minutes=30) <= now <= booking.end:
+        raise ValidationError(_("Check in from 30 minutes before the start until the end."))
+    with transaction.atomic():
+        booking.state = BookingState.CHECKED_IN
+        booking.checked_in_at = now
+        booking.save()
+    return booking
+
+
+@dataclass(frozen=True)
+class UsageInput:
+    hours_used: Decimal
+    meter_reading: Decimal | None = None
+    consumables: str = ""
+    problem_report: str = ""
+
+
+def check_out(
+    actor: User, booking: Booking, usage: UsageInput, now: dt.datetime | None = None
+) -> Booking:
+    """Record the use; the final amount follows the recorded hours when the offer bills by use."""
+    now = now or timezone.now()
+    if not (actor.pk == booking.booker_id or _is_host(actor, booking)):
+        raise PermissionDenied(_("Only the booker or the host can check out."))
+    if booking.state not in (BookingState.CHECKED_IN, BookingState.CONFIRMED):
+        raise ValidationError(_("Only a booking in progress can be checked out."))
+    if booking.state == BookingState.CONFIRMED and now < booking.start:
+        raise ValidationError(_("This booking has not started yet."))
+    errors: dict[str, list[str]] = {}
+    if usage.hours_used < 0:
+        errors["hours_used"] = [_("Hours used cannot be negative.")]
+    elif usage.hours_used > Decimal(24 * 31):
+        errors["hours_used"] = [_("That is more hours than a month holds.")]
+    if usage.meter_reading is not None and usage.meter_reading < 0:
+        errors["meter_reading"] = [_("A meter reading cannot be negative.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        booking.hours_used = usage.hours_used
+        booking.meter_reading = usage.meter_reading
+        booking.consumables = usage.consumables.strip()
+        booking.problem_report = usage.problem_report.strip()
+        if booking.checked_in_at is None:
+            booking.checked_in_at = booking.start
+        booking.state = BookingState.COMPLETED
+        booking.completed_at = now
+        if booking.billing == Billing.USED:
+            booking.final_cents = pricing.amount_cents(
+                usage.hours_used, booking.rate_cents, booking.fixed_fee_cents
+            )
+        else:
+            booking.final_cents = booking.estimated_cents
+        booking.save()
+        # Using the machine keeps the matching qualifications from lapsing.
+        Qualification.objects.filter(
+            user=booking.booker, training__offers__machine=booking.machine
+        ).update(last_used_at=now)
+    transaction.on_commit(lambda: _notify_booking(booking.pk, "completed"))
+    return booking
+
+
+def release_no_shows(now: dt.datetime, machine: Machine | None = None) -> int:
+    """Confirmed bookings never checked in after the host's grace period become no-shows."""
+    released = 0
+    candidates = Booking.objects.filter(state=BookingState.CONFIRMED, start__lt=now).select_related(
+        "machine__offer"
+    )
+    if machine is not None:
+        candidates = candidates.filter(machine=machine)
+    for booking in candidates:
+        offer = getattr(booking.machine, "offer", None)
+        grace = dt.timedelta(minutes=offer.no_show_grace_minutes if offer else 30)
+        if booking.start + grace < now:
+            released += Booking.objects.filter(pk=booking.pk, state=BookingState.CONFIRMED).update(
+                state=BookingState.NO_SHOW
+            )
+    return released
+
+
+# --- notifications (after commit) ----------------------------------------------------
+
+
+def _host_emails(organisation: Organisation) -> list[str]:
+    return list(
+        Membership.objects.filter(
+            organisation=organisation, state=MembershipState.ACTIVE, role=Role.ADMIN
+        )
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+
+
+def _notify_booking(booking_id: int, event: str) -> None:
+    booking = Booking.objects.select_related("machine", "booker", "host_organisation").get(
+        pk=booking_id
+    )
+    local = timezone.localtime(booking.start)
+    subject = _("%(machine)s, %(when)s: %(state)s") % {
+        "machine": booking.machine.name,
+        "when": local.strftime("%d/%m/%Y %H:%M"),
+        "state": booking.get_state_display(),
+    }
+    url = settings.SITE_URL.rstrip("/") + "/bookings/"
+    body = f"{subject}\n{booking.reason}\n\n{url}".strip()
+    if booking.booker.email:
+        send_mail(subject, body, None, [booking.booker.email])
+    hosts = _host_emails(booking.host_organisation)
+    if hosts and event in ("requested", "moved", "cancelled", "completed"):
+        send_mail(
+            subject, body + "\n" + settings.SITE_URL.rstrip("/") + "/bookings/host/", None, hosts
+        )
+
+
+def _notify_downtime(downtime: Downtime, booking_ids: list[int]) -> None:
+    for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
+        if booking.booker.email:
+            send_mail(
+                _("%(machine)s is out of service") % {"machine": booking.machine.name},
+                _("Your booking of %(when)s is affected: %(reason)s. The host will contact you.")
+                % {
+                    "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
+                    "reason": downtime.reason,
+                },
+                None,
+                [booking.booker.email],
+            )
