@@ -14,4 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("maillage.directory.urls")),
     path("", include("maillage.equipment.urls")),
+    path("", include("maillage.sharing.urls")),
+    path("", include("maillage.sharing.urls_trainings")),
+    path("", include("maillage.sharing.urls_statements")),
 ]
