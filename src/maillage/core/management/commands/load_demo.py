@@ -6,25 +6,32 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from maillage.directory.demo_loader import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.directory.models import Organisation
 from maillage.equipment.demo import load_equipment_demo
 from maillage.equipment.models import Machine
+from maillage.sharing.demo import load_sharing_demo
+
+QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
 
 
 class Command(BaseCommand):
     help = "Load the demo territory (idempotent: running it twice changes nothing)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
+        # Demo bookings would otherwise print a pile of notification e-mails to the console.
+        with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
             organisations = load_directory_demo()
             machines = load_equipment_demo()
+            offers = load_sharing_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
             f"Demo territory: {organisations} organisations and {machines} machines created; "
             f"{demo.count()} organisations and "
-            f"{Machine.objects.filter(organisation__in=demo).count()} machines in all."
+            f"{Machine.objects.filter(organisation__in=demo).count()} machines in all; "
+            f"{offers} sharing offers created."
         )
         self.stdout.write(f"Demo accounts (password for all: {PASSWORD}):")
         for username, _first, role in ACCOUNTS:
