@@ -1,0 +1,1 @@
+"""Matching: from a need to ranked capable machines, and many needs to one allocation."""
