@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from maillage.core.geo import BBox, grid_clusters
+from maillage.core.geo import BBox
+from maillage.core.mapgrid import cluster_features
 from maillage.core.text import fold
 from maillage.directory import permissions
 from maillage.directory.models import (
@@ -139,25 +140,11 @@ def sites_geojson(bbox: BBox, filters: DirectoryFilters, max_points: int) -> dic
         longitude__gte=bbox.west,
         longitude__lte=bbox.east,
     )
-    total = qs.count()
-    features: list[dict[str, Any]]
-    if total > max_points:
-        clusters = grid_clusters(qs.values_list("latitude", "longitude").iterator(), bbox)
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(c.longitude, 5), round(c.latitude, 5)],
-                },
-                "properties": {"cluster": True, "count": c.count},
-            }
-            for c in clusters
-        ]
-    else:
-        kind_labels = dict(OrganisationKind.choices)
-        url_pattern = reverse("directory:organisation", args=["SLUG"])
-        rows = qs.values_list(
+    kind_labels = dict(OrganisationKind.choices)
+    url_pattern = reverse("directory:organisation", args=["SLUG"])
+    # One query for the usual case; past max_points the database counts per grid cell instead.
+    rows = list(
+        qs.order_by().values_list(
             "pk",
             "latitude",
             "longitude",
@@ -165,7 +152,13 @@ def sites_geojson(bbox: BBox, filters: DirectoryFilters, max_points: int) -> dic
             "organisation__slug",
             "organisation__kind",
             "city",
-        )
+        )[: max_points + 1]
+    )
+    features: list[dict[str, Any]]
+    if len(rows) > max_points:
+        total, features = cluster_features(qs, bbox, "latitude", "longitude")
+    else:
+        total = len(rows)
         features = [
             {
                 "type": "Feature",

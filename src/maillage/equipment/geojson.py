@@ -7,7 +7,8 @@ from typing import Any
 
 from django.urls import reverse
 
-from maillage.core.geo import BBox, grid_clusters
+from maillage.core.geo import BBox
+from maillage.core.mapgrid import cluster_features
 from maillage.equipment.queries import MachineFilters, filter_machines, public_machines
 
 
@@ -18,28 +19,13 @@ def machines_geojson(bbox: BBox, filters: MachineFilters, max_points: int) -> di
         site__longitude__gte=bbox.west,
         site__longitude__lte=bbox.east,
     )
-    total = machines.count()
-    if total > max_points:
-        points = machines.values_list("site__latitude", "site__longitude").iterator()
-        return {
-            "type": "FeatureCollection",
-            "total": total,
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {
-                        "type": "Point",
-                        "coordinates": [round(c.longitude, 5), round(c.latitude, 5)],
-                    },
-                    "properties": {"cluster": True, "count": c.count},
-                }
-                for c in grid_clusters(points, bbox)
-            ],
-        }
+    if machines.order_by()[max_points : max_points + 1].exists():
+        total, features = cluster_features(machines, bbox, "site__latitude", "site__longitude")
+        return {"type": "FeatureCollection", "total": total, "features": features}
     by_site: dict[int, dict[str, Any]] = {}
     names: dict[int, list[str]] = defaultdict(list)
     url_pattern = reverse("directory:organisation", args=["SLUG"])
-    rows = machines.values_list(
+    rows = machines.order_by("site_id", "name").values_list(
         "site_id",
         "site__latitude",
         "site__longitude",
@@ -48,7 +34,7 @@ def machines_geojson(bbox: BBox, filters: MachineFilters, max_points: int) -> di
         "organisation__slug",
         "organisation__kind",
         "name",
-    ).order_by("site_id", "name")
+    )
     for site_id, lat, lon, city, org, slug, kind, name in rows:
         if site_id not in by_site:
             by_site[site_id] = {
@@ -67,4 +53,5 @@ def machines_geojson(bbox: BBox, filters: MachineFilters, max_points: int) -> di
         names[site_id].append(name)
     for site_id, feature in by_site.items():
         feature["properties"]["machine_names"] = names[site_id][:8]
+    total = sum(len(v) for v in names.values())
     return {"type": "FeatureCollection", "total": total, "features": list(by_site.values())}

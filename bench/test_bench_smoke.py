@@ -1,0 +1,81 @@
+"""The map benchmark's own correctness, on a small synthetic directory (fast)."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_map import METRO_BBOX, generate_directory
+
+
+@pytest.mark.django_db
+def test_generation_writes_the_counts_asked_inside_france_and_the_map_serves_them(
+    client: Any,
+) -> None:
+    from maillage.core.text import fold
+    from maillage.directory.models import (
+        Organisation,
+        OrganisationField,
+        OrganisationKind,
+        OrganisationStatus,
+        Site,
+    )
+
+    counts = generate_directory(200, 300, random.Random(11))
+
+    assert Organisation.objects.count() == 200
+    assert Site.objects.count() == 300
+    assert counts["organisations"] == 200 and counts["sites"] == 300
+    assert OrganisationField.objects.count() == counts["fields_of_action"]
+    west, south, east, north = METRO_BBOX
+    for lat, lon, country, commune_id, dept in Site.objects.values_list(
+        "latitude", "longitude", "country", "commune_id", "department_id"
+    ):
+        assert south <= lat <= north and west <= lon <= east
+        assert country == "FR" and commune_id is not None and dept is not None
+    # One main site per organisation, and the search text covers name and places.
+    assert Site.objects.filter(is_main=True).count() == 200
+    for organisation in Organisation.objects.prefetch_related("sites")[:20]:
+        assert organisation.search_text.startswith(fold(organisation.name))
+        assert all(fold(site.city) in organisation.search_text for site in organisation.sites.all())
+    validated = Organisation.objects.filter(status=OrganisationStatus.VALIDATED).count()
+    assert validated == counts["validated_organisations"] and 150 < validated < 200
+    assert set(Organisation.objects.values_list("kind", flat=True)) <= set(OrganisationKind.values)
+
+    response = client.get(
+        "/api/v1/sites.geojson",
+        {"bbox": ",".join(str(v) for v in METRO_BBOX)},
+        HTTP_HOST="127.0.0.1",
+    )
+    assert response.status_code == 200
+    data = response.json()
+    public_ids = set(
+        Site.objects.filter(organisation__status=OrganisationStatus.VALIDATED).values_list(
+            "pk", flat=True
+        )
+    )
+    assert data["total"] == len(public_ids)
+    assert {f["properties"]["id"] for f in data["features"]} == public_ids
+
+
+@pytest.mark.django_db
+def test_generation_is_deterministic_for_a_seed() -> None:
+    from maillage.directory.models import Organisation, Site
+
+    generate_directory(20, 30, random.Random(5))
+    first = list(Site.objects.order_by("pk").values_list("latitude", "longitude", "city"))
+    Organisation.objects.all().delete()
+    generate_directory(20, 30, random.Random(5))
+    second = list(Site.objects.order_by("pk").values_list("latitude", "longitude", "city"))
+    assert first == second
+
+
+def test_generation_refuses_fewer_sites_than_organisations() -> None:
+    with pytest.raises(ValueError):
+        generate_directory(10, 5, random.Random(1))
