@@ -293,7 +293,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="directory_membership_user_org")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="directory_membership_user_org"
+            )
         ]
 
     def __str__(self) -> str:
