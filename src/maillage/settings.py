@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.directory",
     "maillage.equipment",
+    "maillage.interop",
     "maillage.sharing",
 ]
 

@@ -1,0 +1,71 @@
+"""Import an Open Know-Where JSON document as a given user."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from maillage.directory.models import User
+from maillage.interop import imports
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update organisations, sites and machines from an Open Know-Where (OKW) "
+        "document: one facility or a collection. All or nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="OKW JSON file; '-' reads stdin.")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            required=True,
+            help="The user the import acts as (its permissions apply; coordinators' "
+            "organisations are validated at once, others' wait for moderation).",
+        )
+        parser.add_argument(
+            "--kind",
+            default=imports.DEFAULT_KIND,
+            help="Kind of the new organisations the document does not type "
+            f"(default: {imports.DEFAULT_KIND}).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check and report, then save nothing."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        actor = User.objects.filter(username=options["username"], is_active=True).first()
+        if actor is None:
+            raise CommandError(f"No active user named {options['username']}.")
+        try:
+            if options["path"] == "-":
+                data = json.load(sys.stdin)
+            else:
+                data = json.loads(Path(options["path"]).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read {options['path']}: {exc}") from None
+        try:
+            report = imports.import_okw(
+                data, actor, default_kind=options["kind"], dry_run=options["dry_run"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                lines = [
+                    f"{path}: {message}"
+                    for path, messages in exc.message_dict.items()
+                    for message in messages
+                ]
+            else:
+                lines = list(exc.messages)
+            raise CommandError("Nothing imported.\n" + "\n".join(lines)) from None
+        except PermissionDenied as exc:
+            raise CommandError(f"Nothing imported. {exc}") from None
+        self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        if options["dry_run"]:
+            self.stderr.write("Dry run: nothing saved.")
