@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "maillage.equipment",
     "maillage.interop",
     "maillage.sharing",
+    "maillage.matching",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +164,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# Background work (allocation runs): a database-backed queue, run by `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": env_choice(
+            "TASKS_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            {"django_tasks_db.DatabaseBackend", "django_tasks.backends.immediate.ImmediateBackend"},
+        )
+    }
 }
 
 # Map and directory tuning.

@@ -100,7 +100,9 @@ class Answer:
 FreeSlot = Callable[[int, dt.timedelta, dt.datetime | None, dt.datetime | None], dt.datetime | None]
 
 
-def _unit_vectors(lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]) -> NDArray[np.float64]:
+def _unit_vectors(
+    lat_deg: NDArray[np.float64], lon_deg: NDArray[np.float64]
+) -> NDArray[np.float64]:
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     cos_lat = np.cos(lat)
     return np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)))
@@ -112,7 +114,8 @@ def haversine_km(
     p1, p2 = math.radians(lat), np.radians(lats)
     dp, dl = p2 - p1, np.radians(lons) - math.radians(lon)
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    result: NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+    return result
 
 
 class MachineIndex:
@@ -134,7 +137,9 @@ class MachineIndex:
             [m.envelope if m.envelope is not None else (np.inf, np.inf, np.inf) for m in machines],
             dtype=np.float64,
         ).reshape(n, 3)
-        self.has_envelope = np.fromiter((m.envelope is not None for m in machines), dtype=bool, count=n)
+        self.has_envelope = np.fromiter(
+            (m.envelope is not None for m in machines), dtype=bool, count=n
+        )
         self.envelope = env
         self.envelope_sorted = np.sort(env, axis=1)
         self.status = np.fromiter((m.status for m in machines), dtype=np.int8, count=n)
@@ -172,8 +177,12 @@ class MachineIndex:
         excluded: dict[str, int] = {}
         reach = len(idx)
         if reach == 0:
-            return Answer([], 0, {"too_far": len(self.node_rows[need.process_node])},
-                          self._nearest_capable(need))
+            return Answer(
+                [],
+                0,
+                {"too_far": len(self.node_rows[need.process_node])},
+                self._nearest_capable(need),
+            )
         checks: list[tuple[str, NDArray[np.bool_]]] = [
             ("out_of_service", np.isin(self.status[idx], STATUS_USABLE)),
         ]
@@ -198,8 +207,12 @@ class MachineIndex:
         results: list[Result] = []
         busy = 0
         duration = dt.timedelta(hours=need.hours)
-        # Free time costs a database look-up: only the nearest few are asked.
-        for position in order[: max(need.limit * 3, need.limit)]:
+        # Free time costs a database look-up: only the nearest few are asked, all at once.
+        closest = order[: need.limit * 3]
+        prepare = getattr(free_slot, "prepare", None)
+        if prepare is not None:
+            prepare([int(self.ids[kept[p]]) for p in closest])
+        for position in closest:
             row = int(kept[position])
             machine_id = int(self.ids[row])
             first_free = None
@@ -224,12 +237,15 @@ class MachineIndex:
         else:
             inside = np.all(self.envelope[idx] >= np.asarray(need.part, dtype=np.float64), axis=1)
         # A machine that does not declare its envelope is kept: the host can say.
-        return inside | ~self.has_envelope[idx]
+        fits: NDArray[np.bool_] = inside | ~self.has_envelope[idx]
+        return fits
 
-    def _result(self, need: Need, row: int, distance: float, first_free: dt.datetime | None) -> Result:
-        machine_cost = int(round(need.hours * int(self.rate[row]))) + int(self.fee[row])
+    def _result(
+        self, need: Need, row: int, distance: float, first_free: dt.datetime | None
+    ) -> Result:
+        machine_cost = round(need.hours * int(self.rate[row])) + int(self.fee[row])
         # Parts go there and back once.
-        transport = int(round(2 * distance * VAN_EUR_PER_KM * 100))
+        transport = round(2 * distance * VAN_EUR_PER_KM * 100)
         return Result(
             machine_id=int(self.ids[row]),
             distance_km=round(distance, 2),
@@ -288,8 +304,14 @@ def _score(results: list[Result], need: Need) -> list[Result]:
         ) / total
         scored.append(
             Result(
-                r.machine_id, r.distance_km, r.cost_cents, r.transport_cents, r.co2_kg,
-                r.first_free, round(score, 4), r.reasons,
+                r.machine_id,
+                r.distance_km,
+                r.cost_cents,
+                r.transport_cents,
+                r.co2_kg,
+                r.first_free,
+                round(score, 4),
+                r.reasons,
             )
         )
     scored.sort(key=lambda r: (r.score, r.distance_km, r.machine_id))

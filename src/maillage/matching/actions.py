@@ -1,0 +1,255 @@
+"""Writes of the matching domain: record a need with its answer, submit and run a batch."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.directory import permissions
+from maillage.directory.geocode import find_commune
+from maillage.directory.models import Commune, Membership, MembershipState, User
+from maillage.equipment.models import Machine, Material, Process, ToleranceClass
+from maillage.matching import engine
+from maillage.matching.loader import CACHE, MATERIAL_BITS, TOLERANCE_RANKS, FreeSlots
+from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
+from maillage.sharing.models import Offer
+from maillage.sharing.qualifications import Missing, missing_trainings
+
+MAX_WINDOW_DAYS = 366
+
+
+@dataclass
+class NeedInput:
+    process_code: str
+    hours: Decimal | float | str
+    earliest: dt.datetime
+    deadline: dt.datetime
+    max_km: float
+    commune: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    label: str = ""
+    material: str = ""
+    part_x_mm: float | None = None
+    part_y_mm: float | None = None
+    part_z_mm: float | None = None
+    allow_rotation: bool = True
+    tolerance_class: str = ""
+    operator: str = OperatorChoice.ANY
+    budget_cents_per_hour: int | None = None
+    weight_distance: float = 1.0
+    weight_price: float = 1.0
+    weight_impact: float = 1.0
+    limit: int = 20
+
+
+@dataclass
+class Match:
+    """One ranked machine with everything the page says about it."""
+
+    machine: Machine
+    result: engine.Result
+    missing: list[Missing] = field(default_factory=list)
+
+
+def _clean(
+    data: NeedInput, now: dt.datetime
+) -> tuple[Process, Commune | None, float, float, Decimal]:
+    """Check every field; a ValidationError names each field at fault."""
+    errors: dict[str, list[str]] = {}
+    process = Process.objects.filter(code=data.process_code.strip()).first()
+    if process is None:
+        errors["process"] = [
+            _("Unknown process code: %(code)s.") % {"code": data.process_code or "—"}
+        ]
+    try:
+        hours = Decimal(str(data.hours).replace(",", "."))
+        if not hours.is_finite() or hours <= 0:
+            errors["hours"] = [_("Give a positive number of machine hours.")]
+    except (InvalidOperation, ValueError):
+        errors["hours"] = [_("Give a positive number of machine hours.")]
+        hours = Decimal(0)
+    if timezone.is_naive(data.earliest) or timezone.is_naive(data.deadline):
+        errors["earliest"] = [_("Give dates with their time zone.")]
+    elif data.deadline <= data.earliest:
+        errors["deadline"] = [_("The deadline must come after the earliest start.")]
+    elif data.deadline < now:
+        errors["deadline"] = [_("The deadline is already past.")]
+    elif data.deadline - data.earliest > dt.timedelta(days=MAX_WINDOW_DAYS):
+        errors["deadline"] = [_("Look at most a year ahead.")]
+    elif "hours" not in errors and hours * 3600 > Decimal(
+        (data.deadline - data.earliest).total_seconds()
+    ):
+        errors["hours"] = [_("More hours than the window between start and deadline.")]
+    if not (math.isfinite(data.max_km) and data.max_km > 0):
+        errors["max_km"] = [_("Give a distance above 0 km.")]
+    elif data.max_km > 2000:
+        errors["max_km"] = [_("Look within 2,000 km at most.")]
+    if data.material and data.material not in Material.values:
+        errors["material"] = [_("Unknown material: %(m)s.") % {"m": data.material}]
+    if data.tolerance_class and data.tolerance_class not in ToleranceClass.values:
+        errors["tolerance_class"] = [_("Use an ISO 2768 class: f, m, c or v.")]
+    if data.operator not in OperatorChoice.values:
+        errors["operator"] = [_("Unknown choice.")]
+    for name in ("part_x_mm", "part_y_mm", "part_z_mm"):
+        value = getattr(data, name)
+        if value is not None and not (math.isfinite(value) and value > 0):
+            errors[name] = [_("A dimension must be a positive number of millimetres.")]
+    if data.budget_cents_per_hour is not None and data.budget_cents_per_hour < 0:
+        errors["budget"] = [_("The budget cannot be negative.")]
+    for name in ("weight_distance", "weight_price", "weight_impact"):
+        if not 0 <= getattr(data, name) <= 10:
+            errors[name] = [_("A weight goes from 0 to 10.")]
+    commune = None
+    lat, lon = data.latitude, data.longitude
+    if lat is None or lon is None:
+        commune = find_commune(data.commune) if data.commune.strip() else None
+        if commune is None:
+            errors["commune"] = [
+                _("No French commune matches “%(text)s”.") % {"text": data.commune}
+                if data.commune.strip()
+                else _("Say where: a commune, a postal code or coordinates.")
+            ]
+        else:
+            lat, lon = commune.latitude, commune.longitude
+    elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        errors["latitude"] = [_("Coordinates off the globe.")]
+    if errors:
+        raise ValidationError(errors)
+    assert process is not None and lat is not None and lon is not None
+    return process, commune, lat, lon, hours
+
+
+def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decimal) -> engine.Need:
+    part = (data.part_x_mm, data.part_y_mm, data.part_z_mm)
+    return engine.Need(
+        process_node=node,
+        latitude=lat,
+        longitude=lon,
+        max_km=data.max_km,
+        hours=float(hours),
+        material_bit=MATERIAL_BITS.get(data.material, 0),
+        part=part if None not in part else None,  # type: ignore[arg-type]
+        allow_rotation=data.allow_rotation,
+        tolerance_rank=TOLERANCE_RANKS.get(data.tolerance_class) if data.tolerance_class else None,
+        needs_operator=True if data.operator == OperatorChoice.WITH else None,
+        budget_cents_per_hour=data.budget_cents_per_hour,
+        earliest=data.earliest,
+        deadline=data.deadline,
+        weight_distance=data.weight_distance,
+        weight_price=data.weight_price,
+        weight_impact=data.weight_impact,
+        limit=data.limit,
+    )
+
+
+def find_machines(
+    actor: User, data: NeedInput, *, record: bool = True
+) -> tuple[Need | None, list[Match]]:
+    """Rank the capable, free machines for a need; record it (and why nothing fits)."""
+    now = timezone.now()
+    process, commune, lat, lon, hours = _clean(data, now)
+    index, taxonomy = CACHE.get()
+    node = taxonomy.node_of_code[process.code]
+    query = engine_need(data, node, lat, lon, hours)
+    answer = index.query(query, FreeSlots(data.earliest, data.deadline))
+    if data.operator == OperatorChoice.WITHOUT:
+        answer.results = [r for r in answer.results if not _with_operator(r.machine_id)]
+    machines = (
+        Machine.objects.select_related("organisation", "site", "offer")
+        .prefetch_related("processes")
+        .in_bulk([r.machine_id for r in answer.results])
+    )
+    matches = []
+    for result in answer.results:
+        machine = machines[result.machine_id]
+        missing: list[Missing] = []
+        offer = getattr(machine, "offer", None)
+        if actor.is_authenticated and offer is not None:
+            missing = missing_trainings(actor, offer, result.first_free or data.deadline)
+        matches.append(Match(machine, result, missing))
+    need = None
+    if record and actor.is_authenticated:
+        need = _record(actor, data, process, commune, lat, lon, hours, answer)
+    return need, matches
+
+
+def _with_operator(machine_id: int) -> bool:
+    return Offer.objects.filter(machine_id=machine_id, mode="with_operator").exists()
+
+
+def _record(
+    actor: User,
+    data: NeedInput,
+    process: Process,
+    commune: Commune | None,
+    lat: float,
+    lon: float,
+    hours: Decimal,
+    answer: engine.Answer,
+    batch: AllocationRun | None = None,
+) -> Need:
+    membership = (
+        Membership.objects.filter(user=actor, state=MembershipState.ACTIVE)
+        .select_related("organisation")
+        .first()
+    )
+    department_id = commune.department_id if commune else None
+    if department_id is None:
+        nearest = find_commune_near(lat, lon)
+        department_id = nearest.department_id if nearest else None
+    nearest_km = answer.nearest_excluded[0][1] if answer.nearest_excluded else None
+    with transaction.atomic():
+        return Need.objects.create(
+            requester=actor,
+            organisation=membership.organisation if membership else None,
+            batch=batch,
+            label=data.label.strip()[:200],
+            process=process,
+            material=data.material,
+            part_x_mm=data.part_x_mm,
+            part_y_mm=data.part_y_mm,
+            part_z_mm=data.part_z_mm,
+            allow_rotation=data.allow_rotation,
+            tolerance_class=data.tolerance_class,
+            hours=hours,
+            operator=data.operator,
+            earliest=data.earliest,
+            deadline=data.deadline,
+            commune=commune,
+            latitude=lat,
+            longitude=lon,
+            department_id=department_id,
+            max_km=data.max_km,
+            budget_cents_per_hour=data.budget_cents_per_hour,
+            weight_distance=data.weight_distance,
+            weight_price=data.weight_price,
+            weight_impact=data.weight_impact,
+            status=NeedStatus.MATCHED if answer.results else NeedStatus.UNMET,
+            unmet_reason="" if answer.results else answer.unmet_reason,
+            nearest_km=None if answer.results else nearest_km,
+            result_count=len(answer.results),
+        )
+
+
+def find_commune_near(lat: float, lon: float) -> Commune | None:
+    """The commune whose point is nearest, among those within a small box (for departments)."""
+    box = Commune.objects.filter(
+        latitude__range=(lat - 0.1, lat + 0.1), longitude__range=(lon - 0.15, lon + 0.15)
+    )
+    return min(box, key=lambda c: (c.latitude - lat) ** 2 + (c.longitude - lon) ** 2, default=None)
+
+
+def mark_booked(actor: User, need: Need) -> None:
+    """The requester turned one of the results into a booking request."""
+    if need.requester_id != actor.pk and not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only the person who entered the need can do that."))
+    with transaction.atomic():
+        Need.objects.filter(pk=need.pk).update(status=NeedStatus.BOOKED)

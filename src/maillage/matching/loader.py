@@ -1,0 +1,211 @@
+"""Build the engine's index from the database, keep it per worker, refresh it on change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from maillage.directory.models import OrganisationStatus
+from maillage.equipment.models import Machine, MachineStatus, Material, Process
+from maillage.matching.engine import MachineIndex, MachineRecord
+from maillage.sharing import availability
+from maillage.sharing.models import LIVE_STATES, Booking, Downtime, Mode, Offer
+from maillage.sharing.schedule import open_intervals
+
+STATUS_CODES: dict[str, int] = {
+    MachineStatus.OPERATIONAL: 0,
+    MachineStatus.DEGRADED: 1,
+    MachineStatus.DOWN: 2,
+    MachineStatus.RETIRED: 3,
+}
+TOLERANCE_RANKS = {"f": 0, "m": 1, "c": 2, "v": 3}
+MATERIAL_BITS = {code: 1 << i for i, code in enumerate(Material.values)}
+REFRESH_EVERY_S = 1.0
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    node_of_code: dict[str, int]
+    ancestors: dict[int, frozenset[int]]  # process pk → node indices of itself and its ancestors
+
+
+def load_taxonomy() -> Taxonomy:
+    processes = list(Process.objects.only("pk", "code", "path").order_by("position", "code"))
+    node_of_code = {p.code: i for i, p in enumerate(processes)}
+    ancestors = {
+        p.pk: frozenset(node_of_code[c] for c in p.path.split("|") if c in node_of_code)
+        for p in processes
+    }
+    return Taxonomy(node_of_code, ancestors)
+
+
+def shareable_machines() -> list[MachineRecord]:
+    """Every public machine with an active offer, as engine records."""
+    taxonomy = load_taxonomy()
+    processes: dict[int, set[int]] = {}
+    for machine_id, process_id in Machine.processes.through.objects.filter(
+        machine__offer__active=True
+    ).values_list("machine_id", "process_id"):
+        processes.setdefault(machine_id, set()).update(taxonomy.ancestors.get(process_id, ()))
+    materials: dict[int, int] = {}
+    from maillage.equipment.models import MachineMaterial
+
+    for machine_id, material in MachineMaterial.objects.filter(
+        machine__offer__active=True
+    ).values_list("machine_id", "material"):
+        materials[machine_id] = materials.get(machine_id, 0) | MATERIAL_BITS.get(material, 0)
+    rows = (
+        Machine.objects.filter(
+            offer__active=True, organisation__status=OrganisationStatus.VALIDATED
+        )
+        .exclude(status=MachineStatus.RETIRED)
+        .values_list(
+            "pk",
+            "site__latitude",
+            "site__longitude",
+            "envelope_x_mm",
+            "envelope_y_mm",
+            "envelope_z_mm",
+            "status",
+            "tolerance_class",
+            "offer__price_member_cents",
+            "offer__fixed_fee_cents",
+            "offer__mode",
+            "organisation_id",
+        )
+    )
+    records = []
+    for pk, lat, lon, ex, ey, ez, status, tolerance, rate, fee, mode, org_id in rows.iterator():
+        envelope = (ex, ey, ez) if ex is not None and ey is not None and ez is not None else None
+        records.append(
+            MachineRecord(
+                machine_id=pk,
+                latitude=lat,
+                longitude=lon,
+                process_nodes=frozenset(processes.get(pk, ())),
+                materials=materials.get(pk, 0),
+                envelope=envelope,
+                status=STATUS_CODES.get(status, 3),
+                tolerance_rank=TOLERANCE_RANKS.get(tolerance, 9),
+                rate_cents=rate or 0,
+                fixed_fee_cents=fee or 0,
+                with_operator=mode == Mode.WITH_OPERATOR,
+                organisation_id=org_id,
+            )
+        )
+    return records
+
+
+def _stamp() -> tuple[object, ...]:
+    machines = Machine.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    offers = Offer.objects.aggregate(n=Count("pk"), last=Max("updated_at"))
+    processes = Process.objects.aggregate(n=Count("pk"))
+    return (machines["n"], machines["last"], offers["n"], offers["last"], processes["n"])
+
+
+class _Cache:
+    """One index per worker process, rebuilt when machines, offers or processes change."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.index: MachineIndex | None = None
+        self.taxonomy: Taxonomy | None = None
+        self.stamp: tuple[object, ...] | None = None
+        self.checked_at = 0.0
+
+    def get(self) -> tuple[MachineIndex, Taxonomy]:
+        with self.lock:
+            now = time.monotonic()
+            if self.index is None or now - self.checked_at > REFRESH_EVERY_S:
+                stamp = _stamp()
+                self.checked_at = now
+                if stamp != self.stamp or self.index is None:
+                    self.taxonomy = load_taxonomy()
+                    self.index = MachineIndex(shareable_machines(), len(self.taxonomy.node_of_code))
+                    self.stamp = stamp
+            assert self.taxonomy is not None
+            return self.index, self.taxonomy
+
+    def clear(self) -> None:
+        with self.lock:
+            self.index = None
+            self.stamp = None
+
+
+CACHE = _Cache()
+
+
+class FreeSlots:
+    """The engine's free-time callback, loading bookings and downtimes of many machines at once."""
+
+    def __init__(self, earliest: dt.datetime, deadline: dt.datetime) -> None:
+        self.earliest = max(earliest, timezone.now())
+        self.deadline = deadline
+        self.busy: dict[int, list[availability.Interval]] = {}
+        self.buffers: dict[int, int] = {}
+        self.machines: dict[int, Machine] = {}
+
+    def prepare(self, machine_ids: list[int]) -> None:
+        wanted = [m for m in machine_ids if m not in self.machines]
+        if not wanted:
+            return
+        for machine in Machine.objects.filter(pk__in=wanted).select_related("offer"):
+            self.machines[machine.pk] = machine
+            self.buffers[machine.pk] = (
+                machine.offer.buffer_minutes if hasattr(machine, "offer") else 0
+            )
+            self.busy.setdefault(machine.pk, [])
+        for b in Booking.objects.filter(
+            machine_id__in=wanted,
+            state__in=LIVE_STATES,
+            start__lt=self.deadline,
+            blocked_until__gt=self.earliest,
+        ).values_list("machine_id", "start", "blocked_until"):
+            self.busy[b[0]].append(availability.Interval(b[1], b[2]))
+        far = self.deadline + dt.timedelta(days=3650)
+        for machine_id, start, end in Downtime.objects.filter(
+            machine_id__in=wanted, start__lt=self.deadline
+        ).values_list("machine_id", "start", "end"):
+            if end is None or end > self.earliest:
+                self.busy[machine_id].append(availability.Interval(start, end or far))
+
+    def __call__(
+        self,
+        machine_id: int,
+        duration: dt.timedelta,
+        earliest: dt.datetime | None,
+        deadline: dt.datetime | None,
+    ) -> dt.datetime | None:
+        self.prepare([machine_id])
+        machine = self.machines.get(machine_id)
+        if machine is None:
+            return None
+        start = max(earliest or self.earliest, self.earliest)
+        end = min(deadline or self.deadline, self.deadline)
+        slot = availability.first_free_slot(
+            duration,
+            start,
+            end,
+            open_intervals(machine, start, end),
+            self.busy.get(machine_id, []),
+            self.buffers.get(machine_id, 0),
+        )
+        return slot.start if slot else None
+
+    def free_hours(self, machine_id: int) -> float:
+        """Free machine time between earliest and deadline, for batch capacities."""
+        self.prepare([machine_id])
+        machine = self.machines.get(machine_id)
+        if machine is None:
+            return 0.0
+        free = availability.free_intervals(
+            open_intervals(machine, self.earliest, self.deadline),
+            self.busy.get(machine_id, []),
+            self.buffers.get(machine_id, 0),
+        )
+        return sum((i.end - i.start).total_seconds() for i in free) / 3600

@@ -1,0 +1,13 @@
+"""Background tasks of the matching domain (django-tasks, database-backed queue)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def run_allocation(run_id: int) -> str:
+    from maillage.matching.batch import allocate
+
+    run = allocate(run_id)
+    return run.state
