@@ -78,3 +78,41 @@ def _plain_static_storage(settings: Any) -> None:
 def _immediate_tasks(settings: Any) -> None:
     """Background tasks run at once in tests; the database queue is exercised where it matters."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Any:
+    """One headless Chromium for the whole session; a missing Chromium fails (CI installs it)."""
+    from maillage.core.testing import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
+
+    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the browser tests need it "
+            "(apt-get install chromium, or set MAILLAGE_CHROMIUM to its path). "
+            "Do not run `playwright install`.",
+            pytrace=False,
+        )
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+        except PlaywrightError as exc:
+            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request: Any) -> None:
+    """A transactional test finds the communes, NAF codes and processes an earlier flush emptied."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from maillage.core.testing import ensure_reference_data
+
+        ensure_reference_data()

@@ -40,9 +40,15 @@ def request_user(request: HttpRequest) -> Any:
     auth = getattr(request, "auth", None)
     if auth is not None and getattr(auth, "is_authenticated", False):
         return auth
+    cached = getattr(request, "_maillage_api_user", None)
+    if cached is not None:
+        return cached
+    user = None
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         user = user_for_token(header[7:].strip())
-        if user is not None:
-            return user
-    return getattr(request, "user", None) or AnonymousUser()
+    if user is None:
+        user = getattr(request, "user", None) or AnonymousUser()
+    # Looked up once per request: serializers ask for every row.
+    request._maillage_api_user = user  # type: ignore[attr-defined]
+    return user

@@ -54,6 +54,7 @@ def create_machine(actor: User, organisation: Organisation, data: MachineInput) 
         raise PermissionDenied(_("Only the organisation's members can list its machines."))
     with transaction.atomic():
         machine = Machine(organisation=organisation)
+        machine._history_user = actor  # type: ignore[attr-defined]  # API calls have no request
         save_machine(machine, data)
     return machine
 
@@ -62,6 +63,7 @@ def update_machine(actor: User, machine: Machine, data: MachineInput) -> Machine
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can edit its machines."))
     with transaction.atomic():
+        machine._history_user = actor  # type: ignore[attr-defined]
         save_machine(machine, data)
     return machine
 
@@ -70,6 +72,7 @@ def delete_machine(actor: User, machine: Machine) -> None:
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its machines."))
     with transaction.atomic():
+        machine._history_user = actor  # type: ignore[attr-defined]
         machine.delete()
 
 

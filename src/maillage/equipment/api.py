@@ -16,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.geo import BBox, GeoError
 from maillage.directory import permissions
+from maillage.directory.models import Membership, MembershipState
 from maillage.directory.queries import visible_organisations
 from maillage.equipment import actions, queries
 from maillage.equipment.geojson import machines_geojson
@@ -64,10 +65,33 @@ class MachineOut(Schema):
 
     @staticmethod
     def resolve_serial_number(obj: Machine, context: Any) -> str | None:
-        request = context["request"]
-        if permissions.can_edit_sites(request_user(request), obj.organisation):
+        if obj.organisation_id in _editable_organisations(context["request"]):
             return obj.serial_number
         return None
+
+
+def _editable_organisations(request: HttpRequest) -> set[int] | Any:
+    """Organisations whose private machine data this caller sees, computed once per request."""
+    cached = getattr(request, "_maillage_editable_orgs", None)
+    if cached is None:
+        user = request_user(request)
+        if permissions.is_coordinator(user):
+            cached = _Everything()
+        elif user.is_authenticated:
+            cached = set(
+                Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values_list(
+                    "organisation_id", flat=True
+                )
+            )
+        else:
+            cached = set()
+        request._maillage_editable_orgs = cached  # type: ignore[attr-defined]
+    return cached
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
 
 
 class MachineIn(Schema):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from maillage.equipment import views
+from maillage.equipment import views, views_import
 
 app_name = "equipment"
 
 urlpatterns = [
     path("machines/", views.machine_list, name="machine_list"),
+    path("machines/import/fablabs/", views_import.import_fablabs_view, name="import_fablabs"),
     path("machines/<int:machine_id>/", views.machine_detail, name="machine"),
     path("machines/<int:machine_id>/edit/", views.machine_edit, name="machine_edit"),
     path("machines/<int:machine_id>/delete/", views.machine_delete, name="machine_delete"),

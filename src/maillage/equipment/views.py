@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -155,23 +156,19 @@ def document_add(request: HttpRequest, machine_id: int) -> HttpResponse:
 
 
 def process_tree(request: HttpRequest) -> HttpResponse:
-    # The whole taxonomy with, for each node, how many public machines it (or a child) has.
+    # The whole taxonomy with, for each node, how many public machines in service it (or a
+    # sub-process) has: each machine counted once per node, as the machine list shows them.
     processes = list(Process.objects.all())
-    direct: dict[int, int] = {}
-    for process_id in Machine.processes.through.objects.filter(
-        machine__organisation__status="validated"
-    ).values_list("process_id", flat=True):
-        direct[process_id] = direct.get(process_id, 0) + 1
-    by_path = {p.path: p for p in processes}
-    totals = {p.pk: 0 for p in processes}
-    for p in processes:
-        if direct.get(p.pk):
-            ancestor_path = p.path
-            while ancestor_path.strip("|"):
-                node = by_path.get(ancestor_path)
-                if node is not None:
-                    totals[node.pk] += direct[p.pk]
-                ancestor_path = "|".join(ancestor_path.split("|")[:-2]) + "|"
+    machines_at: dict[str, set[int]] = defaultdict(set)
+    rows = (
+        Machine.processes.through.objects.filter(machine__organisation__status="validated")
+        .exclude(machine__status="retired")
+        .values_list("machine_id", "process__path")
+    )
+    for machine_id, path in rows:
+        for code in path.strip("|").split("|"):
+            machines_at[code].add(machine_id)
+    totals = {p.pk: len(machines_at.get(p.code, ())) for p in processes}
     return render(
         request,
         "equipment/process_tree.html",

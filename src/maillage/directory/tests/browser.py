@@ -2,7 +2,7 @@
 
 Import them in a test module with ``from maillage.directory.tests.browser import *``.
 
-- ``browser``: one headless Chromium for the whole session (fails, not skips, when missing);
+- ``browser`` (in the root conftest): one headless Chromium for the whole session;
 - ``site``: the live server, with plain static files and the reference tables in place;
 - ``make_page``: a new, cookie-less browser context and page, talking only to the live server;
 - ``page``: one such page per test;
@@ -15,62 +15,22 @@ An uncaught JavaScript error in any page fails the test that opened it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from maillage.core.testing import CHROMIUM, PASSWORD, TIMEOUT_MS, ensure_reference_data
+
 __all__ = [
     "CHROMIUM",
     "PASSWORD",
     "blocked_requests",
-    "browser",
     "log_in",
     "make_page",
     "page",
     "site",
 ]
-
-CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PASSWORD = "pw-Maillage-2026"  # the password conftest's make_user gives everyone
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the session; a missing Chromium is a failure (CI installs it)."""
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: the browser tests need it "
-            "(apt-get install chromium, or set MAILLAGE_CHROMIUM to its path). "
-            "Do not run `playwright install`.",
-            pytrace=False,
-        )
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError as exc:  # pragma: no cover - playwright is a dev dependency
-        pytest.fail(f"Playwright for Python is not installed: {exc}", pytrace=False)
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-        except PlaywrightError as exc:
-            pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -93,46 +53,8 @@ def site(live_server: Any, settings: Any) -> Any:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
-    _ensure_reference_data()
+    ensure_reference_data()
     return live_server
-
-
-# The reference tables as the migrations filled them: (columns, rows) by model, taken once.
-_reference_rows: dict[Any, tuple[list[str], list[tuple[Any, ...]]]] = {}
-
-
-def _ensure_reference_data() -> None:
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    from maillage.directory.models import Commune, Department, NafCode
-    from maillage.directory.reference import load_reference_data
-
-    models = (Department, Commune, NafCode)  # in foreign-key order
-    missing = [model for model in models if not model.objects.exists()]
-    if missing and not _reference_rows:
-        load_reference_data(Department, Commune, NafCode)
-    elif missing:
-        # Plain INSERTs: ten times faster than building 35,000 model instances.
-        quote = connection.ops.quote_name
-        with transaction.atomic(), connection.cursor() as cursor:
-            for model in missing:
-                columns, rows = _reference_rows[model]
-                cursor.executemany(
-                    f"INSERT INTO {quote(model._meta.db_table)} "
-                    f"({', '.join(quote(c) for c in columns)}) "
-                    f"VALUES ({', '.join(['%s'] * len(columns))})",
-                    rows,
-                )
-            for sql in connection.ops.sequence_reset_sql(no_style(), missing):
-                cursor.execute(sql)
-    if not _reference_rows:
-        for model in models:
-            fields = model._meta.concrete_fields
-            _reference_rows[model] = (
-                [f.column for f in fields],
-                list(model.objects.values_list(*[f.attname for f in fields])),
-            )
 
 
 @pytest.fixture
