@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +46,7 @@ from maillage.sharing.models import (
     Training,
     TrainingSession,
 )
-from maillage.sharing.qualifications import missing_trainings
+from maillage.sharing.qualifications import equivalent_trainings, missing_trainings
 from maillage.sharing.schedule import busy_intervals, open_intervals
 
 PROBLEM_MESSAGES = {
@@ -229,8 +230,12 @@ def create_training(
         errors["process"] = [_("Unknown process code: %(c)s.") % {"c": process_code}]
     if machine is None and process is None:
         errors["machine"] = [_("A training is for a machine or for a process.")]
+    if machine is not None and machine.organisation_id != organisation.pk:
+        errors["machine"] = [_("Choose one of the organisation's own machines.")]
     if validity_months < 1:
         errors["validity_months"] = [_("At least one month.")]
+    if idle_lapse_months is not None and idle_lapse_months < 1:
+        errors["idle_lapse_months"] = [_("At least one month.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -314,14 +319,17 @@ def grant_qualification(
 
 
 def _grant(actor: User, user: User, training: Training, issued_at: dt.datetime) -> Qualification:
+    """Grant or renew; an older session never shortens a later qualification."""
+    expires_at = issued_at + relativedelta(months=training.validity_months)
+    existing = (
+        Qualification.objects.select_for_update().filter(user=user, training=training).first()
+    )
+    if existing is not None and existing.expires_at >= expires_at:
+        return existing
     qualification, _created = Qualification.objects.update_or_create(
         user=user,
         training=training,
-        defaults={
-            "issued_at": issued_at,
-            "issued_by": actor,
-            "expires_at": issued_at + relativedelta(months=training.validity_months),
-        },
+        defaults={"issued_at": issued_at, "issued_by": actor, "expires_at": expires_at},
     )
     return qualification
 
@@ -642,10 +650,19 @@ def check_out(
         else:
             booking.final_cents = booking.estimated_cents
         booking.save()
-        # Using the machine keeps the matching qualifications from lapsing.
-        Qualification.objects.filter(
-            user=booking.booker, training__offers__machine=booking.machine
-        ).update(last_used_at=now)
+        # Using the machine keeps the qualifications it accepts from lapsing, equivalents included.
+        offer = Offer.objects.filter(machine=booking.machine).first()
+        if offer is not None:
+            accepted = Q(pk__in=[])
+            for required in offer.required_trainings.select_related("process"):
+                accepted |= (
+                    equivalent_trainings(required)
+                    if offer.accept_network_qualifications
+                    else Q(pk=required.pk)
+                )
+            Qualification.objects.filter(
+                user=booking.booker, training__in=Training.objects.filter(accepted)
+            ).update(last_used_at=now)
     transaction.on_commit(lambda: _notify_booking(booking.pk, "completed"))
     return booking
 

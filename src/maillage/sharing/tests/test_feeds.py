@@ -1,0 +1,226 @@
+"""iCalendar feeds: a person's bookings and a machine's, behind a secret token in the URL."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from maillage.equipment.actions import MachineInput, create_machine
+from maillage.sharing import actions, actions_trainings
+from maillage.sharing.models import Audience, CalendarToken, Mode
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = "https://maillage.example"
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def carol(make_user):
+    return make_user("carol")
+
+
+@pytest.fixture
+def workshop(make_organisation, alice):
+    return make_organisation("Atelier Alice", admin=alice)
+
+
+@pytest.fixture
+def fablab(make_organisation, bob):
+    return make_organisation("Fablab Bob", admin=bob)
+
+
+def _machine(actor, organisation, name, mode):
+    machine = create_machine(
+        actor, organisation, MachineInput(name=name, process_codes=["3.4.1.1"])
+    )
+    actions.save_offer(actor, machine, actions.OfferInput(audience=Audience.REGISTERED, mode=mode))
+    return machine
+
+
+@pytest.fixture
+def laser(alice, workshop):
+    return _machine(alice, workshop, "Trotec Speedy 400", Mode.SELF_SERVICE)
+
+
+@pytest.fixture
+def lathe(alice, workshop):
+    return _machine(alice, workshop, "Tour Cazeneuve", Mode.ON_REQUEST)
+
+
+def _slot(days, hour, hours=2):
+    local = timezone.localtime() + dt.timedelta(days=days)
+    start = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+    return start, start + dt.timedelta(hours=hours)
+
+
+@pytest.fixture
+def carols_bookings(carol, bob, fablab, laser, lathe):
+    confirmed = actions.request_booking(carol, laser, *_slot(2, 9))
+    requested = actions.request_booking(carol, lathe, *_slot(3, 14))
+    cancelled = actions.request_booking(carol, laser, *_slot(4, 9))
+    actions.cancel_booking(carol, cancelled)
+    others = actions.request_booking(bob, laser, *_slot(5, 9))
+    return {
+        "confirmed": confirmed,
+        "requested": requested,
+        "cancelled": cancelled,
+        "others": others,
+    }
+
+
+def _events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["VERSION"]) == "2.0" and calendar["PRODID"]
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def _feed_url(client, user):
+    client.force_login(user)
+    response = client.get(reverse("statements:calendar_settings"))
+    assert response.status_code == 200
+    client.logout()
+    token = CalendarToken.objects.get(user=user).token
+    url = reverse("statements:user_feed", args=[token])
+    assert url in response.content.decode()
+    return url
+
+
+def test_the_token_is_made_on_the_first_visit_and_kept(client, carol):
+    assert not CalendarToken.objects.exists()
+    first = _feed_url(client, carol)
+    assert _feed_url(client, carol) == first
+    assert CalendarToken.objects.count() == 1
+
+
+def test_a_persons_feed_lists_their_bookings_and_no_one_elses(client, carol, carols_bookings):
+    url = _feed_url(client, carol)  # logged out again: the token is enough
+    events = _events(client.get(url))
+    mine = ("confirmed", "requested", "cancelled")
+    assert set(events) == {f"booking-{carols_bookings[k].pk}@maillage.example" for k in mine}
+
+    confirmed = carols_bookings["confirmed"]
+    event = events[f"booking-{confirmed.pk}@maillage.example"]
+    assert event.decoded("DTSTART") == confirmed.start
+    assert event.decoded("DTSTART").utcoffset() == dt.timedelta(0)
+    assert event["DTSTART"].to_ical().endswith(b"Z") and event["DTEND"].to_ical().endswith(b"Z")
+    assert event.decoded("DTEND") == confirmed.end
+    assert "Trotec Speedy 400" in str(event["SUMMARY"])
+    assert "Atelier Alice" in str(event["LOCATION"]) and "13002" in str(event["LOCATION"])
+    assert event["DTSTAMP"]
+
+    statuses = {
+        k: str(events[f"booking-{carols_bookings[k].pk}@maillage.example"]["STATUS"]) for k in mine
+    }
+    assert statuses == {
+        "confirmed": "CONFIRMED",
+        "requested": "TENTATIVE",
+        "cancelled": "CANCELLED",
+    }
+
+
+def test_the_uid_stays_the_same_when_the_booking_changes(client, alice, carol, carols_bookings):
+    url = _feed_url(client, carol)
+    requested = carols_bookings["requested"]
+    uid = f"booking-{requested.pk}@maillage.example"
+    assert str(_events(client.get(url))[uid]["STATUS"]) == "TENTATIVE"
+    actions.decide_booking(alice, requested, approve=True)
+    assert str(_events(client.get(url))[uid]["STATUS"]) == "CONFIRMED"
+
+
+def test_a_wrong_token_is_404(client, carol, carols_bookings):
+    _feed_url(client, carol)
+    for token in ("nope", "x" * 43, CalendarToken.objects.get().token + "x"):
+        assert client.get(reverse("statements:user_feed", args=[token])).status_code == 404
+
+
+def test_a_deactivated_account_has_no_feed(client, carol, carols_bookings):
+    url = _feed_url(client, carol)
+    carol.is_active = False
+    carol.save()
+    assert client.get(url).status_code == 404
+
+
+def test_renewing_the_secret_invalidates_the_old_address(client, carol, carols_bookings):
+    old_url = _feed_url(client, carol)
+    client.force_login(carol)
+    response = client.post(reverse("statements:calendar_settings"), {"renew": "1"})
+    assert response.status_code == 302
+    client.logout()
+    new_url = reverse("statements:user_feed", args=[CalendarToken.objects.get(user=carol).token])
+    assert new_url != old_url
+    assert client.get(old_url).status_code == 404
+    assert len(_events(client.get(new_url))) == 3
+
+
+def test_the_calendar_page_needs_signing_in(client):
+    response = client.get(reverse("statements:calendar_settings"))
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+# --- machine feeds ---------------------------------------------------------------------
+
+
+def _machine_feed(machine):
+    return reverse("statements:machine_feed", args=[machine.pk, machine.offer.feed_token])
+
+
+def test_a_machine_feed_lists_every_booking_of_the_machine(client, laser, carols_bookings):
+    events = _events(client.get(_machine_feed(laser)))
+    expected = {carols_bookings[k].pk for k in ("confirmed", "cancelled", "others")}
+    assert set(events) == {f"booking-{pk}@maillage.example" for pk in expected}
+    assert all("Trotec Speedy 400" in str(e["SUMMARY"]) for e in events.values())
+
+
+def test_a_machine_feed_needs_its_own_token(client, laser, lathe, carols_bookings):
+    wrong = [
+        reverse("statements:machine_feed", args=[laser.pk, "nope"]),
+        # The lathe's token does not open the laser's feed.
+        reverse("statements:machine_feed", args=[laser.pk, lathe.offer.feed_token]),
+        reverse("statements:machine_feed", args=[999999, laser.offer.feed_token]),
+    ]
+    for url in wrong:
+        assert client.get(url).status_code == 404
+
+
+def test_host_members_see_their_machine_feeds_and_others_do_not(client, alice, bob, laser, lathe):
+    client.force_login(alice)
+    html = client.get(reverse("statements:calendar_settings")).content.decode()
+    assert _machine_feed(laser) in html and _machine_feed(lathe) in html
+    client.force_login(bob)
+    html = client.get(reverse("statements:calendar_settings")).content.decode()
+    assert laser.offer.feed_token not in html and lathe.offer.feed_token not in html
+
+
+def test_renewing_a_machine_feed_invalidates_the_old_address(client, alice, bob, laser):
+    old_url = _machine_feed(laser)
+    client.force_login(bob)
+    response = client.post(
+        reverse("statements:calendar_settings"), {"renew_machine": laser.offer.pk}
+    )
+    assert response.status_code == 403
+    with pytest.raises(PermissionDenied):
+        actions_trainings.renew_machine_feed_token(bob, laser.offer)
+    assert client.get(old_url).status_code == 200
+    client.force_login(alice)
+    client.post(reverse("statements:calendar_settings"), {"renew_machine": laser.offer.pk})
+    laser.offer.refresh_from_db()
+    assert client.get(old_url).status_code == 404
+    assert client.get(_machine_feed(laser)).status_code == 200

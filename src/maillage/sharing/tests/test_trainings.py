@@ -1,0 +1,523 @@
+"""Trainings: creation, sessions and their places, attendance, qualifications and their validity."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.directory.models import OrganisationStatus
+from maillage.equipment.actions import MachineInput, create_machine
+from maillage.sharing import actions, actions_trainings
+from maillage.sharing.models import Audience, Mode, Qualification, Registration, Training
+from maillage.sharing.qualifications import is_valid, missing_trainings
+
+pytestmark = pytest.mark.django_db
+
+LASER_CUTTING, THERMAL_REMOVAL, NON_MECHANICAL, LASER_ENGRAVING = (
+    "3.4.1.1",
+    "3.4.1",
+    "3.4",
+    "3.4.1.2",
+)
+PARIS = timezone.get_default_timezone()
+UTC = dt.UTC
+
+
+def paris(*args):
+    return dt.datetime(*args, tzinfo=PARIS)
+
+
+@pytest.fixture
+def alice(make_user):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user):
+    return make_user("bob")
+
+
+@pytest.fixture
+def carol(make_user):
+    return make_user("carol")
+
+
+@pytest.fixture
+def workshop(make_organisation, alice):
+    return make_organisation("Atelier Alice", admin=alice)
+
+
+@pytest.fixture
+def fablab(make_organisation, bob):
+    return make_organisation("Fablab Bob", admin=bob)
+
+
+@pytest.fixture
+def laser(alice, workshop):
+    return create_machine(
+        alice, workshop, MachineInput(name="Trotec Speedy 400", process_codes=[LASER_CUTTING])
+    )
+
+
+@pytest.fixture
+def laser_training(alice, workshop, laser):
+    return actions.create_training(
+        alice,
+        workshop,
+        "Laser cutter: safe use",
+        machine=laser,
+        process_code=LASER_CUTTING,
+        validity_months=24,
+    )
+
+
+def _future_session(actor, training, capacity=2, days=10):
+    start = timezone.now() + dt.timedelta(days=days)
+    return actions.schedule_session(actor, training, start, start + dt.timedelta(hours=3), capacity)
+
+
+def _past_session(actor, training, capacity=4, hours_ago=1):
+    end = timezone.now().replace(microsecond=0) - dt.timedelta(hours=hours_ago)
+    return actions.schedule_session(actor, training, end - dt.timedelta(hours=3), end, capacity)
+
+
+def _has_error_beside(response, field):
+    return re.search(rf'class="field has-error" id="field-{field}"', response.content.decode())
+
+
+# --- creating trainings ---------------------------------------------------------------
+
+
+def test_member_creates_a_training_for_one_of_its_machines(client, alice, workshop, laser):
+    client.force_login(alice)
+    response = client.post(
+        reverse("trainings:create", args=[workshop.slug]),
+        {
+            "title": "Découpe laser — prise en main",
+            "machine": str(laser.pk),
+            "process": "",
+            "validity_months": "12",
+            "idle_lapse_months": "6",
+            "description": "Trois heures, avec l'animateur.",
+        },
+    )
+    training = Training.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("trainings:detail", args=[training.pk])
+    assert (training.organisation, training.machine, training.trainer) == (workshop, laser, alice)
+    assert (training.validity_months, training.idle_lapse_months) == (12, 6)
+
+
+def test_member_creates_a_training_for_a_process(client, alice, workshop):
+    client.force_login(alice)
+    client.post(
+        reverse("trainings:create", args=[workshop.slug]),
+        {"title": "Découpe thermique", "process": THERMAL_REMOVAL, "validity_months": "24"},
+    )
+    training = Training.objects.get()
+    assert training.process.code == THERMAL_REMOVAL and training.machine is None
+    assert training.idle_lapse_months is None
+
+
+def test_a_training_needs_a_machine_or_a_process_shown_beside_the_field(client, alice, workshop):
+    client.force_login(alice)
+    response = client.post(
+        reverse("trainings:create", args=[workshop.slug]),
+        {"title": "Rien", "validity_months": "24"},
+    )
+    assert response.status_code == 200
+    assert _has_error_beside(response, "machine")
+    assert not Training.objects.exists()
+
+
+def test_another_organisations_machine_is_not_a_choice(client, alice, bob, workshop, fablab):
+    other = create_machine(bob, fablab, MachineInput(name="Epilog", process_codes=[LASER_CUTTING]))
+    client.force_login(alice)
+    response = client.post(
+        reverse("trainings:create", args=[workshop.slug]),
+        {"title": "Epilog", "machine": str(other.pk), "validity_months": "24"},
+    )
+    assert _has_error_beside(response, "machine")
+    assert not Training.objects.exists()
+
+
+def test_outsiders_cannot_create_a_training(client, bob, workshop, make_organisation):
+    url = reverse("trainings:create", args=[workshop.slug])
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(bob)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"title": "x", "process": LASER_CUTTING}).status_code == 403
+    pending = make_organisation("Pas encore", status=OrganisationStatus.PENDING)
+    assert client.get(reverse("trainings:create", args=[pending.slug])).status_code == 404
+
+
+# --- sessions and places --------------------------------------------------------------
+
+
+def test_member_schedules_a_session_in_paris_time(client, alice, laser_training):
+    client.force_login(alice)
+    response = client.post(
+        reverse("trainings:detail", args=[laser_training.pk]),
+        {
+            "form": "session",
+            "session-start": "2026-12-01T09:00",
+            "session-end": "2026-12-01T12:00",
+            "session-capacity": "2",
+            "session-place": "Atelier, rez-de-chaussée",
+        },
+    )
+    assert response.status_code == 302
+    session = laser_training.sessions.get()
+    assert session.start == dt.datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+    assert session.capacity == 2
+
+
+def test_a_session_ending_before_it_starts_is_refused_beside_the_field(
+    client, alice, laser_training
+):
+    client.force_login(alice)
+    response = client.post(
+        reverse("trainings:detail", args=[laser_training.pk]),
+        {
+            "form": "session",
+            "session-start": "2026-12-01T09:00",
+            "session-end": "2026-12-01T08:00",
+            "session-capacity": "2",
+        },
+    )
+    assert response.status_code == 200
+    assert _has_error_beside(response, "session-end")
+    assert not laser_training.sessions.exists()
+
+
+def test_others_cannot_add_sessions(client, bob, carol, laser_training):
+    url = reverse("trainings:detail", args=[laser_training.pk])
+    data = {
+        "form": "session",
+        "session-start": "2026-12-01T09:00",
+        "session-end": "2026-12-01T12:00",
+        "session-capacity": "2",
+    }
+    for person in (bob, carol):
+        client.force_login(person)
+        assert client.post(url, data).status_code == 403
+    assert not laser_training.sessions.exists()
+
+
+def test_registration_takes_a_place_until_the_session_is_full(
+    client, make_user, alice, carol, laser_training
+):
+    session = _future_session(alice, laser_training, capacity=2)
+    url = reverse("trainings:register", args=[session.pk])
+    dave, erin = make_user("dave"), make_user("erin")
+    for person in (carol, dave):
+        client.force_login(person)
+        assert client.post(url).status_code == 302
+    client.force_login(erin)
+    response = client.post(url, follow=True)
+    assert Registration.objects.filter(session=session).count() == 2
+    assert not Registration.objects.filter(user=erin).exists()
+    assert any("full" in str(m) or "complète" in str(m) for m in response.context["messages"])
+    # The detail page shows no place left and no button.
+    page = client.get(reverse("trainings:detail", args=[laser_training.pk]))
+    (shown,) = page.context["sessions"]
+    assert shown.places_left == 0
+    assert reverse("trainings:register", args=[session.pk]) not in page.content.decode()
+
+
+def test_the_register_action_refuses_a_full_session_and_a_second_registration(
+    make_user, alice, carol, laser_training
+):
+    session = _future_session(alice, laser_training, capacity=1)
+    actions_trainings.register_for_session(carol, session)
+    with pytest.raises(ValidationError):
+        actions_trainings.register_for_session(carol, session)
+    with pytest.raises(ValidationError):
+        actions_trainings.register_for_session(make_user("dave"), session)
+
+
+def test_a_started_session_takes_no_registration(alice, carol, laser_training):
+    session = _past_session(alice, laser_training)
+    with pytest.raises(ValidationError):
+        actions_trainings.register_for_session(carol, session)
+
+
+def test_registering_requires_signing_in(client, alice, laser_training):
+    session = _future_session(alice, laser_training)
+    response = client.post(reverse("trainings:register", args=[session.pk]))
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert not Registration.objects.exists()
+
+
+def test_trainings_of_a_pending_organisation_are_hidden(client, make_organisation, alice, carol):
+    pending = make_organisation("En attente", admin=alice, status=OrganisationStatus.PENDING)
+    training = actions.create_training(alice, pending, "Secret", process_code=LASER_CUTTING)
+    session = _future_session(alice, training)
+    client.force_login(carol)
+    assert client.get(reverse("trainings:detail", args=[training.pk])).status_code == 404
+    assert training not in client.get(reverse("trainings:list")).context["trainings"]
+    assert client.post(reverse("trainings:register", args=[session.pk])).status_code == 404
+
+
+# --- attendance ------------------------------------------------------------------------
+
+
+def test_attendance_grants_the_qualification_with_the_right_expiry(
+    client, make_user, alice, carol, laser_training
+):
+    session = _past_session(alice, laser_training)
+    dave = make_user("dave")
+    came = actions.register(carol, session)
+    actions.register(dave, session)
+    client.force_login(alice)
+    url = reverse("trainings:attendance", args=[session.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"attended": [str(came.pk)]})
+    assert response.status_code == 302
+    qualification = Qualification.objects.get()
+    assert qualification.user == carol and qualification.issued_by == alice
+    assert qualification.issued_at == session.end
+    assert qualification.expires_at == session.end + relativedelta(months=24)
+    assert is_valid(qualification, timezone.now()) == ""
+    assert not Qualification.objects.filter(user=dave).exists()
+
+
+def test_expiry_counts_calendar_months(alice, carol, workshop):
+    training = actions.create_training(
+        alice, workshop, "Un mois", process_code=LASER_CUTTING, validity_months=1
+    )
+    session = actions.schedule_session(
+        alice, training, paris(2026, 1, 31, 14), paris(2026, 1, 31, 17), 3
+    )
+    registration = actions.register(carol, session)
+    qualification = actions.record_attendance(alice, registration)
+    # 31 January + 1 month = 28 February (no 31 February), same hour, Paris time.
+    assert qualification.expires_at == paris(2026, 2, 28, 17)
+
+
+def test_unticking_takes_back_the_qualification_this_session_gave(
+    client, alice, carol, laser_training
+):
+    session = _past_session(alice, laser_training)
+    registration = actions.register(carol, session)
+    client.force_login(alice)
+    url = reverse("trainings:attendance", args=[session.pk])
+    client.post(url, {"attended": [str(registration.pk)]})
+    assert Qualification.objects.filter(user=carol).exists()
+    client.post(url, {})
+    registration.refresh_from_db()
+    assert not registration.attended
+    assert not Qualification.objects.filter(user=carol).exists()
+
+
+def test_attendance_waits_for_the_session(alice, carol, laser_training):
+    session = _future_session(alice, laser_training)
+    registration = actions.register(carol, session)
+    with pytest.raises(ValidationError):
+        actions_trainings.record_attendance_sheet(alice, session, {registration.pk})
+    assert not Qualification.objects.exists()
+
+
+def test_only_the_trainers_organisation_sees_and_fills_the_sheet(
+    client, alice, bob, carol, laser_training
+):
+    session = _past_session(alice, laser_training)
+    registration = actions.register(carol, session)
+    url = reverse("trainings:attendance", args=[session.pk])
+    for person in (bob, carol):
+        client.force_login(person)
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"attended": [str(registration.pk)]}).status_code == 403
+    assert not Qualification.objects.exists()
+    with pytest.raises(PermissionDenied):
+        actions_trainings.record_attendance_sheet(bob, session, {registration.pk})
+
+
+def test_grant_directly_by_email_or_username(client, alice, carol, make_user, laser_training):
+    client.force_login(alice)
+    url = reverse("trainings:detail", args=[laser_training.pk])
+    response = client.post(url, {"form": "grant", "grant-who": "CAROL@example.org"})
+    assert response.status_code == 302
+    assert Qualification.objects.get().user == carol
+    client.post(url, {"form": "grant", "grant-who": make_user("dave").username})
+    assert Qualification.objects.count() == 2
+    response = client.post(url, {"form": "grant", "grant-who": "nobody@example.org"})
+    assert response.status_code == 200 and _has_error_beside(response, "grant-who")
+
+
+def test_outsiders_cannot_grant(client, bob, carol, laser_training):
+    client.force_login(bob)
+    url = reverse("trainings:detail", args=[laser_training.pk])
+    assert client.post(url, {"form": "grant", "grant-who": "carol"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        actions_trainings.grant_to(bob, laser_training, "carol")
+    assert not Qualification.objects.exists()
+
+
+# --- validity: expiry and lapse --------------------------------------------------------
+
+
+def test_an_expired_qualification_is_not_valid(alice, carol, laser_training):
+    issued = paris(2025, 3, 1, 12)
+    qualification = actions.grant_qualification(alice, carol, laser_training, issued)
+    assert is_valid(qualification, paris(2027, 2, 28, 12)) == ""
+    assert is_valid(qualification, paris(2027, 3, 1, 12)) == "expired"
+
+
+def test_a_qualification_lapses_after_idle_months_and_use_keeps_it(
+    alice, bob, carol, workshop, laser
+):
+    training = actions.create_training(
+        alice, workshop, "Laser", machine=laser, validity_months=36, idle_lapse_months=6
+    )
+    actions.save_offer(
+        alice,
+        laser,
+        actions.OfferInput(
+            audience=Audience.REGISTERED,
+            mode=Mode.SELF_SERVICE,
+            required_training_ids=(training.pk,),
+        ),
+    )
+    issued = paris(2025, 1, 10, 12)
+    qualification = actions.grant_qualification(alice, carol, training, issued)
+    assert is_valid(qualification, paris(2025, 7, 10, 12)) == "lapsed"
+    offer = laser.offer
+    assert [m.reason for m in missing_trainings(carol, offer, paris(2025, 7, 11))] == ["lapsed"]
+
+    # Used on 1 June: still valid in November, lapsed in December.
+    now = paris(2025, 6, 1, 8)
+    booking = actions.request_booking(
+        carol, laser, paris(2025, 6, 1, 9), paris(2025, 6, 1, 11), now=now
+    )
+    actions.check_in(carol, booking, now=paris(2025, 6, 1, 9))
+    actions.check_out(
+        carol, booking, actions.UsageInput(hours_used=Decimal("2")), now=paris(2025, 6, 1, 11)
+    )
+    qualification.refresh_from_db()
+    assert qualification.last_used_at == paris(2025, 6, 1, 11)
+    assert is_valid(qualification, paris(2025, 11, 30, 12)) == ""
+    assert is_valid(qualification, paris(2025, 12, 1, 12)) == "lapsed"
+
+
+def test_my_qualifications_show_each_status(client, alice, carol, workshop, laser_training):
+    now = timezone.now()
+    idle = actions.create_training(
+        alice, workshop, "Idle", process_code=LASER_ENGRAVING, idle_lapse_months=1
+    )
+    old = actions.create_training(
+        alice, workshop, "Old", process_code=LASER_CUTTING, validity_months=1
+    )
+    actions.grant_qualification(alice, carol, laser_training, now - dt.timedelta(days=1))
+    actions.grant_qualification(alice, carol, idle, now - dt.timedelta(days=60))
+    actions.grant_qualification(alice, carol, old, now - dt.timedelta(days=62))
+    client.force_login(carol)
+    response = client.get(reverse("trainings:mine"))
+    statuses = {q.training.title: q.status for q in response.context["qualifications"]}
+    assert statuses == {laser_training.title: "", "Idle": "lapsed", "Old": "expired"}
+    assert client.get(reverse("trainings:mine")).status_code == 200
+    client.logout()
+    assert client.get(reverse("trainings:mine")).status_code == 302
+
+
+# --- which qualifications count: missing_trainings -------------------------------------
+
+
+@pytest.fixture
+def offer(alice, laser, laser_training):
+    return actions.save_offer(
+        alice,
+        laser,
+        actions.OfferInput(mode=Mode.SELF_SERVICE, required_training_ids=(laser_training.pk,)),
+    )
+
+
+def _set_network(offer, accept):
+    offer.accept_network_qualifications = accept
+    offer.save()
+    return offer
+
+
+@pytest.mark.parametrize(
+    ("process_code", "counts"),
+    [
+        (LASER_CUTTING, True),  # the same process
+        (THERMAL_REMOVAL, True),  # its parent
+        (NON_MECHANICAL, True),  # its grandparent
+        (LASER_ENGRAVING, False),  # a sibling
+    ],
+)
+def test_a_training_elsewhere_counts_for_the_same_or_a_broader_process(
+    bob, carol, fablab, offer, process_code, counts
+):
+    elsewhere = actions.create_training(bob, fablab, "Ailleurs", process_code=process_code)
+    actions.grant_qualification(bob, carol, elsewhere)
+    missing = missing_trainings(carol, offer, timezone.now())
+    assert (missing == []) is counts
+    if not counts:
+        assert [m.reason for m in missing] == ["never"]
+
+
+def test_another_training_for_the_same_machine_counts_only_with_the_network(
+    alice, carol, workshop, laser, offer
+):
+    refresher = actions.create_training(alice, workshop, "Laser refresher", machine=laser)
+    actions.grant_qualification(alice, carol, refresher)
+    assert missing_trainings(carol, offer, timezone.now()) == []
+    _set_network(offer, accept=False)
+    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["never"]
+
+
+def test_only_the_listed_trainings_count_when_the_host_refuses_the_network(
+    bob, carol, fablab, offer
+):
+    _set_network(offer, accept=False)
+    elsewhere = actions.create_training(bob, fablab, "Ailleurs", process_code=THERMAL_REMOVAL)
+    actions.grant_qualification(bob, carol, elsewhere)
+    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["never"]
+    _set_network(offer, accept=True)
+    assert missing_trainings(carol, offer, timezone.now()) == []
+
+
+def test_the_listed_training_itself_always_counts(alice, carol, offer, laser_training):
+    _set_network(offer, accept=False)
+    actions.grant_qualification(alice, carol, laser_training)
+    assert missing_trainings(carol, offer, timezone.now()) == []
+
+
+def test_an_expired_equivalent_does_not_count(bob, carol, fablab, offer):
+    elsewhere = actions.create_training(
+        bob, fablab, "Ailleurs", process_code=THERMAL_REMOVAL, validity_months=1
+    )
+    actions.grant_qualification(bob, carol, elsewhere, timezone.now() - dt.timedelta(days=40))
+    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["expired"]
+
+
+# --- the list --------------------------------------------------------------------------
+
+
+def test_the_list_filters_by_process_and_by_machine(
+    client, alice, bob, workshop, fablab, laser, laser_training
+):
+    broad = actions.create_training(bob, fablab, "Découpe thermique", process_code=THERMAL_REMOVAL)
+    engraving = actions.create_training(bob, fablab, "Gravure", process_code=LASER_ENGRAVING)
+    _future_session(alice, laser_training, capacity=3)
+    url = reverse("trainings:list")
+
+    everything = client.get(url).context["trainings"]
+    assert {t.pk for t in everything} == {laser_training.pk, broad.pk, engraving.pk}
+    (listed,) = [t for t in everything if t.pk == laser_training.pk]
+    assert [s.places_left for s in listed.upcoming] == [3]
+
+    by_process = client.get(url, {"process": LASER_CUTTING}).context["trainings"]
+    assert {t.pk for t in by_process} == {laser_training.pk, broad.pk}
+    by_parent = client.get(url, {"process": THERMAL_REMOVAL}).context["trainings"]
+    assert {t.pk for t in by_parent} == {laser_training.pk, broad.pk, engraving.pk}
+    by_machine = client.get(url, {"machine": laser.pk}).context["trainings"]
+    assert {t.pk for t in by_machine} == {laser_training.pk, broad.pk}
+    assert client.get(url, {"machine": 999999}).status_code == 404

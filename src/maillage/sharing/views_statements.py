@@ -1,0 +1,290 @@
+"""Monthly statements between organisations (page, CSV, print) and the iCalendar feeds."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from icalendar import Calendar, Event
+
+from maillage.core.forms import add_action_errors
+from maillage.directory import permissions
+from maillage.directory.models import Membership, MembershipState, Organisation, User
+from maillage.sharing import actions_trainings, statement_queries
+from maillage.sharing.models import Booking, BookingState, CalendarToken, Offer
+from maillage.sharing.statement_queries import Month
+
+# --- statements -------------------------------------------------------------------------
+
+
+class MonthForm(forms.Form):
+    month = forms.CharField(
+        label=gettext_lazy("Month"),
+        max_length=7,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
+    )
+
+
+def _member_org_or_404(request: HttpRequest, slug: str) -> Organisation:
+    """Statements are private: active members and coordinators; everybody else gets 404."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not (
+        permissions.is_coordinator(request.user)
+        or permissions.membership_of(request.user, organisation) is not None
+    ):
+        raise Http404
+    return organisation
+
+
+def _month(request: HttpRequest) -> Month:
+    """The ?month=YYYY-MM parameter, the current month when absent; ValidationError if bad."""
+    raw = str(request.GET.get("month") or "").strip()
+    return Month.parse(raw) if raw else Month.containing(timezone.now())
+
+
+@login_required
+def statement(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _member_org_or_404(request, slug)
+    form = MonthForm(request.GET or None)
+    try:
+        month = _month(request)
+    except ValidationError as exc:
+        form.is_valid()
+        add_action_errors(form, exc)
+        month = Month.containing(timezone.now())
+    if not request.GET.get("month"):
+        form = MonthForm(initial={"month": month.param})
+    return render(
+        request,
+        "sharing/statements/statement.html",
+        {
+            "organisation": organisation,
+            "statement": statement_queries.build_statement(organisation, month),
+            "month": month,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _member_org_or_404(request, slug)
+    try:
+        month = _month(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # the BOM: spreadsheets then read the file as UTF-8
+    writer = csv.writer(buffer)
+    writer.writerows(
+        statement_queries.csv_rows(statement_queries.build_statement(organisation, month))
+    )
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"maillage-{organisation.slug}-{month.param}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def statement_print(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _member_org_or_404(request, slug)
+    try:
+        month = _month(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+    return render(
+        request,
+        "sharing/statements/print.html",
+        {
+            "organisation": organisation,
+            "statement": statement_queries.build_statement(organisation, month),
+            "month": month,
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+# --- calendar feeds ---------------------------------------------------------------------
+
+# How far back a feed reaches; everything ahead is included.
+FEED_PAST_DAYS = 180
+
+FEED_STATUS = {
+    BookingState.REQUESTED: "TENTATIVE",
+    BookingState.CONFIRMED: "CONFIRMED",
+    BookingState.CHECKED_IN: "CONFIRMED",
+    BookingState.COMPLETED: "CONFIRMED",
+    # The slot was given back: calendar clients strike these out or hide them.
+    BookingState.CANCELLED: "CANCELLED",
+    BookingState.REFUSED: "CANCELLED",
+    BookingState.NO_SHOW: "CANCELLED",
+}
+
+
+def _uid_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "maillage"
+
+
+def _location(booking: Booking) -> str:
+    site = booking.machine.site
+    place = " ".join(p for p in (site.postal_code, site.place_name()) if p)
+    parts = [booking.host_organisation.name, site.name, site.address, place]
+    return ", ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC)
+
+
+def _calendar(name: str, bookings: Iterable[Booking]) -> bytes:
+    """An RFC 5545 VCALENDAR with one VEVENT per booking, times in UTC."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Maillage//Maillage bookings//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    host = _uid_host()
+    for booking in bookings:
+        event = Event()
+        event.add("uid", f"booking-{booking.pk}@{host}")
+        event.add("dtstamp", _utc(booking.updated_at))
+        event.add("last-modified", _utc(booking.updated_at))
+        event.add("dtstart", _utc(booking.start))
+        event.add("dtend", _utc(booking.end))
+        event.add("summary", f"{booking.machine.name} — {booking.get_state_display()}")
+        event.add("status", FEED_STATUS.get(BookingState(booking.state), "TENTATIVE"))
+        event.add("location", _location(booking))
+        calendar.add_component(event)
+    body: bytes = calendar.to_ical()
+    return body
+
+
+def _feed_bookings(qs: QuerySet[Booking]) -> QuerySet[Booking]:
+    since = timezone.now() - dt.timedelta(days=FEED_PAST_DAYS)
+    return (
+        qs.filter(end__gte=since)
+        .select_related("machine__site__commune", "host_organisation")
+        .order_by("start", "pk")
+    )
+
+
+def _ics(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+def user_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's bookings; the token in the URL is the only credential."""
+    found = (
+        CalendarToken.objects.filter(token=token, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    bookings = _feed_bookings(Booking.objects.filter(booker=found.user))
+    return _ics(_calendar(_("Maillage — my bookings"), bookings), "maillage-bookings.ics")
+
+
+@require_GET
+def machine_feed(request: HttpRequest, machine_id: int, token: str) -> HttpResponse:
+    """Every booking of one machine, for the host's calendars; the offer's token is the key."""
+    offer = (
+        Offer.objects.filter(machine_id=machine_id, feed_token=token)
+        .select_related("machine")
+        .first()
+    )
+    if offer is None:
+        raise Http404
+    bookings = _feed_bookings(Booking.objects.filter(machine_id=machine_id))
+    name = _("Maillage — %(machine)s") % {"machine": offer.machine.name}
+    return _ics(_calendar(name, bookings), f"maillage-machine-{machine_id}.ics")
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
+    """The canonical address (SITE_URL, as in e-mails), and its webcal:// twin."""
+    url = settings.SITE_URL.rstrip("/") + path
+    return {"https": url, "webcal": "webcal://" + url.split("://", 1)[1]}
+
+
+@login_required
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    actor = _actor(request)
+    if request.method == "POST":
+        if "renew" in request.POST:
+            actions_trainings.renew_calendar_token(actor)
+            messages.success(request, _("New address made: the old one no longer works."))
+        elif "renew_machine" in request.POST:
+            try:
+                offer_id = int(request.POST["renew_machine"])
+            except ValueError:
+                raise Http404 from None
+            offer = get_object_or_404(
+                Offer.objects.select_related("machine__organisation"), pk=offer_id
+            )
+            if not permissions.can_edit_sites(actor, offer.machine.organisation):
+                raise PermissionDenied
+            actions_trainings.renew_machine_feed_token(actor, offer)
+            messages.success(
+                request,
+                _("New address for %(machine)s: the old one no longer works.")
+                % {"machine": offer.machine.name},
+            )
+        return redirect("statements:calendar_settings")
+    token = actions_trainings.calendar_token(actor)
+    my_orgs = Membership.objects.filter(user=actor, state=MembershipState.ACTIVE).values(
+        "organisation_id"
+    )
+    offers = (
+        Offer.objects.filter(machine__organisation__in=my_orgs)
+        .select_related("machine__organisation")
+        .order_by("machine__organisation__name", "machine__name")
+    )
+    machine_feeds = [
+        {
+            "offer": offer,
+            "links": _feed_links(
+                request,
+                reverse("statements:machine_feed", args=[offer.machine_id, offer.feed_token]),
+            ),
+        }
+        for offer in offers
+    ]
+    return render(
+        request,
+        "sharing/statements/calendar.html",
+        {
+            "links": _feed_links(request, reverse("statements:user_feed", args=[token.token])),
+            "token": token,
+            "machine_feeds": machine_feeds,
+        },
+    )
