@@ -763,3 +763,30 @@ def test_the_host_sets_the_machine_down_and_up(client, alice, qualified_bob, las
     laser.refresh_from_db()
     assert laser.status == MachineStatus.OPERATIONAL
     assert Downtime.objects.get(machine=laser).end is not None
+
+
+@pytest.mark.django_db
+def test_the_release_command_marks_late_bookings_as_no_shows(make_user, make_organisation):
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from maillage.equipment.actions import MachineInput, create_machine
+    from maillage.sharing import actions
+    from maillage.sharing.models import Booking, BookingState
+
+    host = make_user("host-ns")
+    organisation = make_organisation("Atelier NS", admin=host)
+    machine = create_machine(host, organisation, MachineInput(name="Tour", process_codes=["3.2.1"]))
+    actions.save_offer(host, machine, actions.OfferInput(mode="self_service", audience="own"))
+    start = timezone.now() - dt.timedelta(hours=3)
+    booking = actions.request_booking(
+        host, machine, start, start + dt.timedelta(hours=1), now=start - dt.timedelta(days=1)
+    )
+    assert booking.state == BookingState.CONFIRMED
+    out = io.StringIO()
+    call_command("release_no_shows", stdout=out)
+    assert "1 booking" in out.getvalue()
+    assert Booking.objects.get(pk=booking.pk).state == BookingState.NO_SHOW
