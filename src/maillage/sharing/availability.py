@@ -97,7 +97,9 @@ def local_instant(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
     autumn repeat (02:30 happens twice) it takes the first occurrence.
     """
     naive = dt.datetime.combine(day, time)
-    return naive.replace(tzinfo=tz).astimezone(dt.UTC).astimezone(tz)
+    # Returned in UTC: aware datetimes sharing one zone compare as wall clocks, which is wrong
+    # in the repeated autumn hour.
+    return naive.replace(tzinfo=tz).astimezone(dt.UTC)
 
 
 def opening_intervals(
@@ -154,7 +156,8 @@ def check_request(
     if wanted.end <= wanted.start:
         return [Problem.END_BEFORE_START]
     problems: list[Problem] = []
-    minutes = (wanted.end - wanted.start).total_seconds() / 60
+    # In UTC: two times in one zone subtract as wall clocks, wrong across a DST change.
+    minutes = (wanted.end.astimezone(dt.UTC) - wanted.start.astimezone(dt.UTC)).total_seconds() / 60
     if minutes < rules.min_minutes:
         problems.append(Problem.TOO_SHORT)
     if minutes > rules.max_minutes:

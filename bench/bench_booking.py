@@ -1,0 +1,750 @@
+#!/usr/bin/env python
+"""Benchmark of booking under contention: 20 concurrent clients on PostgreSQL.
+
+    python bench/bench_booking.py [--clients 20] [--attempts 50] [--http-attempts 20]
+                                  [--machines 4] [--days 10] [--seed 2026] [--keep-db]
+
+It builds a dedicated PostgreSQL database (`maillage_bench_booking`, dropped and created
+through psycopg on the `postgres` database, then migrated), sets up a host organisation with
+a few machines, their offers and opening hours, and one validated organisation per client,
+all through the real actions. Then:
+
+(a) through the action: `--clients` threads, each with its own database connection, start
+    together and each make `--attempts` calls of `maillage.sharing.actions.request_booking`
+    for random slots of the machines, so that many of them conflict;
+(b) through the HTTP API: a real gunicorn (4 workers x 4 threads) on 127.0.0.1 and a free
+    port; `--clients` threads, each authenticated with its own API token and keeping its
+    connection alive, make `--http-attempts` POST /api/v1/bookings each.
+
+For each: attempts per second, latency p50/p95/p99/max, accepted (201) / refused (422)
+counts, unexpected errors, and the overlapping live bookings found afterwards by a plain SQL
+query (must be 0). A table is printed and JSON written to bench/results/bench_booking.json.
+`--profile` also runs a few single-threaded attempts under cProfile and prints where the time
+goes, with the number of SQL queries per attempt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import http.client
+import io
+import json
+import os
+import platform
+import pstats
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+BENCH_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BENCH_DIR.parent
+SRC_DIR = PROJECT_DIR / "src"
+RESULTS_DIR = BENCH_DIR / "results"
+RESULTS_FILE = RESULTS_DIR / "bench_booking.json"
+STATIC_ROOT = RESULTS_DIR / "static-booking"
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH_DB = "maillage_bench_booking"
+
+TARGET_RATE = 200.0  # attempts per second through the action
+TARGET_P99_MS = 100.0
+
+OPENS, CLOSES = dt.time(8), dt.time(20)
+BUFFER_MINUTES = 15
+DURATIONS = (60, 90, 120)  # minutes
+GRID_MINUTES = 30
+
+OVERLAP_SQL = """
+    SELECT count(*) FROM sharing_booking a
+    JOIN sharing_booking b ON a.machine_id = b.machine_id AND a.id < b.id
+    WHERE a.state IN ('requested', 'confirmed', 'checked_in')
+      AND b.state IN ('requested', 'confirmed', 'checked_in')
+      AND a.start < b.blocked_until AND b.start < a.blocked_until
+"""
+
+
+# --- measurements ----------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    latency_s: float
+    kind: str  # accepted | refused | error
+    detail: str = ""
+
+
+@dataclass
+class Run:
+    outcomes: list[Outcome] = field(default_factory=list)
+    wall_s: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        with self.lock:
+            self.outcomes.extend(outcomes)
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def summarise(run: Run, overlaps: int) -> dict[str, Any]:
+    latencies_ms = [o.latency_s * 1000 for o in run.outcomes]
+    counts = {kind: sum(1 for o in run.outcomes if o.kind == kind) for kind in KINDS}
+    errors = sorted({o.detail for o in run.outcomes if o.kind == "error"})
+    return {
+        "attempts": len(run.outcomes),
+        "wall_s": round(run.wall_s, 3),
+        "attempts_per_s": round(len(run.outcomes) / run.wall_s, 1),
+        "p50_ms": round(percentile(latencies_ms, 0.50), 2),
+        "p95_ms": round(percentile(latencies_ms, 0.95), 2),
+        "p99_ms": round(percentile(latencies_ms, 0.99), 2),
+        "max_ms": round(max(latencies_ms), 2),
+        "mean_ms": round(statistics.fmean(latencies_ms), 2),
+        **counts,
+        "error_samples": errors[:5],
+        "overlaps": overlaps,
+    }
+
+
+KINDS = ("accepted", "refused", "error")
+
+
+# --- the territory ---------------------------------------------------------------------
+
+
+@dataclass
+class Territory:
+    machine_ids: list[int]
+    booker_ids: list[int]
+    first_day: dt.date
+
+
+def build_territory(clients: int, machines: int) -> Territory:
+    """Everything through the real actions: organisations, machines, offers, opening hours."""
+    from django.utils import timezone
+
+    from maillage.directory import actions as directory
+    from maillage.directory.models import User
+    from maillage.equipment import actions as equipment
+    from maillage.sharing import actions
+    from maillage.sharing.availability import PARIS
+
+    coordinator = User.objects.create_user("bench-coordinator", "coord@bench.invalid")
+    directory.grant_coordinator(coordinator)
+    host_admin = User.objects.create_user("bench-host", "host@bench.invalid")
+    site = directory.SiteInput(commune="Marseille", postal_code="13002")
+    host = directory.create_organisation(
+        host_admin,
+        directory.OrganisationInput(name="Atelier partagé du banc", kind="fablab"),
+        [site],
+    )
+    directory.moderate_organisation(coordinator, host, "validated")
+    machine_ids = []
+    for number in range(machines):
+        machine = equipment.create_machine(
+            host_admin,
+            host,
+            equipment.MachineInput(name=f"Découpe laser {number + 1}", process_codes=["3.4.1.1"]),
+        )
+        actions.save_offer(
+            host_admin,
+            machine,
+            actions.OfferInput(
+                mode="self_service",
+                price_own_cents=1000,
+                price_member_cents=1500,
+                price_outsider_cents=3000,
+                buffer_minutes=BUFFER_MINUTES,
+                min_minutes=30,
+                max_minutes=240,
+                horizon_days=90,
+            ),
+        )
+        actions.set_opening_windows(
+            host_admin,
+            [actions.WindowInput(day, OPENS, CLOSES) for day in range(7)],
+            machine=machine,
+        )
+        machine_ids.append(machine.pk)
+    booker_ids = []
+    for number in range(clients):
+        user = User.objects.create_user(f"bench-booker-{number}", f"b{number}@bench.invalid")
+        organisation = directory.create_organisation(
+            user,
+            directory.OrganisationInput(name=f"Collectif du banc {number}", kind="sme"),
+            [site],
+        )
+        directory.moderate_organisation(coordinator, organisation, "validated")
+        booker_ids.append(user.pk)
+    first_day = timezone.now().astimezone(PARIS).date() + dt.timedelta(days=2)
+    return Territory(machine_ids, booker_ids, first_day)
+
+
+def random_slot(
+    rng: random.Random, territory: Territory, days: int
+) -> tuple[int, dt.datetime, dt.datetime]:
+    """A machine and a slot inside the opening hours, in UTC (never two ends in one ZoneInfo)."""
+    from maillage.sharing.availability import PARIS, local_instant
+
+    machine_id = rng.choice(territory.machine_ids)
+    day = territory.first_day + dt.timedelta(days=rng.randrange(days))
+    minutes = rng.choice(DURATIONS)
+    open_minutes = (CLOSES.hour - OPENS.hour) * 60
+    start_minute = OPENS.hour * 60 + GRID_MINUTES * rng.randrange(
+        (open_minutes - minutes) // GRID_MINUTES + 1
+    )
+    start = local_instant(day, dt.time(start_minute // 60, start_minute % 60), PARIS)
+    start = start.astimezone(dt.UTC)
+    return machine_id, start, start + dt.timedelta(minutes=minutes)
+
+
+def count_overlaps() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(OVERLAP_SQL)
+        return int(cursor.fetchone()[0])
+
+
+def clear_bookings() -> None:
+    from maillage.sharing.models import Booking
+
+    Booking.history.all().delete()
+    Booking.objects.all().delete()
+
+
+# --- (a) through the action ------------------------------------------------------------
+
+
+def run_action(territory: Territory, clients: int, attempts: int, days: int, seed: int) -> Run:
+    from django.core.exceptions import ValidationError
+    from django.db import connections
+
+    from maillage.directory.models import User
+    from maillage.equipment.models import Machine
+    from maillage.sharing import actions
+
+    run = Run()
+    barrier = threading.Barrier(clients + 1)
+
+    def client(number: int) -> None:
+        rng = random.Random(seed * 1000 + number)
+        outcomes: list[Outcome] = []
+        try:
+            user = User.objects.get(pk=territory.booker_ids[number])
+            machines = {m.pk: m for m in Machine.objects.filter(pk__in=territory.machine_ids)}
+            plan = [random_slot(rng, territory, days) for _ in range(attempts)]
+            barrier.wait()
+            for machine_id, start, end in plan:
+                began = time.perf_counter()
+                try:
+                    actions.request_booking(user, machines[machine_id], start, end)
+                    kind, detail = "accepted", ""
+                except ValidationError as exc:
+                    kind, detail = "refused", " ".join(exc.messages)
+                except Exception as exc:  # a deadlock, a lost connection: counted, not hidden
+                    kind, detail = "error", f"{type(exc).__name__}: {exc}".splitlines()[0]
+                outcomes.append(Outcome(time.perf_counter() - began, kind, detail))
+        finally:
+            run.add(outcomes)
+            connections.close_all()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.wall_s = time.perf_counter() - began
+    return run
+
+
+def profile_action(territory: Territory, attempts: int, days: int, seed: int) -> dict[str, Any]:
+    """Single-threaded attempts: CPU time and SQL queries each, then the same under cProfile.
+
+    CPU time (this thread's, not the wall clock) is what the interpreter lock serialises: with
+    every client in one process, throughput cannot exceed 1 / (mean CPU time per attempt).
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maillage.directory.models import User
+    from maillage.equipment.models import Machine
+    from maillage.sharing import actions
+
+    rng = random.Random(seed + 7)
+    user = User.objects.get(pk=territory.booker_ids[0])
+    machines = {m.pk: m for m in Machine.objects.filter(pk__in=territory.machine_ids)}
+    cpu_ms: dict[str, list[float]] = {"accepted": [], "refused": []}
+    queries: dict[str, list[int]] = {"accepted": [], "refused": []}
+    profiler = cProfile.Profile()
+    for number in range(2 * attempts):
+        machine_id, start, end = random_slot(rng, territory, days)
+        profiled = number >= attempts
+        began = time.thread_time()
+        with CaptureQueriesContext(connection) as captured:
+            if profiled:
+                profiler.enable()
+            try:
+                actions.request_booking(user, machines[machine_id], start, end)
+                kind = "accepted"
+            except ValidationError:
+                kind = "refused"
+            finally:
+                if profiled:
+                    profiler.disable()
+        if not profiled:
+            cpu_ms[kind].append((time.thread_time() - began) * 1000)
+            queries[kind].append(len(captured.captured_queries))
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+    every = cpu_ms["accepted"] + cpu_ms["refused"]
+
+    def mean(values: Sequence[float]) -> float | None:
+        return round(statistics.fmean(values), 2) if values else None
+
+    return {
+        "attempts": attempts,
+        "cpu_ms_accepted": mean(cpu_ms["accepted"]),
+        "cpu_ms_refused": mean(cpu_ms["refused"]),
+        "cpu_ms_mean": mean(every),
+        "one_process_ceiling_per_s": round(1000 / statistics.fmean(every), 1),
+        "queries_per_accepted": mean(queries["accepted"]),
+        "queries_per_refused": mean(queries["refused"]),
+        "top_cumulative": text.getvalue(),
+    }
+
+
+# --- (b) through the HTTP API ----------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(
+    env: dict[str, str], log_path: Path, workers: int, threads: int, config: str | None
+) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "maillage.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--chdir",
+        str(PROJECT_DIR),
+        "--pythonpath",
+        str(SRC_DIR),
+        "--timeout",
+        "120",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+        "--error-logfile",
+        str(log_path),
+    ]
+    if config:
+        command += ["--config", config]
+    # Django logs every 422 on stderr: into the log file with gunicorn's own lines.
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT
+        )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as answer:
+                if answer.status == 200:
+                    return process, port
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError(f"gunicorn did not answer /health/ within 60 s; see {log_path}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def check_api_serves_bookings(port: int) -> None:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10) as r:
+        paths = json.load(r)["paths"]
+    if "/api/v1/bookings" not in paths:
+        raise RuntimeError(
+            "the API has no /api/v1/bookings: register the sharing router in "
+            "src/maillage/api.py (api.add_router('/', sharing_router))"
+        )
+
+
+def run_http(
+    territory: Territory,
+    port: int,
+    tokens: list[str],
+    clients: int,
+    attempts: int,
+    days: int,
+    seed: int,
+) -> Run:
+    run = Run()
+    barrier = threading.Barrier(clients + 1)
+
+    def client(number: int) -> None:
+        rng = random.Random(seed * 7919 + number)
+        plan = [random_slot(rng, territory, days) for _ in range(attempts)]
+        headers = {
+            "Authorization": f"Bearer {tokens[number]}",
+            "Content-Type": "application/json",
+        }
+        outcomes: list[Outcome] = []
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            conn.connect()
+            barrier.wait()
+            for machine_id, start, end in plan:
+                body = json.dumps(
+                    {"machine_id": machine_id, "start": start.isoformat(), "end": end.isoformat()}
+                )
+                began = time.perf_counter()
+                try:
+                    conn.request("POST", "/api/v1/bookings", body, headers)
+                    answer = conn.getresponse()
+                    payload = answer.read()
+                    status = answer.status
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                    status, payload = 0, f"{type(exc).__name__}: {exc}".encode()
+                latency = time.perf_counter() - began
+                if status == 201:
+                    outcomes.append(Outcome(latency, "accepted"))
+                elif status == 422:
+                    outcomes.append(
+                        Outcome(latency, "refused", payload[:200].decode(errors="replace"))
+                    )
+                else:
+                    detail = f"HTTP {status}: {payload[:200].decode(errors='replace')}"
+                    outcomes.append(Outcome(latency, "error", detail))
+        finally:
+            conn.close()
+            run.add(outcomes)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    run.wall_s = time.perf_counter() - began
+    return run
+
+
+# --- database and environment ----------------------------------------------------------
+
+
+def prepare_database(pg_admin_url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+    parts = urllib.parse.urlsplit(pg_admin_url)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + PG_BENCH_DB))
+
+
+def drop_database(pg_admin_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
+
+
+def machine_info() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu_model"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return info
+
+
+def database_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return str(cursor.fetchone()[0])
+
+
+# --- report ----------------------------------------------------------------------------
+
+
+def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    action = results["action"]
+    targets = [
+        {
+            "name": "action: attempts per second",
+            "value": action["attempts_per_s"],
+            "target": f">= {TARGET_RATE:g}",
+            "pass": action["attempts_per_s"] >= TARGET_RATE,
+        },
+        {
+            "name": "action: p99 latency (ms)",
+            "value": action["p99_ms"],
+            "target": f"< {TARGET_P99_MS:g}",
+            "pass": action["p99_ms"] < TARGET_P99_MS,
+        },
+    ]
+    for key in ("action", "http"):
+        if key in results:
+            targets.append(
+                {
+                    "name": f"{key}: overlaps found by SQL",
+                    "value": results[key]["overlaps"],
+                    "target": "0",
+                    "pass": results[key]["overlaps"] == 0,
+                }
+            )
+            targets.append(
+                {
+                    "name": f"{key}: unexpected errors",
+                    "value": results[key]["error"],
+                    "target": "0",
+                    "pass": results[key]["error"] == 0,
+                }
+            )
+    return targets
+
+
+def print_report(results: dict[str, Any]) -> None:
+    settings = results["settings"]
+    print()
+    print(
+        f"Maillage booking benchmark — PostgreSQL {results['database_version']}, "
+        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}; "
+        f"{settings['clients']} clients, {settings['machines']} machines over "
+        f"{settings['days']} days"
+    )
+    header = (
+        f"{'path':<8} {'attempts':>8} {'att/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'max ms':>8} {'accepted':>8} {'refused':>8} {'errors':>7} {'overlaps':>8}"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for key in ("action", "http"):
+        if key not in results:
+            continue
+        r = results[key]
+        print(
+            f"{key:<8} {r['attempts']:>8} {r['attempts_per_s']:>8.1f} {r['p50_ms']:>8.1f} "
+            f"{r['p95_ms']:>8.1f} {r['p99_ms']:>8.1f} {r['max_ms']:>8.1f} {r['accepted']:>8} "
+            f"{r['refused']:>8} {r['error']:>7} {r['overlaps']:>8}"
+        )
+        for sample in r["error_samples"]:
+            print(f"         error: {sample}")
+    print(
+        f"Load average (1 min) before / after: {results['load_average']['before']:.2f} / "
+        f"{results['load_average']['after']:.2f} (other work on the machine skews the figures)"
+    )
+    clients = settings["clients"]
+    print(
+        f"{clients} clients that each wait for an answer before asking again: mean latency = "
+        f"{clients} / throughput (Little's law), so p99 < {TARGET_P99_MS:g} ms needs well over "
+        f"{clients / TARGET_P99_MS * 1000:g} attempts/s."
+    )
+    if "profile" in results:
+        profile = results["profile"]
+        print()
+        print(
+            f"Single-threaded CPU time per attempt: accepted {profile['cpu_ms_accepted']} ms "
+            f"({profile['queries_per_accepted']} SQL queries), refused "
+            f"{profile['cpu_ms_refused']} ms ({profile['queries_per_refused']} queries); "
+            f"one process (one interpreter lock) tops out near "
+            f"{profile['one_process_ceiling_per_s']} attempts/s"
+        )
+        print(profile["top_cumulative"])
+    print()
+    print("Targets:")
+    for target in results["targets"]:
+        print(
+            f"  {'PASS' if target['pass'] else 'FAIL'}  {target['name']:<36} "
+            f"{target['value']!s:>10}  {target['target']}"
+        )
+
+
+# --- main ------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--attempts", type=int, default=50, help="per client, through the action")
+    parser.add_argument(
+        "--http-attempts", type=int, default=20, help="per client, through the API (0: skip)"
+    )
+    parser.add_argument("--machines", type=int, default=4)
+    parser.add_argument("--days", type=int, default=10, help="days the random slots fall on")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--gunicorn-config", default=None, help="passed to gunicorn --config")
+    parser.add_argument("--profile", action="store_true", help="cProfile single-threaded attempts")
+    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="for DROP/CREATE DATABASE")
+    parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.attempts < 1 or args.http_attempts < 0 or args.machines < 1:
+        parser.error("need --clients, --attempts, --machines >= 1 and --http-attempts >= 0")
+    if args.clients * args.http_attempts > 5000 or args.clients * args.attempts > 20000:
+        parser.error("keep the run bounded: at most 20,000 action and 5,000 HTTP attempts")
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    STATIC_ROOT.mkdir(exist_ok=True)
+    database_url = prepare_database(args.pg_admin_url)
+    bench_env = {
+        "DJANGO_SETTINGS_MODULE": "maillage.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "MAILLAGE_MANIFEST_STATIC": "0",
+        "LOG_LEVEL": "ERROR",
+        "STATIC_ROOT": str(STATIC_ROOT),  # whitenoise warns when it does not exist
+        # Notifications are rendered and "sent", into memory.
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+    }
+    os.environ.update(bench_env)
+    if str(SRC_DIR) not in sys.path:
+        sys.path.insert(0, str(SRC_DIR))
+
+    import django
+    from django.core.management import call_command
+    from django.db import connection
+
+    django.setup()
+    results: dict[str, Any] = {
+        "benchmark": "bench_booking",
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine_info(),
+        "database_version": database_version(),
+        "settings": {
+            "clients": args.clients,
+            "attempts_per_client": args.attempts,
+            "http_attempts_per_client": args.http_attempts,
+            "machines": args.machines,
+            "days": args.days,
+            "seed": args.seed,
+            "slot": f"{'/'.join(map(str, DURATIONS))} min on a {GRID_MINUTES}-min grid, "
+            f"{OPENS:%H:%M}-{CLOSES:%H:%M}, buffer {BUFFER_MINUTES} min",
+            "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads, DEBUG=0",
+        },
+    }
+    server = None
+    results["load_average"] = {"before": os.getloadavg()[0]}
+    try:
+        print("Migrating a fresh PostgreSQL bench database …", flush=True)
+        began = time.perf_counter()
+        call_command("migrate", interactive=False, verbosity=0)
+        results["migrate_s"] = round(time.perf_counter() - began, 1)
+        territory = build_territory(args.clients, args.machines)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        connection.close()
+
+        if args.profile:
+            print("Profiling single-threaded attempts …", flush=True)
+            results["profile"] = profile_action(territory, 150, args.days, args.seed)
+            clear_bookings()
+
+        total = args.clients * args.attempts
+        print(f"(a) {args.clients} threads x {args.attempts} attempts through the action …")
+        run = run_action(territory, args.clients, args.attempts, args.days, args.seed)
+        results["action"] = summarise(run, count_overlaps())
+        assert results["action"]["attempts"] == total
+
+        if args.http_attempts:
+            clear_bookings()
+            from maillage.directory.actions import create_api_token
+            from maillage.directory.models import User
+
+            tokens = [
+                create_api_token(User.objects.get(pk=pk), "bench")[1] for pk in territory.booker_ids
+            ]
+            connection.close()
+            log_path = RESULTS_DIR / "gunicorn-booking.log"
+            server, port = start_server(
+                {**os.environ, **bench_env},
+                log_path,
+                args.workers,
+                args.threads,
+                args.gunicorn_config,
+            )
+            check_api_serves_bookings(port)
+            print(
+                f"(b) {args.clients} clients x {args.http_attempts} POST /api/v1/bookings "
+                f"through gunicorn on port {port} …",
+                flush=True,
+            )
+            http_run = run_http(
+                territory, port, tokens, args.clients, args.http_attempts, args.days, args.seed
+            )
+            results["http"] = summarise(http_run, count_overlaps())
+        results["load_average"]["after"] = os.getloadavg()[0]
+        results["targets"] = build_targets(results)
+    finally:
+        if server is not None:
+            stop_server(server)
+        connection.close()
+        if not args.keep_db:
+            drop_database(args.pg_admin_url)
+
+    print_report(results)
+    stored = {k: v for k, v in results.items() if k != "profile"}
+    if "profile" in results:
+        stored["profile"] = {k: v for k, v in results["profile"].items() if k != "top_cumulative"}
+    RESULTS_FILE.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nWritten to {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+    return 0 if all(t["pass"] for t in results["targets"]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
