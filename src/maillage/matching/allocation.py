@@ -43,8 +43,13 @@ def _validate(
         raise ValueError("cost and load must be matrices of the same shape (needs × machines)")
     if capacity.shape != (cost.shape[1],):
         raise ValueError("capacity must have one entry per machine")
-    if np.any(np.isnan(cost)) or np.any(load[np.isfinite(cost)] < 0) or np.any(capacity < 0):
-        raise ValueError("costs must not be NaN; loads and capacities must not be negative")
+    possible = np.isfinite(cost)
+    if np.any(np.isnan(cost)) or np.any(cost[possible] < 0):
+        raise ValueError("costs must not be NaN or negative")
+    if not np.all(load[possible] >= 0) or not np.all(np.isfinite(load[possible])):
+        raise ValueError("loads must be finite and not negative (NaN included)")
+    if not np.all(capacity >= 0):
+        raise ValueError("capacities must not be negative or NaN")
 
 
 def greedy(
@@ -52,12 +57,17 @@ def greedy(
 ) -> list[int]:
     """Regret heuristic: needs with the most to lose go first, each to its cheapest room."""
     n, m = cost.shape
+    if m == 0:
+        return [-1] * n
     left = capacity.astype(np.float64).copy()
     finite = np.isfinite(cost)
     sorted_costs = np.sort(np.where(finite, cost, np.inf), axis=1)
     best = sorted_costs[:, 0]
     second = sorted_costs[:, 1] if m > 1 else np.full(n, np.inf)
-    regret = np.where(np.isfinite(second), second - best, np.where(np.isfinite(best), 1e18, -1.0))
+    with np.errstate(invalid="ignore"):
+        regret = np.where(
+            np.isfinite(second), second - best, np.where(np.isfinite(best), 1e18, -1.0)
+        )
     assignment = [-1] * n
     for need in np.argsort(-regret, kind="stable"):
         for machine in np.argsort(cost[need], kind="stable"):
@@ -118,7 +128,9 @@ def solve_assignment(
     for j in range(m):
         if by_machine[j]:
             model.add(
-                sum(int(round(load[i, j] * load_scale)) * v for i, v in by_machine[j])
+                # Loads round up and capacities down: the scaled model never lets a machine
+                # take more hours than it has.
+                sum(int(math.ceil(load[i, j] * load_scale - 1e-9)) * v for i, v in by_machine[j])
                 <= int(math.floor(capacity[j] * load_scale + 1e-9))
             )
     penalty_int = int(round(penalty * scale))
@@ -131,9 +143,11 @@ def solve_assignment(
             model.add_hint(var, jj == j)
         model.add_hint(unserved[i], j == -1)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit_s - (time.perf_counter() - started))
+    remaining = time_limit_s - (time.perf_counter() - started)
+    solver.parameters.max_time_in_seconds = max(0.0, remaining)
     solver.parameters.num_workers = workers
-    result = solver.solve(model)
+    # Building the model may have spent the budget: then the greedy start is the answer.
+    result = solver.solve(model) if remaining > 0.01 else cp_model.UNKNOWN
 
     trivial_bound = float(
         sum(

@@ -128,10 +128,20 @@ class MachineIndex:
         self.lat = np.fromiter((m.latitude for m in machines), dtype=np.float64, count=n)
         self.lon = np.fromiter((m.longitude for m in machines), dtype=np.float64, count=n)
         words = max(1, (node_count + 63) // 64)
+        # Every (row, node) pair at once: one bit per pair, and each node's rows by grouping.
+        counts = np.fromiter((len(m.process_nodes) for m in machines), dtype=np.int64, count=n)
+        nodes = np.fromiter(
+            (node for m in machines for node in m.process_nodes),
+            dtype=np.int64,
+            count=int(counts.sum()),
+        )
+        pair_rows = np.repeat(np.arange(n, dtype=np.int64), counts)
         self.capabilities = np.zeros((n, words), dtype=np.uint64)
-        for row, m in enumerate(machines):
-            for node in m.process_nodes:
-                self.capabilities[row, node // 64] |= np.uint64(1) << np.uint64(node % 64)
+        np.bitwise_or.at(
+            self.capabilities,
+            (pair_rows, nodes // 64),
+            np.left_shift(np.uint64(1), (nodes % 64).astype(np.uint64)),
+        )
         self.materials = np.fromiter((m.materials for m in machines), dtype=np.int64, count=n)
         env = np.array(
             [m.envelope if m.envelope is not None else (np.inf, np.inf, np.inf) for m in machines],
@@ -148,14 +158,15 @@ class MachineIndex:
         self.fee = np.fromiter((m.fixed_fee_cents for m in machines), dtype=np.int64, count=n)
         self.with_operator = np.fromiter((m.with_operator for m in machines), dtype=bool, count=n)
         points = _unit_vectors(self.lat, self.lon)
-        self.tree = cKDTree(points) if n else None
         # One tree per taxonomy node over the machines that can do it (or a sub-process):
         # a query then only ever touches capable machines.
         self.node_rows: dict[int, NDArray[np.int64]] = {}
         self.node_trees: dict[int, cKDTree] = {}
+        order = np.lexsort((pair_rows, nodes))
+        sorted_nodes, sorted_rows = nodes[order], pair_rows[order]
+        edges = np.searchsorted(sorted_nodes, np.arange(node_count + 1))
         for node in range(node_count):
-            bit = np.uint64(1) << np.uint64(node % 64)
-            rows = np.nonzero(self.capabilities[:, node // 64] & bit)[0]
+            rows = sorted_rows[edges[node] : edges[node + 1]]
             if len(rows):
                 self.node_rows[node] = rows
                 self.node_trees[node] = cKDTree(points[rows])
@@ -165,7 +176,7 @@ class MachineIndex:
 
     def query(self, need: Need, free_slot: FreeSlot | None = None) -> Answer:
         """Ranked capable machines for one need, with the reasons that excluded the others."""
-        if self.tree is None or need.max_km <= 0:
+        if len(self) == 0 or need.max_km <= 0:
             return Answer([], 0, {"too_far": len(self)})
         chord = 2 * math.sin(min(need.max_km / EARTH_RADIUS_KM, math.pi) / 2)
         centre = _unit_vectors(np.array([need.latitude]), np.array([need.longitude]))[0]
@@ -184,7 +195,7 @@ class MachineIndex:
                 self._nearest_capable(need),
             )
         checks: list[tuple[str, NDArray[np.bool_]]] = [
-            ("out_of_service", np.isin(self.status[idx], STATUS_USABLE)),
+            ("out_of_service", self.status[idx] <= max(STATUS_USABLE)),
         ]
         if need.material_bit:
             mats = self.materials[idx]
@@ -203,7 +214,13 @@ class MachineIndex:
             keep &= ok
         kept = idx[keep]
         distances = haversine_km(need.latitude, need.longitude, self.lat[kept], self.lon[kept])
-        order = np.argsort(distances, kind="stable")
+        asked = need.limit * 3
+        if len(distances) > asked > 0:
+            # Only the nearest few are ever looked at: partition, then sort those.
+            nearest = np.argpartition(distances, asked - 1)[:asked]
+            order = nearest[np.lexsort((nearest, distances[nearest]))]
+        else:
+            order = np.argsort(distances, kind="stable")
         results: list[Result] = []
         busy = 0
         duration = dt.timedelta(hours=need.hours)
@@ -226,8 +243,8 @@ class MachineIndex:
                 break
         excluded["busy"] = busy
         ranked = _score(results, need)
-        nearest = [] if ranked else self._nearest_excluded(need, idx, checks, busy)
-        return Answer(ranked, reach, excluded, nearest)
+        left_out = [] if ranked else self._nearest_excluded(need, idx, checks, busy)
+        return Answer(ranked, reach, excluded, left_out)
 
     def _fits(self, idx: NDArray[np.int64], need: Need) -> NDArray[np.bool_]:
         assert need.part is not None

@@ -461,7 +461,7 @@ def request_booking(
     if offer.safety_notes and not safety_acknowledged:
         raise ValidationError({"safety_acknowledged": _("Read and acknowledge the safety notes.")})
     wanted = availability.Interval(start, end)
-    release_no_shows(now, machine=machine)
+    release_no_shows(now, machine=machine, grace_minutes=offer.no_show_grace_minutes)
     _check_rules(offer, wanted, now)
     _check_qualified(actor, offer, end)
     booking = Booking(
@@ -685,21 +685,32 @@ def check_out(
     return booking
 
 
-def release_no_shows(now: dt.datetime, machine: Machine | None = None) -> int:
-    """Confirmed bookings never checked in after the host's grace period become no-shows."""
-    released = 0
-    candidates = Booking.objects.filter(state=BookingState.CONFIRMED, start__lt=now).select_related(
-        "machine__offer"
-    )
+def release_no_shows(
+    now: dt.datetime, machine: Machine | None = None, grace_minutes: int | None = None
+) -> int:
+    """Confirmed bookings never checked in after the host's grace period become no-shows.
+
+    With a machine and its offer's grace period (a booking request has both at hand) this is
+    one UPDATE; otherwise one UPDATE per distinct grace period among the offers.
+    """
+    confirmed = Booking.objects.filter(state=BookingState.CONFIRMED)
+    if machine is not None and grace_minutes is not None:
+        late = confirmed.filter(
+            machine=machine, start__lt=now - dt.timedelta(minutes=grace_minutes)
+        )
+        return late.update(state=BookingState.NO_SHOW)
     if machine is not None:
-        candidates = candidates.filter(machine=machine)
-    for booking in candidates:
-        offer = getattr(booking.machine, "offer", None)
-        grace = dt.timedelta(minutes=offer.no_show_grace_minutes if offer else 30)
-        if booking.start + grace < now:
-            released += Booking.objects.filter(pk=booking.pk, state=BookingState.CONFIRMED).update(
-                state=BookingState.NO_SHOW
-            )
+        confirmed = confirmed.filter(machine=machine)
+    released = 0
+    graces = set(Offer.objects.values_list("no_show_grace_minutes", flat=True)) | {30}
+    for grace in sorted(graces):
+        by_offer = Q(machine__offer__no_show_grace_minutes=grace)
+        if grace == 30:
+            by_offer |= Q(machine__offer__isnull=True)
+        late = confirmed.filter(by_offer, start__lt=now - dt.timedelta(minutes=grace))
+        released += Booking.objects.filter(pk__in=list(late.values_list("pk", flat=True))).update(
+            state=BookingState.NO_SHOW
+        )
     return released
 
 

@@ -22,9 +22,8 @@ ALWAYS = [WeeklyWindow(day, dt.time(0), dt.time(0)) for day in range(7)]
 
 def weekly_windows(machine: Machine) -> list[WeeklyWindow]:
     """The machine's own hours, else its site's, else always open (closures still apply)."""
-    rows = list(OpeningWindow.objects.filter(machine=machine))
-    if not rows:
-        rows = list(OpeningWindow.objects.filter(site_id=machine.site_id))
+    found = list(OpeningWindow.objects.filter(Q(machine=machine) | Q(site_id=machine.site_id)))
+    rows = [r for r in found if r.machine_id == machine.pk] or [r for r in found if r.site_id]
     if not rows:
         return ALWAYS
     return [WeeklyWindow(r.weekday, r.start, r.end) for r in rows]
