@@ -44,8 +44,8 @@ test-postgres: install-dev
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
 lint: install-dev
-	$(BIN)/ruff check src bench scripts
-	$(BIN)/ruff format --check src bench scripts
+	$(BIN)/ruff check src bench scripts conftest.py
+	$(BIN)/ruff format --check src bench scripts conftest.py
 
 typecheck: install-dev
 	$(BIN)/mypy
@@ -54,8 +54,14 @@ typecheck: install-dev
 browser:
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium.sh
 
+## make bench: every benchmark (about 15 minutes; PostgreSQL must run); figures in bench/README.md.
 bench: install-dev
-	$(PY) bench/bench_map.py
+	@scripts/ensure-postgres.sh "$(PG_TEST_URL)"
+	$(PY) bench/bench_map.py --database sqlite
+	$(PY) bench/bench_map.py --database postgres
+	$(PY) bench/bench_matching.py
+	$(PY) bench/bench_booking.py
+	$(PY) bench/bench_matching_api.py
 
 vendor:
 	scripts/vendor.sh
