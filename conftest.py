@@ -116,3 +116,12 @@ def _reference_data_after_flush(request: Any) -> None:
         from maillage.core.testing import ensure_reference_data
 
         ensure_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    """People created by tests get a quick hash; pages still hash and check passwords."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
