@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
+from maillage.matching.api import router as matching_router
 from maillage.sharing.api import router as sharing_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api.add_router("/", directory_router)
 api.add_router("/", equipment_router)
 api.add_router("/", interop_router)
 api.add_router("/", sharing_router)
+api.add_router("/", matching_router)
 
 
 @api.exception_handler(ValidationError)

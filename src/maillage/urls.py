@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("maillage.sharing.urls")),
     path("", include("maillage.sharing.urls_trainings")),
     path("", include("maillage.sharing.urls_statements")),
+    path("", include("maillage.matching.urls")),
 ]

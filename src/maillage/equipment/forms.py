@@ -147,4 +147,4 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(label=_("File"), required=False)
-    url = forms.URLField(label=_("or a link"), required=False)
+    url = forms.URLField(label=_("or a link"), required=False, assume_scheme="https")
