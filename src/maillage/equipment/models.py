@@ -146,6 +146,8 @@ class Machine(models.Model):
         verbose_name_plural = _("machines")
         indexes = [
             models.Index(fields=["status", "organisation"], name="equipment_machine_status_org"),
+            # The machine list is ordered by name: its first page reads the index, not a sort.
+            models.Index(fields=["name", "id"], name="equipment_machine_name_id"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 
 from maillage.core.text import fold
 from maillage.directory import permissions
-from maillage.directory.models import Department, OrganisationKind, OrganisationStatus
-from maillage.directory.queries import visible_organisations
+from maillage.directory.models import (
+    Department,
+    Membership,
+    MembershipState,
+    OrganisationKind,
+    OrganisationStatus,
+)
 from maillage.equipment.models import Machine, MachineMaterial, MachineStatus, Material, Process
 
 
@@ -88,7 +93,16 @@ def visible_machines(user: Any) -> QuerySet[Machine]:
     """Machines of the organisations this person may see."""
     if permissions.is_coordinator(user):
         return Machine.objects.all()
-    return Machine.objects.filter(organisation__in=visible_organisations(user).values("pk"))
+    public = Q(organisation__status=OrganisationStatus.VALIDATED)
+    if not user.is_authenticated:
+        return Machine.objects.filter(public)
+    # A join on the status plus the person's own organisations: no subquery per row.
+    mine = list(
+        Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    return Machine.objects.filter(public | Q(organisation_id__in=mine))
 
 
 def public_machines() -> QuerySet[Machine]:
