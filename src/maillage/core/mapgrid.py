@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, F, QuerySet
 from django.db.models.functions import Floor
 
-from maillage.core.geo import BBox
+from maillage.core.geo import BBox, GeoError
 
 CELLS_ACROSS = 24
 
@@ -43,3 +44,11 @@ def cluster_features(
             }
         )
     return total, features
+
+
+def bbox_param(text: str) -> BBox:
+    """The `bbox` query parameter of the map layers; a bad one is a 422 naming it."""
+    try:
+        return BBox.parse(text)
+    except GeoError as exc:
+        raise ValidationError({"bbox": str(exc)}) from None

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from maillage.api_auth import WRITE_AUTH, request_user
-from maillage.core.geo import BBox, GeoError
+from maillage.core.mapgrid import bbox_param
 from maillage.directory import actions, permissions, queries
 from maillage.directory.geocode import search_communes
 from maillage.directory.models import Organisation, Site
@@ -233,10 +233,7 @@ def sites_geojson(
     filters: Query[FilterParams],
     bbox: str = Query(..., description="west,south,east,north in degrees"),
 ) -> Any:
-    try:
-        box = BBox.parse(bbox)
-    except GeoError as exc:
-        raise ValidationError({"bbox": str(exc)}) from None
+    box = bbox_param(bbox)
     return queries.sites_geojson(box, _filters(filters), settings.MAP_MAX_POINTS)
 
 

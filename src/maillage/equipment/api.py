@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from maillage.api_auth import WRITE_AUTH, request_user
-from maillage.core.geo import BBox, GeoError
+from maillage.core.mapgrid import bbox_param
 from maillage.directory import permissions
 from maillage.directory.models import Membership, MembershipState
 from maillage.directory.queries import visible_organisations
@@ -234,9 +233,6 @@ def machines_layer(
     filters: Query[MachineFilterParams],
     bbox: str = Query(..., description="west,south,east,north in degrees"),
 ) -> Any:
-    try:
-        box = BBox.parse(bbox)
-    except GeoError as exc:
-        raise ValidationError({"bbox": str(exc)}) from None
+    box = bbox_param(bbox)
     parsed = queries.MachineFilters.from_params(filters.dict())
     return machines_geojson(box, parsed, settings.MAP_MAX_POINTS)
