@@ -78,7 +78,8 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{PROJECT_DIR / 'maillage.sqlite3'}")
+# An empty DATABASE_URL means the default too (`DATABASE_URL= make test-sqlite`).
+DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{PROJECT_DIR / 'maillage.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 except ValueError as exc:

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,7 @@ from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 from maillage.matching import engine
 from maillage.matching.loader import CACHE, MATERIAL_BITS, TOLERANCE_RANKS, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
-from maillage.sharing.models import Offer
+from maillage.sharing.models import Offer, Training
 from maillage.sharing.qualifications import Missing, missing_trainings
 
 MAX_WINDOW_DAYS = 366
@@ -161,10 +162,16 @@ def find_machines(
     query = engine_need(data, node, lat, lon, hours)
     answer = index.query(query, FreeSlots(data.earliest, data.deadline))
     if data.operator == OperatorChoice.WITHOUT:
-        answer.results = [r for r in answer.results if not _with_operator(r.machine_id)]
+        operated = set(
+            Offer.objects.filter(
+                machine_id__in=[r.machine_id for r in answer.results], mode="with_operator"
+            ).values_list("machine_id", flat=True)
+        )
+        answer.results = [r for r in answer.results if r.machine_id not in operated]
+    trainings = Training.objects.select_related("organisation", "trainer", "process", "machine")
     machines = (
         Machine.objects.select_related("organisation", "site", "offer")
-        .prefetch_related("processes")
+        .prefetch_related("processes", Prefetch("offer__required_trainings", queryset=trainings))
         .in_bulk([r.machine_id for r in answer.results])
     )
     matches = []
@@ -179,10 +186,6 @@ def find_machines(
     if record and actor.is_authenticated:
         need = _record(actor, data, process, commune, lat, lon, hours, answer)
     return need, matches
-
-
-def _with_operator(machine_id: int) -> bool:
-    return Offer.objects.filter(machine_id=machine_id, mode="with_operator").exists()
 
 
 def _record(

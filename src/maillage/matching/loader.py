@@ -7,15 +7,24 @@ import threading
 import time
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment.models import Machine, MachineStatus, Material, Process
 from maillage.matching.engine import MachineIndex, MachineRecord
 from maillage.sharing import availability
-from maillage.sharing.models import LIVE_STATES, Booking, Downtime, Mode, Offer
-from maillage.sharing.schedule import open_intervals
+from maillage.sharing.models import (
+    LIVE_STATES,
+    AvailabilityException,
+    Booking,
+    Downtime,
+    ExceptionKind,
+    Mode,
+    Offer,
+    OpeningWindow,
+)
+from maillage.sharing.schedule import ALWAYS
 
 STATUS_CODES: dict[str, int] = {
     MachineStatus.OPERATIONAL: 0,
@@ -149,6 +158,7 @@ class FreeSlots:
         self.busy: dict[int, list[availability.Interval]] = {}
         self.buffers: dict[int, int] = {}
         self.machines: dict[int, Machine] = {}
+        self.opening: dict[int, list[availability.Interval]] = {}
 
     def prepare(self, machine_ids: list[int]) -> None:
         wanted = [m for m in machine_ids if m not in self.machines]
@@ -173,6 +183,44 @@ class FreeSlots:
         ).values_list("machine_id", "start", "end"):
             if end is None or end > self.earliest:
                 self.busy[machine_id].append(availability.Interval(start, end or far))
+        self._load_opening([self.machines[m] for m in wanted if m in self.machines])
+
+    def _load_opening(self, machines: list[Machine]) -> None:
+        """Opening hours and exceptions of many machines in two queries (same rules as schedule)."""
+        site_ids = {m.site_id for m in machines}
+        machine_ids = {m.pk for m in machines}
+        windows = list(
+            OpeningWindow.objects.filter(Q(machine_id__in=machine_ids) | Q(site_id__in=site_ids))
+        )
+        exceptions = list(
+            AvailabilityException.objects.filter(
+                Q(machine_id__in=machine_ids) | Q(site_id__in=site_ids),
+                start__lt=self.deadline,
+                end__gt=self.earliest,
+            )
+        )
+        for machine in machines:
+            own = [w for w in windows if w.machine_id == machine.pk]
+            rows = own or [w for w in windows if w.site_id == machine.site_id]
+            weekly = [availability.WeeklyWindow(w.weekday, w.start, w.end) for w in rows] or ALWAYS
+            mine = [
+                e for e in exceptions if e.machine_id == machine.pk or e.site_id == machine.site_id
+            ]
+            self.opening[machine.pk] = availability.opening_intervals(
+                weekly,
+                self.earliest,
+                self.deadline,
+                [
+                    availability.Interval(e.start, e.end)
+                    for e in mine
+                    if e.kind == ExceptionKind.OPENING
+                ],
+                [
+                    availability.Interval(e.start, e.end)
+                    for e in mine
+                    if e.kind == ExceptionKind.CLOSURE
+                ],
+            )
 
     def __call__(
         self,
@@ -191,7 +239,7 @@ class FreeSlots:
             duration,
             start,
             end,
-            open_intervals(machine, start, end),
+            self.opening.get(machine_id, []),
             self.busy.get(machine_id, []),
             self.buffers.get(machine_id, 0),
         )
@@ -204,7 +252,7 @@ class FreeSlots:
         if machine is None:
             return 0.0
         free = availability.free_intervals(
-            open_intervals(machine, self.earliest, self.deadline),
+            self.opening.get(machine_id, []),
             self.busy.get(machine_id, []),
             self.buffers.get(machine_id, 0),
         )

@@ -59,9 +59,8 @@ def equivalent_trainings(required: Training) -> Q:
 def missing_trainings(user: User, offer: Offer, at: dt.datetime) -> list[Missing]:
     """The host's required trainings this person does not hold, valid, at that instant."""
     missing: list[Missing] = []
-    for required in offer.required_trainings.select_related(
-        "organisation", "trainer", "process", "machine"
-    ):
+    # `.all()` so that a caller's prefetch (matching lists many offers) saves the query.
+    for required in offer.required_trainings.all():
         accepted = Q(pk=required.pk)
         if offer.accept_network_qualifications:
             accepted = equivalent_trainings(required)
