@@ -62,8 +62,10 @@ def laser(alice, host):
 @pytest.fixture
 def token_for(db):
     def make(user):
+        # Messages are checked in English; the interface defaults to French.
         return {
-            "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 'test')[1]}"
+            "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 'test')[1]}",
+            "HTTP_ACCEPT_LANGUAGE": "en",
         }
 
     return make
