@@ -259,7 +259,7 @@ def client_post(token: str) -> Post:
     client = Client(HTTP_HOST="127.0.0.1")
 
     def post(body: dict[str, Any], auth: bool) -> tuple[int, bytes]:
-        extra = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if auth else {}
+        extra: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if auth else {}
         response = client.post(
             SEARCH_PATH, json.dumps(body), content_type="application/json", **extra
         )
@@ -490,7 +490,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         user = User.objects.create_user("bench", "bench@example.org", "bench-Maillage-2026")
         Membership.objects.create(
-            user=user, organisation=Organisation.objects.order_by("pk").first(), role=Role.MEMBER
+            user=user, organisation=Organisation.objects.order_by("pk")[0], role=Role.MEMBER
         )
         token = create_api_token(user, "bench")[1]
         results["dataset"] = dataset
