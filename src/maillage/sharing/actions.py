@@ -8,6 +8,7 @@ after commit. Whatever path a booking takes (page, API, approval), it goes throu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -15,11 +16,12 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import (
     Membership,
@@ -30,7 +32,7 @@ from maillage.directory.models import (
     User,
 )
 from maillage.equipment.models import Machine, MachineStatus
-from maillage.sharing import availability, pricing
+from maillage.sharing import availability, booking_reads, pricing
 from maillage.sharing.models import (
     LIVE_STATES,
     Audience,
@@ -47,7 +49,6 @@ from maillage.sharing.models import (
     TrainingSession,
 )
 from maillage.sharing.qualifications import equivalent_trainings, missing_trainings
-from maillage.sharing.schedule import busy_intervals, open_intervals
 
 PROBLEM_MESSAGES = {
     availability.Problem.END_BEFORE_START: ("end", "The end must come after the start."),
@@ -347,43 +348,51 @@ def _memberships(user: User) -> list[Membership]:
     )
 
 
-def _check_audience(user: User, offer: Offer, host: Organisation, org_ids: set[int]) -> None:
-    if offer.audience == Audience.OWN and host.pk not in org_ids:
+def _check_audience(user: User, audience: str, host_id: int, org_ids: Sequence[int]) -> None:
+    if audience == Audience.OWN and host_id not in org_ids:
         raise PermissionDenied(_("This machine is booked by its own organisation's members only."))
-    if offer.audience == Audience.NETWORK and not org_ids and not permissions.is_coordinator(user):
+    if audience == Audience.NETWORK and not org_ids and not permissions.is_coordinator(user):
         raise PermissionDenied(
             _("This machine is booked by members of the network's organisations only.")
         )
 
 
 def _check_rules(
-    offer: Offer, wanted: availability.Interval, now: dt.datetime, exclude: int | None = None
+    terms: booking_reads.Terms,
+    machine_id: int,
+    wanted: availability.Interval,
+    now: dt.datetime,
+    exclude: int | None = None,
 ) -> None:
-    machine = offer.machine
+    """The host's rules and the calendar around the slot; late no-shows are released first."""
     # Only the slot and its buffer matter: the cost stays flat however full the calendar is.
-    window = availability.Interval(
-        wanted.start, max(wanted.end, wanted.start) + dt.timedelta(minutes=offer.buffer_minutes)
+    window = availability.blocked(
+        availability.Interval(wanted.start, max(wanted.end, wanted.start)),
+        terms.rules.buffer_minutes,
     )
+    calendar = booking_reads.load_calendar(
+        machine_id, terms.site_id, window.start, window.end, exclude_booking=exclude
+    )
+    # A confirmed booking nobody came for stops holding the machine once the grace is over.
+    late = calendar.late_no_shows(now, terms.no_show_grace_minutes)
+    if late:
+        Booking.objects.filter(pk__in=late, state=BookingState.CONFIRMED).update(
+            state=BookingState.NO_SHOW
+        )
     problems = availability.check_request(
         wanted,
         now,
-        availability.Rules(
-            min_minutes=offer.min_minutes,
-            max_minutes=offer.max_minutes,
-            buffer_minutes=offer.buffer_minutes,
-            min_notice_minutes=offer.min_notice_minutes,
-            horizon_days=offer.horizon_days,
-        ),
-        open_intervals(machine, window.start, window.end),
-        busy_intervals(machine, window.start, window.end, exclude_booking=exclude),
+        terms.rules,
+        calendar.open_intervals(window.start, window.end),
+        calendar.busy(released=late),
     )
     if problems:
         errors: dict[str, list[str]] = {}
         values = {
-            "min": offer.min_minutes,
-            "max": offer.max_minutes,
-            "notice": offer.min_notice_minutes,
-            "horizon": offer.horizon_days,
+            "min": terms.rules.min_minutes,
+            "max": terms.rules.max_minutes,
+            "notice": terms.rules.min_notice_minutes,
+            "horizon": terms.rules.horizon_days,
         }
         for problem in problems:
             field, text = PROBLEM_MESSAGES[problem]
@@ -399,24 +408,29 @@ def _check_qualified(user: User, offer: Offer, at: dt.datetime) -> None:
         raise ValidationError({"qualification": [m.message() for m in missing]})
 
 
-def _price(booking: Booking, offer: Offer, org_ids: set[int], is_member: bool) -> None:
+def _price(
+    booking: Booking, prices: pricing.PriceList, billing: str, org_ids: set[int], is_member: bool
+) -> None:
     """Freeze the tier, rate and fee; estimate the amount from the booked time."""
     tier = pricing.tier_for(org_ids, booking.host_organisation_id, is_member)
-    prices = pricing.PriceList(
-        offer.price_own_cents,
-        offer.price_member_cents,
-        offer.price_outsider_cents,
-        offer.fixed_fee_cents,
-    )
     booking.tier = tier
     booking.rate_cents = prices.rate(tier)
-    booking.fixed_fee_cents = offer.fixed_fee_cents
-    booking.billing = offer.billing
+    booking.fixed_fee_cents = prices.fixed_fee_cents
+    booking.billing = billing
     hours = pricing.hours_between((booking.end - booking.start).total_seconds())
     booking.estimated_cents = pricing.amount_cents(
         hours, booking.rate_cents, booking.fixed_fee_cents
     )
     booking.priced_at = timezone.now()
+
+
+def _prices(offer: Offer) -> pricing.PriceList:
+    return pricing.PriceList(
+        offer.price_own_cents,
+        offer.price_member_cents,
+        offer.price_outsider_cents,
+        offer.fixed_fee_cents,
+    )
 
 
 def request_booking(
@@ -430,59 +444,62 @@ def request_booking(
     safety_acknowledged: bool = False,
     now: dt.datetime | None = None,
 ) -> Booking:
-    """Ask for a slot; confirmed at once unless the host approves each request."""
+    """Ask for a slot; confirmed at once unless the host approves each request.
+
+    Reads in two statements (`booking_reads`), writes in one short transaction: the machine's
+    row locked, the booking inserted (the database refuses an overlap), its notification
+    queued in the same transaction.
+    """
     if not actor.is_authenticated:
         raise PermissionDenied(_("Sign in to book a machine."))
     now = now or timezone.now()
-    offer = Offer.objects.select_related("machine__organisation").filter(machine=machine).first()
-    if offer is None or not offer.active:
+    terms = booking_reads.load_terms(machine.pk, actor.pk)
+    if terms is None or not terms.active or terms.host_status != OrganisationStatus.VALIDATED:
         raise ValidationError({"machine": _("This machine is not offered for booking.")})
-    host = offer.machine.organisation
-    if host.status != OrganisationStatus.VALIDATED:
-        raise ValidationError({"machine": _("This machine is not offered for booking.")})
-    if machine.status in (MachineStatus.DOWN, MachineStatus.RETIRED):
+    if terms.machine_status in (MachineStatus.DOWN, MachineStatus.RETIRED):
         raise ValidationError({"machine": _("This machine is out of service for now.")})
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValidationError({"start": _("Give the time with its time zone.")})
     # In UTC, durations are true durations even across a daylight-saving change.
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    memberships = _memberships(actor)
-    org_ids = {m.organisation_id for m in memberships}
-    _check_audience(actor, offer, host, org_ids)
+    org_ids = terms.booker_org_ids
+    _check_audience(actor, terms.audience, terms.host_id, org_ids)
     if booker_organisation is not None and booker_organisation.pk not in org_ids:
         raise ValidationError(
             {"booker_organisation": _("You can only book for an organisation you belong to.")}
         )
-    if booker_organisation is None and memberships:
-        booker_organisation = next(
-            (m.organisation for m in memberships if m.organisation_id == host.pk),
-            memberships[0].organisation,
-        )
-    if offer.safety_notes and not safety_acknowledged:
+    booker_org_id = booker_organisation.pk if booker_organisation is not None else None
+    if booker_org_id is None and org_ids:
+        booker_org_id = terms.host_id if terms.host_id in org_ids else org_ids[0]
+    if terms.safety_notes and not safety_acknowledged:
         raise ValidationError({"safety_acknowledged": _("Read and acknowledge the safety notes.")})
-    wanted = availability.Interval(start, end)
-    release_no_shows(now, machine=machine, grace_minutes=offer.no_show_grace_minutes)
-    _check_rules(offer, wanted, now)
-    _check_qualified(actor, offer, end)
+    _check_rules(terms, machine.pk, availability.Interval(start, end), now)
+    if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
+        _check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
     booking = Booking(
         machine=machine,
         booker=actor,
-        booker_organisation=booker_organisation,
-        host_organisation=host,
+        booker_organisation_id=booker_org_id,
+        host_organisation_id=terms.host_id,
         start=start,
         end=end,
-        blocked_until=end + dt.timedelta(minutes=offer.buffer_minutes),
+        blocked_until=end + dt.timedelta(minutes=terms.rules.buffer_minutes),
         note=note.strip(),
-        safety_acknowledged_at=now if offer.safety_notes else None,
-        state=BookingState.REQUESTED if offer.mode == Mode.ON_REQUEST else BookingState.CONFIRMED,
+        safety_acknowledged_at=now if terms.safety_notes else None,
+        state=BookingState.REQUESTED if terms.mode == Mode.ON_REQUEST else BookingState.CONFIRMED,
     )
     _price(
-        booking, offer, {booker_organisation.pk} if booker_organisation else set(), bool(org_ids)
+        booking,
+        terms.prices,
+        terms.billing,
+        {booker_org_id} if booker_org_id is not None else set(),
+        bool(org_ids),
     )
     try:
         with transaction.atomic():
-            _lock_machine(machine.pk)
+            _lock_days(machine.pk, booking.start, booking.blocked_until)
             booking.save()
+            _queue_notification(booking.pk, "requested")
     except IntegrityError as exc:
         if (
             "no_overlap" in str(exc)
@@ -493,17 +510,28 @@ def request_booking(
                 {"start": _("Someone has just booked this slot. Choose another one.")}
             ) from None
         raise
-    transaction.on_commit(lambda: _notify_booking(booking.pk, "requested"))
     return booking
 
 
-def _lock_machine(machine_id: int) -> None:
-    """Queue concurrent writers of one machine's bookings (PostgreSQL).
+def _lock_days(machine_id: int, start: dt.datetime, blocked_until: dt.datetime) -> None:
+    """Queue the writers of overlapping bookings of one machine (PostgreSQL).
 
-    Without it two conflicting inserts can each wait on the other inside the exclusion
-    constraint and one dies of a deadlock instead of a clean conflict. SQLite has one writer.
+    Two conflicting inserts running side by side can each wait for the other inside the
+    exclusion constraint, and PostgreSQL then aborts one with a deadlock a second later
+    instead of a clean conflict. So each writer first takes a transaction-level advisory lock
+    per UTC day its blocked time touches, in day order: two overlapping bookings share a day,
+    so the second waits for the first and then meets a committed row; bookings of other days
+    or other machines go on side by side. SQLite runs one writer at a time anyway.
     """
-    Machine.objects.select_for_update().only("pk").get(pk=machine_id)
+    if connection.vendor != "postgresql":
+        return
+    first = start.astimezone(dt.UTC).date().toordinal()
+    last = (blocked_until.astimezone(dt.UTC) - dt.timedelta(microseconds=1)).date().toordinal()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, day) FROM generate_series(%s, %s) AS day",
+            [machine_id % 2**31, first, max(first, last)],
+        )
 
 
 def _is_host(user: User, booking: Booking) -> bool:
@@ -524,7 +552,8 @@ def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "
             org_ids = {m.organisation_id for m in _memberships(booking.booker)}
             _price(
                 booking,
-                offer,
+                _prices(offer),
+                offer.billing,
                 {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
                 bool(org_ids),
             )
@@ -536,7 +565,7 @@ def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "
         booking.reason = reason.strip()
         booking.decided_by = actor
         booking.save()
-    transaction.on_commit(lambda: _notify_booking(booking.pk, booking.state))
+        _queue_notification(booking.pk, booking.state)
     return booking
 
 
@@ -563,7 +592,7 @@ def cancel_booking(
         booking.reason = reason.strip()
         booking.decided_by = actor
         booking.save()
-    transaction.on_commit(lambda: _notify_booking(booking.pk, "cancelled"))
+        _queue_notification(booking.pk, "cancelled")
     return booking
 
 
@@ -583,29 +612,32 @@ def move_booking(
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValidationError({"start": _("Give the time with its time zone.")})
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
-    offer = Offer.objects.select_related("machine").get(machine=booking.machine)
-    _check_rules(offer, availability.Interval(start, end), now, exclude=booking.pk)
-    _check_qualified(actor, offer, end)
+    terms = booking_reads.load_terms(booking.machine_id, actor.pk)
+    if terms is None:
+        raise ValidationError({"machine": _("This machine is not offered for booking.")})
+    _check_rules(terms, booking.machine_id, availability.Interval(start, end), now, booking.pk)
+    if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
+        _check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
     booking.start, booking.end = start, end
-    booking.blocked_until = end + dt.timedelta(minutes=offer.buffer_minutes)
-    if offer.mode == Mode.ON_REQUEST:
+    booking.blocked_until = end + dt.timedelta(minutes=terms.rules.buffer_minutes)
+    if terms.mode == Mode.ON_REQUEST:
         booking.state = BookingState.REQUESTED
-    org_ids = {m.organisation_id for m in _memberships(actor)}
     _price(
         booking,
-        offer,
+        terms.prices,
+        terms.billing,
         {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
-        bool(org_ids),
+        bool(terms.booker_org_ids),
     )
     try:
         with transaction.atomic():
-            _lock_machine(booking.machine_id)
+            _lock_days(booking.machine_id, booking.start, booking.blocked_until)
             booking.save()
+            _queue_notification(booking.pk, "moved")
     except IntegrityError:
         raise ValidationError(
             {"start": _("Someone has just booked this slot. Choose another one.")}
         ) from None
-    transaction.on_commit(lambda: _notify_booking(booking.pk, "moved"))
     return booking
 
 
@@ -681,7 +713,7 @@ def check_out(
             Qualification.objects.filter(
                 user=booking.booker, training__in=Training.objects.filter(accepted)
             ).update(last_used_at=now)
-    transaction.on_commit(lambda: _notify_booking(booking.pk, "completed"))
+        _queue_notification(booking.pk, "completed")
     return booking
 
 
@@ -727,10 +759,21 @@ def _host_emails(organisation: Organisation) -> list[str]:
     )
 
 
-def _notify_booking(booking_id: int, event: str) -> None:
-    booking = Booking.objects.select_related("machine", "booker", "host_organisation").get(
-        pk=booking_id
+def _queue_notification(booking_id: int, event: str) -> None:
+    """Inside the booking's transaction: the e-mails go out once it has committed."""
+    from maillage.sharing.tasks import notify_booking
+
+    enqueue_in_transaction(notify_booking, booking_id, str(event))
+
+
+def send_booking_notification(booking_id: int, event: str) -> None:
+    booking = (
+        Booking.objects.select_related("machine", "booker", "host_organisation")
+        .filter(pk=booking_id)
+        .first()
     )
+    if booking is None:
+        return  # deleted meanwhile: nobody left to tell
     local = timezone.localtime(booking.start)
     subject = _("%(machine)s, %(when)s: %(state)s") % {
         "machine": booking.machine.name,

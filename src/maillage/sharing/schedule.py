@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import Q
 
@@ -20,13 +21,20 @@ from maillage.sharing.models import (
 ALWAYS = [WeeklyWindow(day, dt.time(0), dt.time(0)) for day in range(7)]
 
 
+def choose_windows(rows: Sequence[tuple[int | None, WeeklyWindow]]) -> list[WeeklyWindow]:
+    """The machine's own weekly hours, else its site's, else open at all hours.
+
+    `rows` pairs each window with the machine it belongs to (None for a site's window).
+    """
+    own = [window for machine_id, window in rows if machine_id is not None]
+    site = [window for machine_id, window in rows if machine_id is None]
+    return own or site or ALWAYS
+
+
 def weekly_windows(machine: Machine) -> list[WeeklyWindow]:
     """The machine's own hours, else its site's, else always open (closures still apply)."""
-    found = list(OpeningWindow.objects.filter(Q(machine=machine) | Q(site_id=machine.site_id)))
-    rows = [r for r in found if r.machine_id == machine.pk] or [r for r in found if r.site_id]
-    if not rows:
-        return ALWAYS
-    return [WeeklyWindow(r.weekday, r.start, r.end) for r in rows]
+    found = OpeningWindow.objects.filter(Q(machine=machine) | Q(site_id=machine.site_id))
+    return choose_windows([(r.machine_id, WeeklyWindow(r.weekday, r.start, r.end)) for r in found])
 
 
 def open_intervals(machine: Machine, start: dt.datetime, end: dt.datetime) -> list[Interval]:
