@@ -15,14 +15,17 @@ from maillage.equipment.models import Machine
 from maillage.sharing.demo import load_sharing_demo
 
 QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
+# The demo's booking e-mails run at once, into memory, instead of waiting for the worker.
+AT_ONCE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 class Command(BaseCommand):
     help = "Load the demo territory (idempotent: running it twice changes nothing)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # Demo bookings would otherwise print a pile of notification e-mails to the console.
-        with override_settings(EMAIL_BACKEND=QUIET_MAIL), transaction.atomic():
+        # Demo bookings would otherwise print a pile of notification e-mails to the console
+        # (or leave them queued for the worker to print when it starts).
+        with override_settings(EMAIL_BACKEND=QUIET_MAIL, TASKS=AT_ONCE), transaction.atomic():
             organisations = load_directory_demo()
             machines = load_equipment_demo()
             offers = load_sharing_demo()
