@@ -193,7 +193,10 @@ def set_machine_down(
         if end is not None:
             affected = affected.filter(start__lt=end)
         affected_ids = list(affected.values_list("pk", flat=True))
-    transaction.on_commit(lambda: _notify_downtime(downtime, affected_ids))
+        if affected_ids:
+            from maillage.sharing.tasks import notify_downtime
+
+            enqueue_in_transaction(notify_downtime, downtime.pk, affected_ids)
     return downtime
 
 
@@ -791,7 +794,10 @@ def send_booking_notification(booking_id: int, event: str) -> None:
         )
 
 
-def _notify_downtime(downtime: Downtime, booking_ids: list[int]) -> None:
+def send_downtime_notification(downtime_id: int, booking_ids: list[int]) -> None:
+    downtime = Downtime.objects.filter(pk=downtime_id).first()
+    if downtime is None:
+        return
     for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
         if booking.booker.email:
             send_mail(

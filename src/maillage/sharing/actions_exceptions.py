@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.equipment.models import Machine
@@ -60,8 +61,10 @@ def add_exception(
                     machine=machine, state__in=LIVE_STATES, start__lt=end, end__gt=start
                 ).values_list("pk", flat=True)
             )
-    if affected:
-        transaction.on_commit(lambda: _notify_closure(exception.pk, affected))
+        if affected:
+            from maillage.sharing.tasks import notify_closure
+
+            enqueue_in_transaction(notify_closure, exception.pk, affected)
     return exception
 
 
@@ -76,7 +79,7 @@ def remove_exception(actor: User, exception: AvailabilityException) -> None:
         AvailabilityException.objects.filter(pk=exception.pk).delete()
 
 
-def _notify_closure(exception_id: int, booking_ids: list[int]) -> None:
+def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None:
     exception = AvailabilityException.objects.filter(pk=exception_id).first()
     if exception is None:
         return
