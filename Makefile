@@ -28,7 +28,7 @@ install-dev: $(VENV)/.installed-dev
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_demo
-	@# The background worker (batch allocations) stops with the server.
+	@# The background worker (batch allocations, e-mails) stops with the server.
 	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 1 & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
