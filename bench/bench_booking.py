@@ -37,12 +37,9 @@ import io
 import json
 import multiprocessing
 import os
-import platform
 import pstats
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -50,16 +47,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-SRC_DIR = PROJECT_DIR / "src"
-RESULTS_DIR = BENCH_DIR / "results"
-RESULTS_FILE = RESULTS_DIR / "bench_booking.json"
-STATIC_ROOT = RESULTS_DIR / "static-booking"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+import common
+
+RESULTS_FILE = common.RESULTS_DIR / "bench_booking.json"
+STATIC_ROOT = common.RESULTS_DIR / "static-booking"
 PG_BENCH_DB = "maillage_bench_booking"
 
 TARGET_RATE = 200.0  # attempts per second through the action
@@ -104,13 +97,6 @@ class Run:
             self.client_cpu_s += cpu_s
 
 
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(share * len(ordered) + 0.5)))
-    return ordered[rank - 1]
-
-
 def summarise(run: Run, overlaps: int) -> dict[str, Any]:
     latencies_ms = [o.latency_s * 1000 for o in run.outcomes]
     counts = {kind: sum(1 for o in run.outcomes if o.kind == kind) for kind in KINDS}
@@ -119,9 +105,9 @@ def summarise(run: Run, overlaps: int) -> dict[str, Any]:
         "attempts": len(run.outcomes),
         "wall_s": round(run.wall_s, 3),
         "attempts_per_s": round(len(run.outcomes) / run.wall_s, 1),
-        "p50_ms": round(percentile(latencies_ms, 0.50), 2),
-        "p95_ms": round(percentile(latencies_ms, 0.95), 2),
-        "p99_ms": round(percentile(latencies_ms, 0.99), 2),
+        "p50_ms": round(common.percentile(latencies_ms, 0.50), 2),
+        "p95_ms": round(common.percentile(latencies_ms, 0.95), 2),
+        "p99_ms": round(common.percentile(latencies_ms, 0.99), 2),
         "max_ms": round(max(latencies_ms), 2),
         "mean_ms": round(statistics.fmean(latencies_ms), 2),
         # CPU of the clients themselves (Django and the action); the rest of the two cores
@@ -133,8 +119,8 @@ def summarise(run: Run, overlaps: int) -> dict[str, Any]:
         **counts,
         "by_outcome": {
             kind: {
-                "p50_ms": round(percentile(values, 0.50), 2),
-                "p99_ms": round(percentile(values, 0.99), 2),
+                "p50_ms": round(common.percentile(values, 0.50), 2),
+                "p99_ms": round(common.percentile(values, 0.99), 2),
             }
             for kind in KINDS
             if (values := [o.latency_s * 1000 for o in run.outcomes if o.kind == kind])
@@ -473,71 +459,6 @@ def profile_action(territory: Territory, attempts: int, days: int, seed: int) ->
 # --- (b) through the HTTP API ----------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(
-    env: dict[str, str], log_path: Path, workers: int, threads: int, config: str | None
-) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "maillage.wsgi",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--chdir",
-        str(PROJECT_DIR),
-        "--pythonpath",
-        str(SRC_DIR),
-        "--timeout",
-        "120",
-        "--keep-alive",
-        "30",
-        "--log-level",
-        "warning",
-        "--error-logfile",
-        str(log_path),
-    ]
-    if config:
-        command += ["--config", config]
-    # Django logs every 422 on stderr: into the log file with gunicorn's own lines.
-    with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command, env=env, cwd=PROJECT_DIR, stdout=log, stderr=subprocess.STDOUT
-        )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as answer:
-                if answer.status == 200:
-                    return process, port
-        except OSError:
-            time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError(f"gunicorn did not answer /health/ within 60 s; see {log_path}")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def check_api_serves_bookings(port: int) -> None:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/openapi.json", timeout=10) as r:
         paths = json.load(r)["paths"]
@@ -619,39 +540,6 @@ def run_http(
 
 
 # --- database and environment ----------------------------------------------------------
-
-
-def prepare_database(pg_admin_url: str) -> str:
-    import psycopg
-
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    parts = urllib.parse.urlsplit(pg_admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + PG_BENCH_DB))
-
-
-def drop_database(pg_admin_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-
-
-def machine_info() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return info
 
 
 def database_version() -> str:
@@ -770,13 +658,7 @@ def print_report(results: dict[str, Any]) -> None:
             f"{profile['one_process_ceiling_per_s']} attempts/s"
         )
         print(profile["top_cumulative"])
-    print()
-    print("Targets:")
-    for target in results["targets"]:
-        print(
-            f"  {'PASS' if target['pass'] else 'FAIL'}  {target['name']:<36} "
-            f"{target['value']!s:>10}  {target['target']}"
-        )
+    common.print_targets(results["targets"], 36)
 
 
 # --- main ------------------------------------------------------------------------------
@@ -811,8 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="action clients: one process each (like web workers) or threads of one process",
     )
     parser.add_argument("--profile", action="store_true", help="cProfile single-threaded attempts")
-    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="for DROP/CREATE DATABASE")
-    parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
+    common.add_postgres_options(parser)
     args = parser.parse_args(argv)
     if args.clients < 1 or args.attempts < 1 or args.http_attempts < 0 or args.machines < 1:
         parser.error("need --clients, --attempts, --machines >= 1 and --http-attempts >= 0")
@@ -825,32 +706,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         parser.error("keep the run bounded: at most 20,000 action and 5,000 HTTP attempts")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     STATIC_ROOT.mkdir(exist_ok=True)
-    database_url = prepare_database(args.pg_admin_url)
-    bench_env = {
-        "DJANGO_SETTINGS_MODULE": "maillage.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "MAILLAGE_MANIFEST_STATIC": "0",
-        "LOG_LEVEL": "ERROR",
-        "STATIC_ROOT": str(STATIC_ROOT),  # whitenoise warns when it does not exist
+    database_url = common.create_postgres_database(args.pg_admin_url, PG_BENCH_DB)
+    common.use_bench_environment(
+        database_url,
+        STATIC_ROOT,  # created above: whitenoise warns when it does not exist
+        log_level="ERROR",
         # Notifications are rendered and "sent", into memory.
-        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    }
-    os.environ.update(bench_env)
-    if str(SRC_DIR) not in sys.path:
-        sys.path.insert(0, str(SRC_DIR))
+        extra={"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"},
+    )
 
     import django
-    from django.core.management import call_command
     from django.db import connection
 
     django.setup()
     results: dict[str, Any] = {
         "benchmark": "bench_booking",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": common.machine_info(),
         "database_version": database_version(),
         "settings": {
             "clients": args.clients,
@@ -867,16 +741,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads, DEBUG=0",
         },
     }
-    server = None
+    server: common.Server | None = None
     results["load_average"] = {"before": os.getloadavg()[0]}
     try:
-        print("Migrating a fresh PostgreSQL bench database …", flush=True)
-        began = time.perf_counter()
-        call_command("migrate", interactive=False, verbosity=0)
-        results["migrate_s"] = round(time.perf_counter() - began, 1)
+        results["migrate_s"] = round(common.migrate_bench_database("PostgreSQL"), 1)
         territory = build_territory(args.clients, args.machines)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        common.analyze_database()
         connection.close()
 
         if args.profile:
@@ -918,14 +788,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 create_api_token(User.objects.get(pk=pk), "bench")[1] for pk in territory.booker_ids
             ]
             connection.close()
-            log_path = RESULTS_DIR / "gunicorn-booking.log"
-            server, port = start_server(
-                {**os.environ, **bench_env},
+            log_path = common.RESULTS_DIR / "gunicorn-booking.log"
+            extra_args = ["--keep-alive", "30"]
+            if args.gunicorn_config:
+                extra_args += ["--config", args.gunicorn_config]
+            # Django logs every 422 on stderr: into the log file with gunicorn's own lines.
+            server = common.start_gunicorn(
+                os.environ,
                 log_path,
-                args.workers,
-                args.threads,
-                args.gunicorn_config,
+                workers=args.workers,
+                threads=args.threads,
+                extra_args=extra_args,
+                output_to_log=True,
             )
+            port = server.port
             check_api_serves_bookings(port)
             print(
                 f"(b) {args.clients} clients x {args.http_attempts} POST /api/v1/bookings "
@@ -940,17 +816,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["targets"] = build_targets(results)
     finally:
         if server is not None:
-            stop_server(server)
+            server.stop()
         connection.close()
         if not args.keep_db:
-            drop_database(args.pg_admin_url)
+            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
 
     print_report(results)
     stored = {k: v for k, v in results.items() if k != "profile"}
     if "profile" in results:
         stored["profile"] = {k: v for k, v in results["profile"].items() if k != "top_cumulative"}
     RESULTS_FILE.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nWritten to {RESULTS_FILE.relative_to(PROJECT_DIR)}")
+    print(f"\nWritten to {RESULTS_FILE.relative_to(common.PROJECT_DIR)}")
     return 0 if all(t["pass"] for t in results["targets"]) else 1
 
 

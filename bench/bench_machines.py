@@ -26,8 +26,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_map
+import common
 
-RESULTS_DIR = bench_map.RESULTS_DIR
 TARGET_MS = 150.0
 
 # Process families weighted as in a real park: much welding, cutting and machining.
@@ -173,21 +173,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--pg-admin-url", default=bench_map.PG_ADMIN_URL)
+    common.add_postgres_options(parser, keep_db=False)  # its database is always dropped
     args = parser.parse_args(argv)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     database_url = bench_map.prepare_database(args.database, args.pg_admin_url)
-    env = {
-        "DJANGO_SETTINGS_MODULE": "maillage.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "MAILLAGE_MANIFEST_STATIC": "0",
-        "STATIC_ROOT": str(bench_map.STATIC_ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(env)
-    sys.path.insert(0, str(bench_map.SRC_DIR))
+    common.use_bench_environment(database_url, bench_map.STATIC_ROOT)
     import django
     from django.core.management import call_command
     from django.db import connection
@@ -197,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "benchmark": "bench_machines",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": bench_map.machine_info(),
+        "machine": common.machine_info(),
         "database": bench_map.database_info(),
         "target_p95_ms": TARGET_MS,
     }
@@ -208,27 +199,26 @@ def main(argv: list[str] | None = None) -> int:
         dataset["machines"] = generate_machines(args.machines, rng)
         results["dataset"] = dataset
         results["load_s"] = round(time.perf_counter() - start, 1)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        common.analyze_database()
         print(f"Loaded {dataset} in {results['load_s']} s", flush=True)
         print("In-process (django.test.Client):", flush=True)
         results["in_process"] = measure(bench_map.client_fetch(), args.requests, args.warmup)
         connection.close()
-        server, base_url = bench_map.start_server(
-            {**os.environ, **env}, RESULTS_DIR / f"gunicorn-machines-{args.database}.log"
+        server = common.start_gunicorn(
+            os.environ, common.RESULTS_DIR / f"gunicorn-machines-{args.database}.log"
         )
         try:
             print("Through gunicorn (2 workers):", flush=True)
             results["gunicorn"] = measure(
-                bench_map.server_fetch(base_url), args.requests, args.warmup
+                bench_map.server_fetch(server.base_url), args.requests, args.warmup
             )
         finally:
-            bench_map.stop_server(server)
+            server.stop()
     finally:
         if args.database == "postgres":
             connection.close()
-            bench_map.drop_postgres_database(args.pg_admin_url)
-    out = RESULTS_DIR / f"bench_machines-{args.database}.json"
+            common.drop_postgres_database(args.pg_admin_url, bench_map.PG_BENCH_DB)
+    out = common.RESULTS_DIR / f"bench_machines-{args.database}.json"
     out.write_text(json.dumps(results, indent=2, default=str))
     print(f"Written to {out}")
     return 0

@@ -20,12 +20,8 @@ import argparse
 import gzip
 import itertools
 import json
-import math
 import os
-import platform
 import random
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -34,16 +30,12 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-SRC_DIR = PROJECT_DIR / "src"
-RESULTS_DIR = BENCH_DIR / "results"
-SQLITE_FILE = RESULTS_DIR / "bench-map.sqlite3"
-STATIC_ROOT = RESULTS_DIR / "static"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+import common
+
+SQLITE_FILE = common.RESULTS_DIR / "bench-map.sqlite3"
+STATIC_ROOT = common.RESULTS_DIR / "static"
 PG_BENCH_DB = "maillage_bench"
 
 # Metropolitan France with Corsica: west, south, east, north.
@@ -305,15 +297,17 @@ def generate_directory(
     }
 
 
+def load_directory(orgs: int, sites: int, rng: random.Random) -> tuple[dict[str, int], float]:
+    """`generate_directory`, announced and timed: its counts and the seconds it took."""
+    print(f"Generating {orgs} organisations / {sites} sites …", flush=True)
+    start = time.perf_counter()
+    dataset = generate_directory(orgs, sites, rng)
+    return dataset, time.perf_counter() - start
+
+
 # --- measuring -------------------------------------------------------------------------
 
 Fetch = Callable[[str], tuple[int, bytes]]
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def time_requests(fetch: Fetch, path: str, requests: int, warmup: int) -> dict[str, Any]:
@@ -330,8 +324,8 @@ def time_requests(fetch: Fetch, path: str, requests: int, warmup: int) -> dict[s
     return {
         "requests": requests,
         "errors": errors,
-        "median_ms": round(percentile(durations, 0.5), 2),
-        "p95_ms": round(percentile(durations, 0.95), 2),
+        "median_ms": round(common.percentile(durations, 0.5), 2),
+        "p95_ms": round(common.percentile(durations, 0.95), 2),
         "max_ms": round(max(durations), 2),
         "min_ms": round(min(durations), 2),
         "bytes": len(body),
@@ -443,103 +437,14 @@ def server_fetch(base_url: str) -> Fetch:
     return fetch
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(env: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "maillage.wsgi",
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        "2",
-        "--chdir",
-        str(PROJECT_DIR),
-        "--pythonpath",
-        str(SRC_DIR),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-        "--error-logfile",
-        str(log_path),
-    ]
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(base_url + "/health/", timeout=2) as response:
-                if response.status == 200:
-                    return process, base_url
-        except OSError:
-            time.sleep(0.2)
-    stop_server(process)
-    raise RuntimeError(f"gunicorn did not answer /health/ within 60 s; see {log_path}")
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 # --- database and environment ----------------------------------------------------------
 
 
 def prepare_database(database: str, pg_admin_url: str) -> str:
     """Create an empty bench database and return its DATABASE_URL."""
     if database == "sqlite":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(SQLITE_FILE) + suffix).unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_FILE}"
-    import psycopg
-
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
-    parts = urllib.parse.urlsplit(pg_admin_url)
-    return urllib.parse.urlunsplit(parts._replace(path="/" + PG_BENCH_DB))
-
-
-def drop_postgres_database(pg_admin_url: str) -> None:
-    import psycopg
-
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB} WITH (FORCE)")
-
-
-def machine_info() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-    }
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                info["memory_mb"] = int(line.split()[1]) // 1024
-                break
-    except OSError:
-        pass
-    return info
+        return common.create_sqlite_database(SQLITE_FILE)
+    return common.create_postgres_database(pg_admin_url, PG_BENCH_DB)
 
 
 def database_info() -> dict[str, Any]:
@@ -656,13 +561,7 @@ def print_report(results: dict[str, Any]) -> None:
         f"  total {page['total_bytes']} B ({page['total_bytes'] / 1000:.1f} kB), "
         f"gzip {page['total_gzip_bytes']} B ({page['total_gzip_bytes'] / 1000:.1f} kB)"
     )
-    print()
-    print("Targets:")
-    for target in results["targets"]:
-        print(
-            f"  {'PASS' if target['pass'] else 'FAIL'}  {target['name']:<44} "
-            f"{target['value']!s:>10}  {target['target']}"
-        )
+    common.print_targets(results["targets"], 44)
 
 
 # --- main ------------------------------------------------------------------------------
@@ -676,8 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests per case first")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="for DROP/CREATE DATABASE")
-    parser.add_argument("--keep-db", action="store_true", help="leave the PostgreSQL database")
+    common.add_postgres_options(parser)
     parser.add_argument(
         "--analyze-sqlite",
         action="store_true",
@@ -688,19 +586,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.requests < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests >= 1 and --sites >= --orgs >= 1")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     database_url = prepare_database(args.database, args.pg_admin_url)
-    bench_env = {
-        "DJANGO_SETTINGS_MODULE": "maillage.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "MAILLAGE_MANIFEST_STATIC": "0",
-        "STATIC_ROOT": str(STATIC_ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(bench_env)
-    if str(SRC_DIR) not in sys.path:
-        sys.path.insert(0, str(SRC_DIR))
+    common.use_bench_environment(database_url, STATIC_ROOT)
 
     import django
     from django.conf import settings
@@ -711,7 +599,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "benchmark": "bench_map",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        "machine": common.machine_info(),
         "database": database_info(),
         "settings": {
             "MAP_MAX_POINTS": settings.MAP_MAX_POINTS,
@@ -723,21 +611,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
     }
     try:
-        print(f"Migrating a fresh {args.database} bench database …", flush=True)
-        start = time.perf_counter()
-        call_command("migrate", interactive=False, verbosity=0)
-        migrate_s = time.perf_counter() - start
-        print(f"Generating {args.orgs} organisations / {args.sites} sites …", flush=True)
-        start = time.perf_counter()
-        dataset = generate_directory(args.orgs, args.sites, random.Random(args.seed))
-        generate_s = time.perf_counter() - start
+        migrate_s = common.migrate_bench_database(args.database)
+        dataset, generate_s = load_directory(args.orgs, args.sites, random.Random(args.seed))
         analyze_s = None
         if connection.vendor == "postgresql" or args.analyze_sqlite:
             # On PostgreSQL, what autovacuum does shortly after such a load.
-            start = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            analyze_s = round(time.perf_counter() - start, 2)
+            analyze_s = round(common.analyze_database(), 2)
         from maillage.directory.models import Commune
 
         dataset["communes"] = Commune.objects.count()
@@ -760,29 +639,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection.close()
 
         print("Through gunicorn (urllib, one request at a time):", flush=True)
-        log_path = RESULTS_DIR / f"gunicorn-{args.database}.log"
-        process, base_url = start_server({**os.environ, **bench_env}, log_path)
+        log_path = common.RESULTS_DIR / f"gunicorn-{args.database}.log"
+        server = common.start_gunicorn(os.environ, log_path)
         try:
-            fetch = server_fetch(base_url)
+            fetch = server_fetch(server.base_url)
             results["geojson"]["server"] = measure_geojson(fetch, args.requests, args.warmup)
             results["map_page"]["server"] = measure_page(
-                fetch, args.requests, args.warmup, base_url
+                fetch, args.requests, args.warmup, server.base_url
             )
         finally:
-            stop_server(process)
+            server.stop()
         results["load_average"]["after_server"] = os.getloadavg()
     finally:
         connection.close()
         if args.database == "postgres" and not args.keep_db:
-            drop_postgres_database(args.pg_admin_url)
+            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
 
     results["targets"] = build_targets(results)
     results["all_pass"] = all(t["pass"] for t in results["targets"])
     variant = "-analyzed" if args.analyze_sqlite and args.database == "sqlite" else ""
-    out = RESULTS_DIR / f"bench_map-{args.database}{variant}.json"
+    out = common.RESULTS_DIR / f"bench_map-{args.database}{variant}.json"
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print_report(results)
-    print(f"\nWritten {out.relative_to(PROJECT_DIR)}")
+    print(f"\nWritten {out.relative_to(common.PROJECT_DIR)}")
     return 0
 
 

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import subprocess
 import sys
 import threading
 import time
@@ -32,20 +31,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-BENCH_DIR = Path(__file__).resolve().parent
-PROJECT_DIR = BENCH_DIR.parent
-SRC_DIR = PROJECT_DIR / "src"
-RESULTS_DIR = BENCH_DIR / "results"
-SQLITE_FILE = RESULTS_DIR / "bench-matching.sqlite3"
-STATIC_ROOT = RESULTS_DIR / "static"
-OUT_FILE = RESULTS_DIR / "bench_matching_api.json"
-SHIM = RESULTS_DIR / "matching_wsgi_shim.py"
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+
+SQLITE_FILE = common.RESULTS_DIR / "bench-matching.sqlite3"
+STATIC_ROOT = common.RESULTS_DIR / "static"
+OUT_FILE = common.RESULTS_DIR / "bench_matching_api.json"
+SHIM = common.RESULTS_DIR / "matching_wsgi_shim.py"
 PG_BENCH_DB = "maillage_bench_matching"
 SEARCH_PATH = "/api/v1/needs/search"
 TARGET_P95_MS = 150.0
-
-sys.path.insert(0, str(BENCH_DIR))
 
 # Common processes come up more often, as in a real network of workshops.
 COMMON_PROCESSES = {
@@ -286,8 +282,6 @@ def server_post(base_url: str, token: str) -> Post:
 
 
 def time_case(post: Post, case: dict[str, Any], requests: int, warmup: int) -> dict[str, Any]:
-    from bench_map import percentile
-
     body = search_body(case)
     for _ in range(warmup):
         post(body, case["auth"])
@@ -305,8 +299,8 @@ def time_case(post: Post, case: dict[str, Any], requests: int, warmup: int) -> d
         "label": case["label"],
         "requests": requests,
         "errors": errors,
-        "p50_ms": round(percentile(durations, 0.5), 2),
-        "p95_ms": round(percentile(durations, 0.95), 2),
+        "p50_ms": round(common.percentile(durations, 0.5), 2),
+        "p95_ms": round(common.percentile(durations, 0.95), 2),
         "max_ms": round(max(durations), 2),
         "min_ms": round(min(durations), 2),
         "results": len(results),
@@ -315,7 +309,7 @@ def time_case(post: Post, case: dict[str, Any], requests: int, warmup: int) -> d
         "recorded": data.get("recorded") if isinstance(data, dict) else None,
         "bytes": len(content),
         "target_p95_ms": TARGET_P95_MS,
-        "pass": errors == 0 and percentile(durations, 0.95) < TARGET_P95_MS,
+        "pass": errors == 0 and common.percentile(durations, 0.95) < TARGET_P95_MS,
     }
 
 
@@ -370,46 +364,6 @@ def server_cold_requests(post: Post, case: dict[str, Any], rounds: int = 3) -> l
 # --- main ------------------------------------------------------------------------------
 
 
-def start_gunicorn(env: dict[str, str], log_path: Path, app: str) -> tuple[Any, str]:
-    from bench_map import free_port
-
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        app,
-        "-b",
-        f"127.0.0.1:{port}",
-        "-w",
-        "2",
-        "--chdir",
-        str(PROJECT_DIR),
-        "--pythonpath",
-        f"{SRC_DIR},{RESULTS_DIR}",
-        "--timeout",
-        "300",
-        "--log-level",
-        "warning",
-        "--error-logfile",
-        str(log_path),
-    ]
-    process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(base_url + "/health/", timeout=2) as response:
-                if response.status == 200:
-                    return process, base_url
-        except OSError:
-            time.sleep(0.2)
-    process.terminate()
-    raise RuntimeError(f"gunicorn did not answer /health/ within 60 s; see {log_path}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -419,36 +373,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
     parser.add_argument("--warmup", type=int, default=10, help="untimed requests per case first")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="for DROP/CREATE DATABASE")
-    parser.add_argument("--keep-db", action="store_true", help="leave the PostgreSQL database")
+    common.add_postgres_options(parser)
     args = parser.parse_args(argv)
     if args.requests < 1 or args.machines < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests, --machines >= 1 and --sites >= --orgs >= 1")
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     import bench_map
 
     if args.database == "sqlite":
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(str(SQLITE_FILE) + suffix).unlink(missing_ok=True)
-        database_url = f"sqlite:///{SQLITE_FILE}"
+        database_url = common.create_sqlite_database(SQLITE_FILE)
     else:
-        bench_map.PG_BENCH_DB = PG_BENCH_DB
-        database_url = bench_map.prepare_database("postgres", args.pg_admin_url)
-    bench_env = {
-        "DJANGO_SETTINGS_MODULE": "maillage.settings",
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "MAILLAGE_MANIFEST_STATIC": "0",
-        "STATIC_ROOT": str(STATIC_ROOT),
-        "LOG_LEVEL": "WARNING",
-    }
-    os.environ.update(bench_env)
-    if str(SRC_DIR) not in sys.path:
-        sys.path.insert(0, str(SRC_DIR))
+        database_url = common.create_postgres_database(args.pg_admin_url, PG_BENCH_DB)
+    common.use_bench_environment(database_url, STATIC_ROOT)
 
     import django
-    from django.core.management import call_command
     from django.db import connection
 
     django.setup()
@@ -456,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {
         "benchmark": "bench_matching_api",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": bench_map.machine_info(),
+        "machine": common.machine_info(),
         "database": bench_map.database_info(),
         "settings": {
             "requests_per_case": args.requests,
@@ -466,25 +405,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
     }
     try:
-        print(f"Migrating a fresh {args.database} bench database …", flush=True)
-        start = time.perf_counter()
-        call_command("migrate", interactive=False, verbosity=0)
-        migrate_s = time.perf_counter() - start
+        migrate_s = common.migrate_bench_database(args.database)
         rng = random.Random(args.seed)
-        print(f"Generating {args.orgs} organisations / {args.sites} sites …", flush=True)
-        start = time.perf_counter()
-        dataset = bench_map.generate_directory(args.orgs, args.sites, rng)
-        directory_s = time.perf_counter() - start
+        dataset, directory_s = bench_map.load_directory(args.orgs, args.sites, rng)
         print(f"Generating {args.machines} machines with processes and offers …", flush=True)
         start = time.perf_counter()
         dataset.update(generate_machines(args.machines, rng))
         machines_s = time.perf_counter() - start
         analyze_s = None
         if connection.vendor == "postgresql":
-            start = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            analyze_s = round(time.perf_counter() - start, 2)
+            analyze_s = round(common.analyze_database(), 2)
         from maillage.directory.actions import create_api_token
         from maillage.directory.models import Membership, Organisation, Role, User
 
@@ -526,10 +456,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         if wired_by_bench:
             SHIM.write_text(SHIM_SOURCE)
             app = "matching_wsgi_shim:application"
-        log_path = RESULTS_DIR / f"gunicorn-matching-{args.database}.log"
-        process, base_url = start_gunicorn({**os.environ, **bench_env}, log_path, app)
+        log_path = common.RESULTS_DIR / f"gunicorn-matching-{args.database}.log"
+        # src/ and bench/results/ (the shim) on the path; the index build may be slow.
+        server = common.start_gunicorn(
+            os.environ,
+            log_path,
+            app=app,
+            timeout_s=300,
+            pythonpath=(common.SRC_DIR, common.RESULTS_DIR),
+        )
         try:
-            spost = server_post(base_url, token)
+            spost = server_post(server.base_url, token)
             results["cold_start"]["server_first_requests_ms"] = server_cold_requests(
                 spost, CASES[0]
             )
@@ -539,18 +476,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     spost, case, args.requests, args.warmup
                 )
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            server.stop()
         results["load_average"]["after_server"] = os.getloadavg()
         results["needs_recorded"] = Need.objects.count()
     finally:
         connection.close()
         if args.database == "postgres" and not args.keep_db:
-            bench_map.drop_postgres_database(args.pg_admin_url)
+            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
 
     results["all_pass"] = all(
         figures["pass"] for mode in results["search"].values() for figures in mode.values()
@@ -564,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     previous[args.database] = results
     OUT_FILE.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n")
     print_report(results)
-    print(f"\nWritten {OUT_FILE.relative_to(PROJECT_DIR)} (key {args.database!r})")
+    print(f"\nWritten {OUT_FILE.relative_to(common.PROJECT_DIR)} (key {args.database!r})")
     return 0
 
 

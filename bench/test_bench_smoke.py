@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_map import METRO_BBOX, generate_directory
+from common import percentile
 
 
 @pytest.mark.django_db
@@ -79,3 +80,13 @@ def test_generation_is_deterministic_for_a_seed() -> None:
 def test_generation_refuses_fewer_sites_than_organisations() -> None:
     with pytest.raises(ValueError):
         generate_directory(10, 5, random.Random(1))
+
+
+def test_percentile_is_the_nearest_rank() -> None:
+    values = [float(v) for v in range(100, 0, -1)]  # 100 values, unsorted
+    assert percentile(values, 0.5) == 50.0
+    assert percentile(values, 0.95) == 95.0
+    assert percentile(values, 0.99) == 99.0
+    assert percentile(values, 1.0) == 100.0
+    assert percentile(values, 0.0) == 1.0
+    assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0
