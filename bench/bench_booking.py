@@ -294,6 +294,18 @@ class Load:
     as_processes: bool = True
 
 
+def run_threads(client: Any, clients: int, barrier: threading.Barrier) -> float:
+    """Start `client(n)` in `clients` threads, release them together, return the wall time."""
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began
+
+
 def _action_client(number: int, load: Load, territory: Territory, barrier: Any) -> Run:
     """One client: its own connection, its planned slots, one `request_booking` after another.
 
@@ -388,14 +400,7 @@ def run_action(territory: Territory, load: Load) -> Run:
         own = _action_client(number, load, territory, barrier)
         run.add(own.outcomes, own.client_cpu_s)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(load.clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    run.wall_s = time.perf_counter() - began
+    run.wall_s = run_threads(client, load.clients, barrier)
     return run
 
 
@@ -528,14 +533,7 @@ def run_http(
             conn.close()
             run.add(outcomes)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    barrier.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    run.wall_s = time.perf_counter() - began
+    run.wall_s = run_threads(client, clients, barrier)
     return run
 
 

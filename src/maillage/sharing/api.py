@@ -70,26 +70,29 @@ class OfferOut(Schema):
         return sorted(t.pk for t in obj.required_trainings.all())
 
 
+_DEFAULT = actions.OfferInput()  # one set of defaults, the action's
+
+
 class OfferIn(Schema):
     """Every field of the offer; omitted fields take their default (PUT replaces the offer)."""
 
-    active: bool = True
-    audience: str = Field("network", description="own, network or registered")
-    mode: str = Field("on_request", description="self_service, with_operator or on_request")
-    billing: str = Field("booked", description="booked or used")
-    price_own_cents: int = 0
-    price_member_cents: int = 0
-    price_outsider_cents: int = 0
-    fixed_fee_cents: int = 0
-    min_minutes: int = 30
-    max_minutes: int = 480
-    buffer_minutes: int = 0
-    min_notice_minutes: int = 0
-    horizon_days: int = 90
-    no_show_grace_minutes: int = 30
-    required_training_ids: list[int] = []
-    accept_network_qualifications: bool = True
-    safety_notes: str = ""
+    active: bool = _DEFAULT.active
+    audience: str = Field(str(_DEFAULT.audience), description="own, network or registered")
+    mode: str = Field(str(_DEFAULT.mode), description="self_service, with_operator or on_request")
+    billing: str = Field(str(_DEFAULT.billing), description="booked or used")
+    price_own_cents: int = _DEFAULT.price_own_cents
+    price_member_cents: int = _DEFAULT.price_member_cents
+    price_outsider_cents: int = _DEFAULT.price_outsider_cents
+    fixed_fee_cents: int = _DEFAULT.fixed_fee_cents
+    min_minutes: int = _DEFAULT.min_minutes
+    max_minutes: int = _DEFAULT.max_minutes
+    buffer_minutes: int = _DEFAULT.buffer_minutes
+    min_notice_minutes: int = _DEFAULT.min_notice_minutes
+    horizon_days: int = _DEFAULT.horizon_days
+    no_show_grace_minutes: int = _DEFAULT.no_show_grace_minutes
+    required_training_ids: list[int] = list(_DEFAULT.required_training_ids)
+    accept_network_qualifications: bool = _DEFAULT.accept_network_qualifications
+    safety_notes: str = _DEFAULT.safety_notes
 
 
 class IntervalOut(Schema):
