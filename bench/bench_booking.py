@@ -80,7 +80,6 @@ class Outcome:
     latency_s: float
     kind: str  # accepted | refused | error
     detail: str = ""
-    at_s: float = 0.0  # when it was due, from the start of the run
 
 
 @dataclass
@@ -339,7 +338,7 @@ def _action_client(number: int, load: Load, territory: Territory, barrier: Any) 
             gaps = [gap * span / sum(drawn) for gap in drawn[:-1]]
         barrier.wait()
         cpu_began = clock()
-        due = cpu_wall_began = time.perf_counter()
+        due = time.perf_counter()
         for (machine_id, start, end), gap in zip(plan, gaps, strict=True):
             if load.rate:
                 due += gap
@@ -353,9 +352,7 @@ def _action_client(number: int, load: Load, territory: Territory, barrier: Any) 
                 kind, detail = "refused", " ".join(exc.messages)
             except Exception as exc:  # a deadlock, a lost connection: counted, not hidden
                 kind, detail = "error", f"{type(exc).__name__}: {exc}".splitlines()[0]
-            own.outcomes.append(
-                Outcome(time.perf_counter() - due, kind, detail, due - cpu_wall_began)
-            )
+            own.outcomes.append(Outcome(time.perf_counter() - due, kind, detail))
         own.client_cpu_s = clock() - cpu_began
     finally:
         connections.close_all()

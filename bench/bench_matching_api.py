@@ -38,7 +38,6 @@ import common
 SQLITE_FILE = common.RESULTS_DIR / "bench-matching.sqlite3"
 STATIC_ROOT = common.RESULTS_DIR / "static"
 OUT_FILE = common.RESULTS_DIR / "bench_matching_api.json"
-SHIM = common.RESULTS_DIR / "matching_wsgi_shim.py"
 PG_BENCH_DB = "maillage_bench_matching"
 SEARCH_PATH = "/api/v1/needs/search"
 TARGET_P95_MS = 150.0
@@ -223,29 +222,6 @@ def search_body(case: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def wire_router() -> bool:
-    """Until maillage/api.py includes the matching router, add it the way it will be added;
-    before anything reads the site's URLs (ninja refuses routers after that). True if added."""
-    from maillage.api import api
-    from maillage.matching.api import router
-
-    if any(r is router for _prefix, r in api._routers):
-        return False
-    api.add_router("/", router)
-    return True
-
-
-SHIM_SOURCE = '''"""Written by bench_matching_api.py: the site's API lacks the matching router."""
-from maillage.wsgi import application  # sets Django up; the URLs are read on the first request
-from maillage.api import api
-from maillage.matching.api import router
-
-api.add_router("/", router)
-
-__all__ = ["application"]
-'''
-
-
 Post = Callable[[dict[str, Any], bool], tuple[int, bytes]]
 
 
@@ -391,7 +367,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection
 
     django.setup()
-    wired_by_bench = wire_router()
     results: dict[str, Any] = {
         "benchmark": "bench_matching_api",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -431,8 +406,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "analyze_s": analyze_s,
         }
 
-        results["wired_by_bench"] = wired_by_bench
-
         print("Cold start (index built from the database):", flush=True)
         results["cold_start"] = {"in_process_build": cold_start_in_process()}
         post = client_post(token)
@@ -452,19 +425,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection.close()
 
         print("Through gunicorn (urllib, one request at a time):", flush=True)
-        app = "maillage.wsgi"
-        if wired_by_bench:
-            SHIM.write_text(SHIM_SOURCE)
-            app = "matching_wsgi_shim:application"
         log_path = common.RESULTS_DIR / f"gunicorn-matching-{args.database}.log"
-        # src/ and bench/results/ (the shim) on the path; the index build may be slow.
-        server = common.start_gunicorn(
-            os.environ,
-            log_path,
-            app=app,
-            timeout_s=300,
-            pythonpath=(common.SRC_DIR, common.RESULTS_DIR),
-        )
+        # The first request builds the index: it may be slow.
+        server = common.start_gunicorn(os.environ, log_path, timeout_s=300)
         try:
             spost = server_post(server.base_url, token)
             results["cold_start"]["server_first_requests_ms"] = server_cold_requests(
@@ -532,11 +495,6 @@ def print_report(results: dict[str, Any]) -> None:
                 f"{f['max_ms']:>7.1f} {f['results']:>5}  p95<{f['target_p95_ms']:g} "
                 f"{'PASS' if f['pass'] else 'FAIL'}{' (errors)' if f['errors'] else ''}"
             )
-    if results.get("wired_by_bench"):
-        print(
-            "\nNote: the matching router was not in the site's API yet; the bench added it "
-            "in-process and through bench/results/matching_wsgi_shim.py."
-        )
 
 
 if __name__ == "__main__":

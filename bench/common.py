@@ -178,16 +178,14 @@ def start_gunicorn(
     env: Mapping[str, str],
     log_path: Path,
     *,
-    app: str = "maillage.wsgi",
     workers: int = 2,
     threads: int | None = None,
     timeout_s: int = 120,
-    pythonpath: Sequence[Path] = (SRC_DIR,),
     extra_args: Sequence[str] = (),
     output_to_log: bool = False,
     ready_within_s: float = 60.0,
 ) -> Server:
-    """Start `gunicorn app` on 127.0.0.1 and a free port; return once /health/ answers 200.
+    """Start `gunicorn maillage.wsgi` on 127.0.0.1, a free port; return once /health/ answers.
 
     Sync workers unless `threads` (gthread); gunicorn's own errors, at level warning, go to
     `log_path`. `output_to_log` also appends the server's stdout and stderr there (Django
@@ -200,7 +198,7 @@ def start_gunicorn(
         sys.executable,
         "-m",
         "gunicorn",
-        app,
+        "maillage.wsgi",
         "-b",
         f"127.0.0.1:{port}",
         "-w",
@@ -209,7 +207,7 @@ def start_gunicorn(
         "--chdir",
         str(PROJECT_DIR),
         "--pythonpath",
-        ",".join(str(path) for path in pythonpath),
+        str(SRC_DIR),
         "--timeout",
         str(timeout_s),
         "--log-level",

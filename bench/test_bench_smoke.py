@@ -90,3 +90,33 @@ def test_percentile_is_the_nearest_rank() -> None:
     assert percentile(values, 1.0) == 100.0
     assert percentile(values, 0.0) == 1.0
     assert percentile([3.0, 1.0, 2.0], 0.5) == 2.0
+
+
+@pytest.mark.parametrize(
+    "name", ["bench_booking", "bench_machines", "bench_matching", "bench_matching_api"]
+)
+def test_every_benchmark_script_imports(name: str) -> None:
+    """The scripts run only by hand (`make bench`): a broken import shows here first."""
+    import importlib
+
+    module = importlib.import_module(name)
+    assert callable(module.main)
+
+
+def test_the_booking_benchmark_judges_its_targets() -> None:
+    import bench_booking
+
+    def phase(rate: float, p99: float) -> dict[str, Any]:
+        return {"attempts_per_s": rate, "p99_ms": p99, "overlaps": 0, "error": 0}
+
+    passing = bench_booking.build_targets(
+        {"action": phase(250, 90), "action_paced": {**phase(199, 20), "offered_per_s": 200}}
+    )
+    assert [t["pass"] for t in passing] == [True] * len(passing)
+    assert len(passing) == 7  # rate, p99, paced p99, then overlaps and errors per phase
+    failing = bench_booking.build_targets({"action": {**phase(150, 120), "overlaps": 1}})
+    assert [t["name"] for t in failing if not t["pass"]] == [
+        "action, back to back: attempts/s",
+        "action, back to back: p99 (ms)",
+        "action: overlaps found by SQL",
+    ]
