@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
@@ -50,14 +51,36 @@ from maillage.sharing.models import (
 )
 from maillage.sharing.qualifications import equivalent_trainings, missing_trainings
 
+# Marked for translation here, translated when the refusal is written (`_check_rules`).
 PROBLEM_MESSAGES = {
-    availability.Problem.END_BEFORE_START: ("end", "The end must come after the start."),
-    availability.Problem.TOO_SHORT: ("end", "Shorter than the host's minimum of %(min)s minutes."),
-    availability.Problem.TOO_LONG: ("end", "Longer than the host's maximum of %(max)s minutes."),
-    availability.Problem.NOTICE: ("start", "The host asks for %(notice)s minutes' notice."),
-    availability.Problem.HORIZON: ("start", "Bookings open at most %(horizon)s days ahead."),
-    availability.Problem.CLOSED: ("start", "The machine is not open for the whole slot."),
-    availability.Problem.BUSY: ("start", "The machine is already booked then (buffer included)."),
+    availability.Problem.END_BEFORE_START: (
+        "end",
+        gettext_noop("The end must come after the start."),
+    ),
+    availability.Problem.TOO_SHORT: (
+        "end",
+        gettext_noop("Shorter than the host's minimum of %(min)s minutes."),
+    ),
+    availability.Problem.TOO_LONG: (
+        "end",
+        gettext_noop("Longer than the host's maximum of %(max)s minutes."),
+    ),
+    availability.Problem.NOTICE: (
+        "start",
+        gettext_noop("The host asks for %(notice)s minutes' notice."),
+    ),
+    availability.Problem.HORIZON: (
+        "start",
+        gettext_noop("Bookings open at most %(horizon)s days ahead."),
+    ),
+    availability.Problem.CLOSED: (
+        "start",
+        gettext_noop("The machine is not open for the whole slot."),
+    ),
+    availability.Problem.BUSY: (
+        "start",
+        gettext_noop("The machine is already booked then (buffer included)."),
+    ),
 }
 
 
@@ -502,7 +525,7 @@ def request_booking(
         with transaction.atomic():
             _lock_days(machine.pk, booking.start, booking.blocked_until)
             booking.save()
-            _queue_notification(booking.pk, "requested")
+            _queue_notification(booking, "requested")
     except IntegrityError as exc:
         if (
             "no_overlap" in str(exc)
@@ -568,7 +591,7 @@ def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "
         booking.reason = reason.strip()
         booking.decided_by = actor
         booking.save()
-        _queue_notification(booking.pk, booking.state)
+        _queue_notification(booking, booking.state)
     return booking
 
 
@@ -595,7 +618,7 @@ def cancel_booking(
         booking.reason = reason.strip()
         booking.decided_by = actor
         booking.save()
-        _queue_notification(booking.pk, "cancelled")
+        _queue_notification(booking, "cancelled")
     return booking
 
 
@@ -636,7 +659,7 @@ def move_booking(
         with transaction.atomic():
             _lock_days(booking.machine_id, booking.start, booking.blocked_until)
             booking.save()
-            _queue_notification(booking.pk, "moved")
+            _queue_notification(booking, "moved")
     except IntegrityError:
         raise ValidationError(
             {"start": _("Someone has just booked this slot. Choose another one.")}
@@ -716,7 +739,7 @@ def check_out(
             Qualification.objects.filter(
                 user=booking.booker, training__in=Training.objects.filter(accepted)
             ).update(last_used_at=now)
-        _queue_notification(booking.pk, "completed")
+        _queue_notification(booking, "completed")
     return booking
 
 
@@ -762,14 +785,20 @@ def _host_emails(organisation: Organisation) -> list[str]:
     )
 
 
-def _queue_notification(booking_id: int, event: str) -> None:
-    """Inside the booking's transaction: the e-mails go out once it has committed."""
+def _queue_notification(booking: Booking, event: str) -> None:
+    """Inside the booking's transaction: the e-mails go out once it has committed.
+
+    The state and start go with the task: the worker may send after a later change, and each
+    e-mail tells what happened at its own event.
+    """
     from maillage.sharing.tasks import notify_booking
 
-    enqueue_in_transaction(notify_booking, booking_id, str(event))
+    enqueue_in_transaction(
+        notify_booking, booking.pk, str(event), str(booking.state), booking.start.isoformat()
+    )
 
 
-def send_booking_notification(booking_id: int, event: str) -> None:
+def send_booking_notification(booking_id: int, event: str, state: str, start: str) -> None:
     booking = (
         Booking.objects.select_related("machine", "booker", "host_organisation")
         .filter(pk=booking_id)
@@ -777,11 +806,11 @@ def send_booking_notification(booking_id: int, event: str) -> None:
     )
     if booking is None:
         return  # deleted meanwhile: nobody left to tell
-    local = timezone.localtime(booking.start)
+    local = timezone.localtime(dt.datetime.fromisoformat(start))
     subject = _("%(machine)s, %(when)s: %(state)s") % {
         "machine": booking.machine.name,
         "when": local.strftime("%d/%m/%Y %H:%M"),
-        "state": booking.get_state_display(),
+        "state": BookingState(state).label,
     }
     url = settings.SITE_URL.rstrip("/") + "/bookings/"
     body = f"{subject}\n{booking.reason}\n\n{url}".strip()

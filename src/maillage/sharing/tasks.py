@@ -6,11 +6,11 @@ from django_tasks import task
 
 
 @task()
-def notify_booking(booking_id: int, event: str) -> None:
+def notify_booking(booking_id: int, event: str, state: str, start: str) -> None:
     """Tell the booker (and, for most events, the host's administrators) what happened."""
     from maillage.sharing.actions import send_booking_notification
 
-    send_booking_notification(booking_id, event)
+    send_booking_notification(booking_id, event, state, start)
 
 
 @task()

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillage.directory.models import Membership, MembershipState, OrganisationStatus, Role
 from maillage.equipment import actions as equipment_actions
@@ -237,7 +237,10 @@ def test_the_notification_is_queued_in_the_booking_transaction(machine, booker, 
     start = _local(2, 10)
     booking = actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
     queued = DBTaskResult.objects.filter(task_path="maillage.sharing.tasks.notify_booking")
-    assert [row.args_kwargs["args"] for row in queued] == [[booking.pk, "requested"]]
+    assert [row.args_kwargs["args"][:2] for row in queued] == [[booking.pk, "requested"]]
+    assert [row.args_kwargs["args"][2:] for row in queued] == [
+        [BookingState.CONFIRMED, booking.start.isoformat()]
+    ]
     assert mail.outbox == []  # the worker sends it, not the request
 
     class Abort(Exception):
@@ -275,3 +278,28 @@ def test_writers_lock_each_utc_day_the_blocked_time_touches(machine):
             held = cursor.fetchall()
     first = dt.date(2026, 12, 3).toordinal()
     assert held == [(machine.pk, first), (machine.pk, first + 1)]
+
+
+def test_the_e_mail_tells_the_state_of_its_event_even_when_sent_later(machine, booker):
+    """The worker may send after the booking changed again: the e-mail keeps its own event."""
+    start = _local(2, 15)
+    booking = actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+    actions.cancel_booking(booker, booking)
+    mail.outbox.clear()
+    with translation.override("en"):
+        actions.send_booking_notification(
+            booking.pk, "requested", BookingState.CONFIRMED, start.isoformat()
+        )
+    assert mail.outbox and all("Confirmed" in m.subject for m in mail.outbox)
+
+
+def test_a_refused_slot_is_explained_in_french_first(machine, booker):
+    start = _local(2, 3)  # 03:00, when the machine is closed
+    OpeningWindow.objects.create(
+        machine=machine, weekday=start.weekday(), start=dt.time(8), end=dt.time(18)
+    )
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+    assert refused.value.message_dict["start"] == [
+        "La machine n'est pas ouverte pendant tout le créneau."
+    ]
