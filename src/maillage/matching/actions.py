@@ -20,7 +20,7 @@ from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 from maillage.matching import engine
 from maillage.matching.loader import CACHE, MATERIAL_BITS, TOLERANCE_RANKS, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
-from maillage.sharing.models import Offer, Training
+from maillage.sharing.models import Training
 from maillage.sharing.qualifications import Missing, missing_trainings
 
 MAX_WINDOW_DAYS = 366
@@ -140,7 +140,9 @@ def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decim
         part=part if None not in part else None,  # type: ignore[arg-type]
         allow_rotation=data.allow_rotation,
         tolerance_rank=TOLERANCE_RANKS.get(data.tolerance_class) if data.tolerance_class else None,
-        needs_operator=True if data.operator == OperatorChoice.WITH else None,
+        needs_operator={OperatorChoice.WITH: True, OperatorChoice.WITHOUT: False}.get(
+            data.operator
+        ),
         budget_cents_per_hour=data.budget_cents_per_hour,
         earliest=data.earliest,
         deadline=data.deadline,
@@ -161,13 +163,6 @@ def find_machines(
     node = taxonomy.node_of_code[process.code]
     query = engine_need(data, node, lat, lon, hours)
     answer = index.query(query, FreeSlots(data.earliest, data.deadline))
-    if data.operator == OperatorChoice.WITHOUT:
-        operated = set(
-            Offer.objects.filter(
-                machine_id__in=[r.machine_id for r in answer.results], mode="with_operator"
-            ).values_list("machine_id", flat=True)
-        )
-        answer.results = [r for r in answer.results if r.machine_id not in operated]
     trainings = Training.objects.select_related("organisation", "trainer", "process", "machine")
     machines = (
         Machine.objects.select_related("organisation", "site", "offer")

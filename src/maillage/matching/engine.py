@@ -58,7 +58,8 @@ class Need:
     part: tuple[float, float, float] | None = None
     allow_rotation: bool = True
     tolerance_rank: int | None = None  # the finest class needed; None: any
-    needs_operator: bool | None = None  # True: only with operator; None: either
+    # True: with the host's operator; False: without one; None: either.
+    needs_operator: bool | None = None
     budget_cents_per_hour: int | None = None
     earliest: dt.datetime | None = None
     deadline: dt.datetime | None = None
@@ -206,6 +207,8 @@ class MachineIndex:
             checks.append(("not_precise_enough", self.tolerance[idx] <= need.tolerance_rank))
         if need.needs_operator is True:
             checks.append(("no_operator", self.with_operator[idx]))
+        elif need.needs_operator is False:
+            checks.append(("operator_only", ~self.with_operator[idx]))
         if need.budget_cents_per_hour is not None:
             checks.append(("over_budget", self.rate[idx] <= need.budget_cents_per_hour))
         keep = np.ones(reach, dtype=bool)
@@ -350,7 +353,7 @@ def scan_query(machines: Sequence[MachineRecord], need: Need) -> list[int]:
                 continue
         if need.tolerance_rank is not None and m.tolerance_rank > need.tolerance_rank:
             continue
-        if need.needs_operator is True and not m.with_operator:
+        if need.needs_operator is not None and need.needs_operator != m.with_operator:
             continue
         if need.budget_cents_per_hour is not None and m.rate_cents > need.budget_cents_per_hour:
             continue

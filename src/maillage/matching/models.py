@@ -31,6 +31,7 @@ class UnmetReason(models.TextChoices):
     NOT_PRECISE_ENOUGH = "not_precise_enough", _("Capable machines are not precise enough")
     OVER_BUDGET = "over_budget", _("Capable machines cost more than the budget")
     NO_OPERATOR = "no_operator", _("No capable machine comes with an operator")
+    OPERATOR_ONLY = "operator_only", _("Capable machines are run only by the host's operator")
     OUT_OF_SERVICE = "out_of_service", _("Capable machines are out of service")
     BUSY = "busy", _("Capable machines are busy in the window")
     CAPACITY = "capacity", _("Not enough free machine time for the whole batch")

@@ -206,6 +206,11 @@ def test_budget_excludes_dearer_machines_and_operator_when_asked():
     assert cheap.excluded["over_budget"] == 1
     assert ids(index.query(need(FDM, needs_operator=True))) == [2]
     assert len(ids(index.query(need(FDM, needs_operator=None)))) == 3
+    without = index.query(need(FDM, needs_operator=False))
+    assert sorted(ids(without)) == [1, 3]
+    assert without.excluded["operator_only"] == 1
+    alone = MachineIndex([machine(2, 4, FDM, with_operator=True)], NODE_COUNT)
+    assert alone.query(need(FDM, needs_operator=False)).unmet_reason == "operator_only"
 
 
 def test_machines_down_or_retired_are_excluded_degraded_ones_kept():
@@ -369,6 +374,8 @@ def capable(m: MachineRecord, q: Need) -> bool:
     if q.tolerance_rank is not None and m.tolerance_rank > q.tolerance_rank:
         return False
     if q.needs_operator is True and not m.with_operator:
+        return False
+    if q.needs_operator is False and m.with_operator:
         return False
     return q.budget_cents_per_hour is None or m.rate_cents <= q.budget_cents_per_hour
 
