@@ -128,6 +128,10 @@ def _clean(
     return process, commune, lat, lon, hours
 
 
+# What the person asks of the host's operator, as the engine filters it (absent: either).
+OPERATOR_NEEDED: dict[str, bool] = {OperatorChoice.WITH: True, OperatorChoice.WITHOUT: False}
+
+
 def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decimal) -> engine.Need:
     part = (data.part_x_mm, data.part_y_mm, data.part_z_mm)
     return engine.Need(
@@ -140,9 +144,7 @@ def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decim
         part=part if None not in part else None,  # type: ignore[arg-type]
         allow_rotation=data.allow_rotation,
         tolerance_rank=TOLERANCE_RANKS.get(data.tolerance_class) if data.tolerance_class else None,
-        needs_operator={OperatorChoice.WITH: True, OperatorChoice.WITHOUT: False}.get(
-            data.operator
-        ),
+        needs_operator=OPERATOR_NEEDED.get(data.operator),
         budget_cents_per_hour=data.budget_cents_per_hour,
         earliest=data.earliest,
         deadline=data.deadline,
