@@ -412,6 +412,7 @@ def test_property_results_are_capable_in_reach_and_never_busy(territory):
             "too_small",
             "not_precise_enough",
             "no_operator",
+            "operator_only",
             "over_budget",
             "busy",
         }
