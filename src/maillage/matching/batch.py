@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.equipment.models import Machine
@@ -67,14 +68,11 @@ def submit_batch(
         )
         for data, (process, commune, lat, lon, hours) in zip(needs, cleaned, strict=True):
             actions._record(actor, data, process, commune, lat, lon, hours, empty, batch=run)
-    transaction.on_commit(lambda: _enqueue(run.pk))
+        # Queued with the run itself: a run is never left waiting without its task.
+        from maillage.matching.tasks import run_allocation
+
+        enqueue_in_transaction(run_allocation, run.pk)
     return run
-
-
-def _enqueue(run_id: int) -> None:
-    from maillage.matching.tasks import run_allocation
-
-    run_allocation.enqueue(run_id)
 
 
 def _progress(run: AllocationRun, percent: int, message: str = "") -> None:

@@ -743,32 +743,22 @@ def check_out(
     return booking
 
 
-def release_no_shows(
-    now: dt.datetime, machine: Machine | None = None, grace_minutes: int | None = None
-) -> int:
+def release_no_shows(now: dt.datetime) -> int:
     """Confirmed bookings never checked in after the host's grace period become no-shows.
 
-    With a machine and its offer's grace period (a booking request has both at hand) this is
-    one UPDATE; otherwise one UPDATE per distinct grace period among the offers.
+    One UPDATE per distinct grace period among the offers (the periodic command); a booking
+    request releases the late bookings that block its own slot itself (`_check_rules`).
     """
+    default = Offer._meta.get_field("no_show_grace_minutes").get_default()
     confirmed = Booking.objects.filter(state=BookingState.CONFIRMED)
-    if machine is not None and grace_minutes is not None:
-        late = confirmed.filter(
-            machine=machine, start__lt=now - dt.timedelta(minutes=grace_minutes)
-        )
-        return late.update(state=BookingState.NO_SHOW)
-    if machine is not None:
-        confirmed = confirmed.filter(machine=machine)
     released = 0
-    graces = set(Offer.objects.values_list("no_show_grace_minutes", flat=True)) | {30}
+    graces = set(Offer.objects.values_list("no_show_grace_minutes", flat=True)) | {default}
     for grace in sorted(graces):
         by_offer = Q(machine__offer__no_show_grace_minutes=grace)
-        if grace == 30:
+        if grace == default:
             by_offer |= Q(machine__offer__isnull=True)
         late = confirmed.filter(by_offer, start__lt=now - dt.timedelta(minutes=grace))
-        released += Booking.objects.filter(pk__in=list(late.values_list("pk", flat=True))).update(
-            state=BookingState.NO_SHOW
-        )
+        released += late.update(state=BookingState.NO_SHOW)
     return released
 
 

@@ -174,7 +174,9 @@ def _calendar_sql(vendor: str, exclude: bool) -> str:
     return f"""
         SELECT 'w', NULL, NULL, {_column(w, "weekday")}, {_column(w, "start")}, {_column(w, "end")},
                {_column(w, "machine")}, NULL
-          FROM {_table(w)} WHERE {_column(w, "machine")} = %s OR {_column(w, "site")} = %s
+          FROM {_table(w)}
+         WHERE {_column(w, "machine")} = %s
+            OR ({_column(w, "machine")} IS NULL AND {_column(w, "site")} = %s)
         UNION ALL
         SELECT {_column(e, "kind")}, {_column(e, "start")}, {_column(e, "end")}, NULL, NULL, NULL,
                NULL, NULL
@@ -228,46 +230,30 @@ def load_terms(machine_id: int, user_id: int) -> Terms | None:
         rows = cursor.fetchall()
     if not rows:
         return None
-    (
-        offer_id,
-        active,
-        audience,
-        mode,
-        billing,
-        price_own,
-        price_member,
-        price_outsider,
-        fixed_fee,
-        min_minutes,
-        max_minutes,
-        buffer_minutes,
-        notice,
-        horizon,
-        grace,
-        safety_notes,
-        required,
-        machine_status,
-        site_id,
-        host_id,
-        host_status,
-        _org,
-    ) = rows[0]
+    # By name, from the same field list the statement was written from.
+    offer = dict(zip(_OFFER_FIELDS, rows[0], strict=False))
+    required, machine_status, site_id, host_id, host_status, _org = rows[0][len(_OFFER_FIELDS) :]
     return Terms(
-        offer_id=offer_id,
-        active=bool(active),
-        audience=audience,
-        mode=mode,
-        billing=billing,
-        prices=PriceList(price_own, price_member, price_outsider, fixed_fee),
-        rules=availability.Rules(
-            min_minutes=min_minutes,
-            max_minutes=max_minutes,
-            buffer_minutes=buffer_minutes,
-            min_notice_minutes=notice,
-            horizon_days=horizon,
+        offer_id=offer["id"],
+        active=bool(offer["active"]),
+        audience=offer["audience"],
+        mode=offer["mode"],
+        billing=offer["billing"],
+        prices=PriceList(
+            offer["price_own_cents"],
+            offer["price_member_cents"],
+            offer["price_outsider_cents"],
+            offer["fixed_fee_cents"],
         ),
-        no_show_grace_minutes=grace,
-        safety_notes=safety_notes,
+        rules=availability.Rules(
+            min_minutes=offer["min_minutes"],
+            max_minutes=offer["max_minutes"],
+            buffer_minutes=offer["buffer_minutes"],
+            min_notice_minutes=offer["min_notice_minutes"],
+            horizon_days=offer["horizon_days"],
+        ),
+        no_show_grace_minutes=offer["no_show_grace_minutes"],
+        safety_notes=offer["safety_notes"],
         required_trainings=int(required),
         machine_status=machine_status,
         site_id=site_id,

@@ -33,7 +33,9 @@ def choose_windows(rows: Sequence[tuple[int | None, WeeklyWindow]]) -> list[Week
 
 def weekly_windows(machine: Machine) -> list[WeeklyWindow]:
     """The machine's own hours, else its site's, else always open (closures still apply)."""
-    found = OpeningWindow.objects.filter(Q(machine=machine) | Q(site_id=machine.site_id))
+    found = OpeningWindow.objects.filter(
+        Q(machine=machine) | Q(machine__isnull=True, site_id=machine.site_id)
+    )
     return choose_windows([(r.machine_id, WeeklyWindow(r.weekday, r.start, r.end)) for r in found])
 
 
