@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.models import User
-from maillage.matching import actions, batch, queries
+from maillage.matching import actions, batch, engine, queries
 from maillage.matching.forms import BatchForm, NeedForm, UnmetFilterForm
 from maillage.matching.models import AllocationRun, Need
 
@@ -65,7 +65,14 @@ def _recent_need(request: HttpRequest, key: str) -> Need | None:
 def need(request: HttpRequest) -> HttpResponse:
     searched = "process" in request.GET
     form = NeedForm(request.GET if searched else None)
-    context: dict[str, Any] = {"form": form, "searched": False, "tiles_url": TILES_URL}
+    context: dict[str, Any] = {
+        "form": form,
+        "searched": False,
+        "tiles_url": TILES_URL,
+        # The rates the cost and CO2 columns use, shown beside them.
+        "van_eur_per_km": engine.VAN_EUR_PER_KM,
+        "van_kg_co2_per_km": engine.VAN_KG_CO2_PER_KM,
+    }
     if searched and form.is_valid():
         data = form.to_input()
         key = _search_key(request)

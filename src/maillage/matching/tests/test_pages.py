@@ -94,6 +94,9 @@ def test_a_member_sees_ranked_results_with_their_explanations(client: Any, terri
     start, end = (dt.datetime.fromisoformat(query[k][0]) for k in ("start", "end"))
     assert end - start == dt.timedelta(hours=2) and start >= timezone.now()
     assert 'id="need-results"' in html and 'type="application/json"' in html
+    # The figures come with their method: straight-line distance, the van's rates.
+    assert "in a straight line" in html
+    assert "at 0.60 € per km" in html and "at 0.25 kg per km" in html
 
     need = Need.objects.get()
     assert need.label == "Shop signs" and need.status == NeedStatus.MATCHED
