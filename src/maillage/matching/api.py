@@ -462,8 +462,6 @@ def unmet_layer(request: HttpRequest, period: Query[PeriodParams]) -> Any:
 )
 def create_batch(request: HttpRequest, payload: BatchIn) -> Any:
     actor = request_user(request)
-    if payload.co2_price_cents_per_kg < 0:
-        raise ValidationError({"co2_price_cents_per_kg": _("The CO2 price cannot be negative.")})
     try:
         run = batch.submit_batch(
             actor,

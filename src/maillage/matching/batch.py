@@ -48,6 +48,8 @@ def submit_batch(
         errors["needs"] = [_("At most %(n)s needs per batch.") % {"n": MAX_NEEDS}]
     if not 1 <= time_limit_s <= 600:
         errors["time_limit_s"] = [_("Between 1 and 600 seconds.")]
+    if co2_price_cents_per_kg < 0:
+        errors["co2_price_cents_per_kg"] = [_("The CO2 price cannot be negative.")]
     now = timezone.now()
     cleaned = []
     for i, data in enumerate(needs):

@@ -451,6 +451,13 @@ def test_a_batch_with_one_bad_need_records_nothing(
     } <= _locs(response)
     assert AllocationRun.objects.count() == 0 and Need.objects.count() == 0
 
+    good = [_batch_need("Good", earliest, deadline)]
+    priced = {"title": "Negative", "needs": good, "co2_price_cents_per_kg": -1}
+    response = post(client, "/api/v1/batches", priced, **token_for(coordinator))
+    assert response.status_code == 422, response.content
+    assert ("body", "co2_price_cents_per_kg") in _locs(response)
+    assert AllocationRun.objects.count() == 0 and Need.objects.count() == 0
+
 
 def test_only_coordinators_allocate_batches(client: Any, territory: Any, token_for: Any) -> None:
     earliest, deadline = window(24, 8)

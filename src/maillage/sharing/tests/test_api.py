@@ -19,7 +19,6 @@ from maillage.sharing.models import Booking, BookingState, Offer, Qualification
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-PARIS = dt.timezone(dt.timedelta(hours=2))
 
 
 @pytest.fixture
