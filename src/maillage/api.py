@@ -10,6 +10,7 @@ from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
 from maillage.matching.api import router as matching_router
+from maillage.sharing.actions import BookingConflict
 from maillage.sharing.api import router as sharing_router
 
 api = NinjaAPI(
@@ -46,3 +47,11 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
 @api.exception_handler(PermissionDenied)
 def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Forbidden"}, status=403)
+
+
+@api.exception_handler(BookingConflict)
+def booking_conflict(request: HttpRequest, exc: BookingConflict) -> HttpResponse:
+    """Someone changed the booking between the client's read and its write: 409 Conflict."""
+    response = validation_error(request, exc)
+    response.status_code = 409
+    return response

@@ -73,12 +73,17 @@ def record_attendance_sheet(
     now = now or timezone.now()
     if session.start > now:
         raise ValidationError(_("The session has not started yet: record attendance afterwards."))
-    registrations = list(session.registrations.select_related("user", "session__training"))
-    unknown = set(attended_ids) - {r.pk for r in registrations}
-    if unknown:
-        raise ValidationError(_("Someone ticked is not registered for this session."))
     granted: list[Qualification] = []
     with transaction.atomic():
+        # Locked and read again: who is marked present is compared with the current sheet.
+        registrations = list(
+            session.registrations.select_for_update(of=("self",)).select_related(
+                "user", "session__training"
+            )
+        )
+        unknown = set(attended_ids) - {r.pk for r in registrations}
+        if unknown:
+            raise ValidationError(_("Someone ticked is not registered for this session."))
         for registration in registrations:
             present = registration.pk in attended_ids
             if present == registration.attended:
