@@ -185,22 +185,6 @@ def free_intervals(
     return subtract(open_intervals, shifted)
 
 
-def first_free_slot(
-    duration: dt.timedelta,
-    earliest: dt.datetime,
-    latest: dt.datetime,
-    open_intervals: Sequence[Interval],
-    busy: Sequence[Interval],
-    buffer_minutes: int = 0,
-) -> Interval | None:
-    """The earliest slot of `duration` inside [earliest, latest], or None."""
-    for free in free_intervals(open_intervals, busy, buffer_minutes):
-        start = max(free.start, earliest)
-        if start + duration <= min(free.end, latest):
-            return Interval(start, start + duration)
-    return None
-
-
 # Proposed starts that are not on a round minute (computed from "now") move up to a quarter hour.
 SLOT_STEP = dt.timedelta(minutes=15)
 
