@@ -176,15 +176,17 @@ class FreeSlots:
         self.buffers: dict[int, int] = {}
         self.rules: dict[int, availability.Rules] = {}
         self.machines: dict[int, Machine] = {}
+        self.refused: set[int] = set()  # no offer, or not for this booker: never free
         self.opening: dict[int, list[availability.Interval]] = {}
 
     def prepare(self, machine_ids: list[int]) -> None:
-        wanted = [m for m in machine_ids if m not in self.machines]
+        wanted = [m for m in machine_ids if m not in self.machines and m not in self.refused]
         if not wanted:
             return
         for machine in Machine.objects.filter(pk__in=wanted).select_related("offer"):
             offer = getattr(machine, "offer", None)
             if offer is None or not self._may_book(machine, offer):
+                self.refused.add(machine.pk)
                 continue
             self.machines[machine.pk] = machine
             self.rules[machine.pk] = availability.Rules(
