@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from maillage.core.durations import format_days, format_minutes
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import (
@@ -59,19 +60,19 @@ PROBLEM_MESSAGES = {
     ),
     availability.Problem.TOO_SHORT: (
         "end",
-        gettext_noop("Shorter than the host's minimum of %(min)s minutes."),
+        gettext_noop("Shorter than the host's minimum of %(min)s."),
     ),
     availability.Problem.TOO_LONG: (
         "end",
-        gettext_noop("Longer than the host's maximum of %(max)s minutes."),
+        gettext_noop("Longer than the host's maximum of %(max)s."),
     ),
     availability.Problem.NOTICE: (
         "start",
-        gettext_noop("The host asks for %(notice)s minutes' notice."),
+        gettext_noop("The host asks for %(notice)s of notice."),
     ),
     availability.Problem.HORIZON: (
         "start",
-        gettext_noop("Bookings open at most %(horizon)s days ahead."),
+        gettext_noop("Bookings open at most %(horizon)s ahead."),
     ),
     availability.Problem.CLOSED: (
         "start",
@@ -421,10 +422,10 @@ def _check_rules(
     if problems:
         errors: dict[str, list[str]] = {}
         values = {
-            "min": terms.rules.min_minutes,
-            "max": terms.rules.max_minutes,
-            "notice": terms.rules.min_notice_minutes,
-            "horizon": terms.rules.horizon_days,
+            "min": format_minutes(terms.rules.min_minutes),
+            "max": format_minutes(terms.rules.max_minutes),
+            "notice": format_minutes(terms.rules.min_notice_minutes),
+            "horizon": format_days(terms.rules.horizon_days),
         }
         for problem in problems:
             field, text = PROBLEM_MESSAGES[problem]
