@@ -268,6 +268,8 @@ class Site(models.Model):
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation admin")
+    HOST = "host", _("Host")
+    TRAINER = "trainer", _("Trainer")
     MEMBER = "member", _("Member")
 
 
