@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Role
@@ -215,7 +215,7 @@ def test_a_trainer_schedules_a_session_and_records_attendance(theo, bob, trainin
 def test_nobody_qualifies_themselves_except_a_coordinator(
     client, alice, theo, coordinator, training
 ):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         actions.grant_qualification(theo, theo, training)
     assert "yourself" in str(caught.value)
     response = _post(client, f"{API}/trainings/{training.pk}/grant", {"username": "alice"}, alice)
@@ -235,7 +235,7 @@ def test_attending_ones_own_session_does_not_qualify(theo, training):
 
 
 def test_a_qualification_dated_in_2099_is_refused(client, theo, bob, training):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         actions.grant_qualification(theo, bob, training, dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
     assert caught.value.message_dict == {
         "issued_at": ["A qualification cannot be dated in the future."]
