@@ -4,20 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0002_reference_data'),
+        ("directory", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='invitation',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Organisation admin'), ('host', 'Host'), ('trainer', 'Trainer'), ('member', 'Member')], default='member', max_length=10, verbose_name='role'),
+            model_name="invitation",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Organisation admin"),
+                    ("host", "Host"),
+                    ("trainer", "Trainer"),
+                    ("member", "Member"),
+                ],
+                default="member",
+                max_length=10,
+                verbose_name="role",
+            ),
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('admin', 'Organisation admin'), ('host', 'Host'), ('trainer', 'Trainer'), ('member', 'Member')], default='member', max_length=10, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("admin", "Organisation admin"),
+                    ("host", "Host"),
+                    ("trainer", "Trainer"),
+                    ("member", "Member"),
+                ],
+                default="member",
+                max_length=10,
+                verbose_name="role",
+            ),
         ),
     ]
