@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from maillage.core.durations import format_days, format_minutes
 from maillage.core.outbox import enqueue_in_transaction
@@ -51,6 +51,10 @@ from maillage.sharing.models import (
     TrainingSession,
 )
 from maillage.sharing.qualifications import equivalent_trainings, missing_trainings
+
+# A granted qualification is dated at most a few minutes ahead (clock skew), and not too far back.
+ISSUED_AT_SKEW = dt.timedelta(minutes=5)
+ISSUED_AT_HISTORY_YEARS = 10
 
 # Marked for translation here, translated when the refusal is written (`_check_rules`).
 PROBLEM_MESSAGES = {
@@ -111,8 +115,8 @@ class OfferInput:
 
 def save_offer(actor: User, machine: Machine, data: OfferInput) -> Offer:
     """Open (or change) the sharing of a machine."""
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can share its machines."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can share its machines."))
     errors: dict[str, list[str]] = {}
     for name in (
         "price_own_cents",
@@ -171,8 +175,8 @@ def set_opening_windows(
     )
     if target_org is None:
         raise ValidationError(_("Say which machine or site the hours are for."))
-    if not permissions.can_edit_sites(actor, target_org):
-        raise PermissionDenied(_("Only the organisation's members can set its opening hours."))
+    if not permissions.can_host(actor, target_org):
+        raise PermissionDenied(_("Only the organisation's hosts can set its opening hours."))
     errors = []
     for index, window in enumerate(windows):
         if not 0 <= window.weekday <= 6:
@@ -200,8 +204,8 @@ def set_machine_down(
     end: dt.datetime | None = None,
 ) -> Downtime:
     """Record a downtime; the machine stops taking bookings and affected bookers are told."""
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can set its machines down."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines down."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so that bookers understand.")})
     start = start or timezone.now()
@@ -227,8 +231,8 @@ def set_machine_down(
 
 
 def set_machine_up(actor: User, machine: Machine) -> None:
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can set its machines back up."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines back up."))
     with transaction.atomic():
         Machine.objects.select_for_update().filter(pk=machine.pk).first()
         Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
@@ -249,8 +253,8 @@ def create_training(
     idle_lapse_months: int | None = None,
     description: str = "",
 ) -> Training:
-    if not permissions.can_edit_sites(actor, organisation):
-        raise PermissionDenied(_("Only the organisation's members can offer a training."))
+    if not permissions.can_train(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's trainers can offer a training."))
     from maillage.equipment.models import Process
 
     errors: dict[str, list[str]] = {}
@@ -290,7 +294,7 @@ def schedule_session(
     capacity: int,
     place: str = "",
 ) -> TrainingSession:
-    if not permissions.can_edit_sites(actor, training.organisation):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the training's organisation schedules its sessions."))
     errors: dict[str, list[str]] = {}
     if end <= start:
@@ -323,10 +327,7 @@ def record_attendance(
 ) -> Qualification | None:
     """The trainer marks who came; attending grants (or renews) the qualification."""
     training = registration.session.training
-    if not (
-        permissions.can_edit_sites(actor, training.organisation)
-        or actor.pk == (training.trainer_id or -1)
-    ):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the trainer's organisation records attendance."))
     with transaction.atomic():
         registration.attended = attended
@@ -340,17 +341,33 @@ def grant_qualification(
     actor: User, user: User, training: Training, issued_at: dt.datetime | None = None
 ) -> Qualification:
     """A trainer qualifies someone directly (e.g. after a one-to-one session)."""
-    if not (
-        permissions.can_edit_sites(actor, training.organisation)
-        or actor.pk == (training.trainer_id or -1)
-    ):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the trainer's organisation grants this qualification."))
+    now = timezone.now()
+    issued_at = issued_at or now
+    if timezone.is_naive(issued_at):
+        raise ValidationError({"issued_at": _("Give the time with its time zone offset.")})
+    if issued_at > now + ISSUED_AT_SKEW:
+        raise ValidationError({"issued_at": _("A qualification cannot be dated in the future.")})
+    if issued_at < now - relativedelta(years=ISSUED_AT_HISTORY_YEARS):
+        raise ValidationError(
+            {
+                "issued_at": ngettext(
+                    "A qualification cannot be dated more than %(n)s year back.",
+                    "A qualification cannot be dated more than %(n)s years back.",
+                    ISSUED_AT_HISTORY_YEARS,
+                )
+                % {"n": ISSUED_AT_HISTORY_YEARS}
+            }
+        )
     with transaction.atomic():
-        return _grant(actor, user, training, issued_at or timezone.now())
+        return _grant(actor, user, training, issued_at)
 
 
 def _grant(actor: User, user: User, training: Training, issued_at: dt.datetime) -> Qualification:
     """Grant or renew; an older session never shortens a later qualification."""
+    if actor.pk == user.pk and not permissions.is_coordinator(actor):
+        raise ValidationError({"who": _("You cannot grant a qualification to yourself.")})
     expires_at = issued_at + relativedelta(months=training.validity_months)
     fields = {"issued_at": issued_at, "issued_by": actor, "expires_at": expires_at}
     # Created, or else locked and compared again: a concurrent grant may have just written it.
@@ -570,7 +587,7 @@ def _lock_days(machine_id: int, start: dt.datetime, blocked_until: dt.datetime) 
 
 
 def _is_host(user: User, booking: Booking) -> bool:
-    return permissions.can_edit_sites(user, booking.host_organisation)
+    return permissions.can_host(user, booking.host_organisation)
 
 
 class BookingConflict(ValidationError):
