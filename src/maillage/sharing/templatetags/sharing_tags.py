@@ -17,3 +17,11 @@ def euros(cents: Any) -> str:
     if cents in (None, ""):
         return ""
     return format_euros(int(cents))
+
+
+@register.filter
+def whole(value: Any) -> int:
+    """The whole part of a quantity, to choose a plural form: 1.5 h is "1,5 h utilisée"."""
+    if value in (None, ""):
+        return 0
+    return int(value // 1)
