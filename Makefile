@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 MANAGE := $(PY) manage.py
+PORT ?= 8000
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export DJANGO_SETTINGS_MODULE := maillage.settings
 
@@ -24,14 +25,16 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## make run: install, migrate, load the demo territory and serve http://127.0.0.1:8000 (SQLite).
+## make run: install, migrate, load the demo territory and serve http://127.0.0.1:$(PORT) (SQLite);
+## `make run PORT=8001` when 8000 is taken.
 run: install
 	DEBUG=1 $(MANAGE) migrate --noinput
 	DEBUG=1 $(MANAGE) load_demo
-	@# The background worker (batch allocations, e-mails) stops with the server.
-	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 1 & \
+	@# The background worker (batch allocations, e-mails) stops with the server; no reloader
+	@# (a second process of the same size): restart `make run` after changing task code.
+	DEBUG=1 $(MANAGE) db_worker --no-startup-delay --interval 1 --no-reload & \
 	  trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+	  DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 ## make test: install what tests need, then lint, type-check and run the suite on SQLite and PostgreSQL.
 test: install-dev browser lint typecheck test-sqlite test-postgres

@@ -18,7 +18,6 @@ from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.equipment.models import Machine
 from maillage.matching import actions, engine
-from maillage.matching.allocation import solve_assignment
 from maillage.matching.loader import CACHE, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
 from maillage.sharing import availability
@@ -131,6 +130,9 @@ def _allocate(run: AllocationRun) -> None:
             cost[i, column[r.machine_id]] = r.cost_cents + run.co2_price_cents_per_kg * r.co2_kg
             load[i, column[r.machine_id]] = float(need.hours)
     _progress(run, 50, _("Optimising"))
+    # OR-Tools (~100 MB) is loaded only when a batch is solved, never by a web process.
+    from maillage.matching.allocation import solve_assignment
+
     assignment = solve_assignment(cost, load, capacity, time_limit_s=run.time_limit_s)
     _progress(run, 85, _("Placing slots"))
     placed = _place(needs, assignment.machine_of, machine_ids, slots)

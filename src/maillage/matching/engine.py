@@ -17,10 +17,13 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 EARTH_RADIUS_KM = 6371.0088
 STATUS_USABLE = (0, 1)  # operational, degraded
@@ -162,6 +165,10 @@ class MachineIndex:
         # One tree per taxonomy node over the machines that can do it (or a sub-process):
         # a query then only ever touches capable machines.
         self.node_rows: dict[int, NDArray[np.int64]] = {}
+        # SciPy is imported here, not at module level: a process that never builds an index
+        # (the worker between batches, most web workers at start) does not carry it.
+        from scipy.spatial import cKDTree
+
         self.node_trees: dict[int, cKDTree] = {}
         order = np.lexsort((pair_rows, nodes))
         sorted_nodes, sorted_rows = nodes[order], pair_rows[order]

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
@@ -231,7 +231,11 @@ def batch_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(n)s needs recorded; the allocation runs in the background.")
+                ngettext(
+                    "%(n)s need recorded; the allocation runs in the background.",
+                    "%(n)s needs recorded; the allocation runs in the background.",
+                    len(form.parsed.needs),
+                )
                 % {"n": len(form.parsed.needs)},
             )
             return redirect("matching:batch", run_id=run.pk)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
-from maillage.directory.models import Organisation, OrganisationKind, User
+from maillage.directory.models import Membership, Organisation, OrganisationKind, User
 from maillage.equipment.models import MachineStatus
 from maillage.sharing import actions
 from maillage.sharing.availability import PARIS
@@ -22,6 +23,10 @@ SHARING_KINDS = {
     OrganisationKind.COOPERATION_NETWORK,
 }
 WEEKDAYS = [actions.WindowInput(d, dt.time(8, 30), dt.time(18, 0)) for d in range(5)]
+# Processes people ask for most: their machines are offered first, so that a need near
+# Marseille finds several hosts to compare.
+COMMON_PROCESSES = {"3.4.1.1", "3.4.1.3", "AM.3", "3.2.2", "4.6.2.1.3", "WOOD.3.1"}
+HOST_SLUG = "demo-001"  # the organisation admin-atelier runs
 
 
 def load_sharing_demo(seed: int = 2026) -> int:
@@ -39,10 +44,13 @@ def load_sharing_demo(seed: int = 2026) -> int:
         if organisation.kind not in SHARING_KINDS:
             continue
         machines = list(
-            organisation.machines.filter(status=MachineStatus.OPERATIONAL).order_by("pk")
+            organisation.machines.filter(status=MachineStatus.OPERATIONAL)
+            .prefetch_related("processes")
+            .order_by("pk")
         )
         if not machines:
             continue
+        machines.sort(key=lambda m: not any(p.code in COMMON_PROCESSES for p in m.processes.all()))
         for site in organisation.sites.all():
             actions.set_opening_windows(coordinator, WEEKDAYS, site=site)
         for machine in machines[: max(1, len(machines) // 2)]:
@@ -84,7 +92,95 @@ def load_sharing_demo(seed: int = 2026) -> int:
             coordinator, member, training, timezone.now() - dt.timedelta(days=60)
         )
     _past_bookings(member, rng)
+    _host_activity(rng)
     return offers
+
+
+def _host_activity(rng: random.Random) -> None:
+    """admin-atelier's organisation gets requests to decide, bookings to come and a problem."""
+    host = Organisation.objects.get(slug=HOST_SLUG)
+    admin = User.objects.get(username="admin-atelier")
+    client, _ = User.objects.get_or_create(
+        username="client-demo",
+        defaults={"first_name": "Lou", "email": "client-demo@demo.maillage.invalid"},
+    )
+    client_org = (
+        Organisation.objects.filter(slug__startswith="demo-", status="validated")
+        .exclude(slug=HOST_SLUG)
+        .order_by("slug")
+        .first()
+    )
+    Membership.objects.get_or_create(user=client, organisation=client_org)
+    visitor = User.objects.get(username="visiteur")
+    machines = list(host.machines.filter(status=MachineStatus.OPERATIONAL).order_by("pk")[:3])
+    coordinator = User.objects.get(username="coordination")
+    for machine, mode in zip(
+        machines, [Mode.SELF_SERVICE, Mode.ON_REQUEST, Mode.ON_REQUEST], strict=False
+    ):
+        offer = actions.save_offer(
+            coordinator,
+            machine,
+            actions.OfferInput(
+                audience=Audience.REGISTERED,
+                mode=mode,
+                billing=Billing.BOOKED,
+                price_own_cents=1000,
+                price_member_cents=2000,
+                price_outsider_cents=3000,
+                fixed_fee_cents=500,
+                min_minutes=60,
+                max_minutes=480,
+                buffer_minutes=0,
+                min_notice_minutes=0,
+                horizon_days=60,
+                safety_notes="Équipements de protection obligatoires. Démonstration.",
+            ),
+        )
+        offer.required_trainings.clear()
+    now = timezone.now()
+    today = now.astimezone(PARIS).date()
+
+    def slot(days: int, hour: int, hours: int = 2) -> tuple[dt.datetime, dt.datetime]:
+        day = today + dt.timedelta(days=days)
+        while day.weekday() > 4:
+            day += dt.timedelta(days=1) if days >= 0 else -dt.timedelta(days=1)
+        start = dt.datetime.combine(day, dt.time(hour, 0), tzinfo=PARIS)
+        return start, start + dt.timedelta(hours=hours)
+
+    def book(who: User, machine: Any, days: int, hour: int, when: dt.datetime) -> Booking:
+        start, end = slot(days, hour)
+        return actions.request_booking(
+            who,
+            machine,
+            start,
+            end,
+            booker_organisation=client_org if who == client else None,
+            safety_acknowledged=True,
+            note="Démonstration",
+            now=when,
+        )
+
+    self_service, on_request = machines[0], machines[1:]
+    # Bookings to come: one confirmed at once, one approved by the host.
+    book(client, self_service, 2, 9, now)
+    approved = book(visitor, on_request[0], 3, 14, now)
+    actions.decide_booking(admin, approved, approve=True)
+    # Requests waiting for the host's decision.
+    book(client, on_request[0], 5, 9, now)
+    book(visitor, on_request[-1], 6, 10 + rng.randint(0, 3), now)
+    # Last week's session, finished with a problem report.
+    start, end = slot(-6, 9)
+    done = book(client, self_service, -6, 9, start - dt.timedelta(days=2))
+    actions.check_in(client, done, now=start)
+    actions.check_out(
+        client,
+        done,
+        actions.UsageInput(
+            hours_used=Decimal("2"),
+            problem_report="La buse était encrassée : soudure irrégulière en fin de séance.",
+        ),
+        now=end,
+    )
 
 
 def _past_bookings(member: User, rng: random.Random) -> None:

@@ -119,12 +119,13 @@ def test_it_publishes_a_new_organisation_once_a_coordinator_validates_it(
     visitor.goto("/organisations/?" + search)
     expect(visitor.locator(f"main a[href='/o/{slug}/']")).to_have_count(0)
 
-    # The coordinator validates it from the moderation queue (validated is the default).
+    # The coordinator validates it from the moderation queue (no decision is chosen for them).
     moderator = make_page()
     log_in(moderator, coordinator.username, PASSWORD)
     moderator.goto("/moderation/")
     item = moderator.locator(f"#mod-{slug}")
-    expect(item.locator("select[name=status]")).to_have_value("validated")
+    expect(item.locator("select[name=status]")).to_have_value("")
+    item.locator("select[name=status]").select_option("validated")
     item.locator("button[type=submit]").click()
     expect(moderator.locator("main .messages .success")).to_contain_text(name)
     expect(moderator.locator(f"#mod-{slug}")).to_have_count(0)

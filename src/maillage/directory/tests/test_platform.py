@@ -41,6 +41,41 @@ def test_the_demo_territory_loads_once_and_only_once(settings):
 
 
 @pytest.mark.django_db
+def test_the_demo_host_has_requests_bookings_to_come_and_a_problem_and_lasers_near_marseille(
+    client,
+):
+    import datetime as dt
+    import re
+
+    from maillage.sharing.models import Booking, BookingState
+
+    call_command("load_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(username="admin-atelier"))
+    board = client.get("/bookings/host/").content.decode()
+    bookings = Booking.objects.filter(host_organisation__slug="demo-001")
+    requested = bookings.filter(state=BookingState.REQUESTED)
+    confirmed = bookings.filter(state=BookingState.CONFIRMED)
+    problem = bookings.filter(state=BookingState.COMPLETED).exclude(problem_report="")
+    assert requested.count() >= 2 and confirmed.count() >= 2 and problem.exists()
+    assert all(f'id="request-{b.pk}"' in board for b in requested)
+    assert all(f'id="current-{b.pk}"' in board for b in confirmed)
+    assert f'id="problem-{problem.get().pk}"' in board
+
+    today = dt.date.today()
+    page = client.get(
+        "/need/",
+        {
+            "process": "3.4.1.1",
+            "hours": 2,
+            "commune": "Marseille",
+            "earliest": today.isoformat(),
+            "deadline": (today + dt.timedelta(days=14)).isoformat(),
+        },
+    ).content.decode()
+    assert len(re.findall(r'<tr id="result-', page)) >= 3
+
+
+@pytest.mark.django_db
 def test_the_interface_is_french_first_and_switches_to_english(client):
     page = client.get("/")
     assert page.content.decode().startswith("<!doctype html>")

@@ -90,6 +90,7 @@ def test_an_admin_adds_a_machine_then_finds_it_by_filters_and_on_the_map(
 
     # The list's filters find it: non-mechanical removal (3.4) holds laser cutting.
     page.goto("/machines/")
+    page.locator("#machine-filters-box summary").click()  # folded until a filter is used
     filters = page.locator("#machine-filters")
     filters.locator("select[name=process]").select_option("3.4")
     filters.locator("[name=min_x]").fill("900")

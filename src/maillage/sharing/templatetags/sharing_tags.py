@@ -34,3 +34,11 @@ def days(count: Any) -> str:
     if count in (None, ""):
         return ""
     return format_days(int(count))
+
+
+@register.filter
+def whole(value: Any) -> int:
+    """The whole part of a quantity, to choose a plural form: 1.5 h is "1,5 h utilisée"."""
+    if value in (None, ""):
+        return 0
+    return int(value // 1)
