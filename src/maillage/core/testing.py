@@ -69,3 +69,13 @@ def _load_processes() -> None:
 
     module = __import__("maillage.equipment.migrations.0002_processes", fromlist=["load"])
     module.load(django_apps, None)
+
+
+class FailingEmailBackend:
+    """An e-mail server that is down: every send raises, as smtplib does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("the mail server is down")

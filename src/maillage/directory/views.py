@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
+from maillage.core.text import has_control_characters
 from maillage.directory import actions, permissions, queries
 from maillage.directory.forms import (
     FilterForm,
@@ -136,7 +137,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 _actor(request), form.to_input(), [site_form.to_input()]
             )
         except ValidationError as exc:
-            site_errors = _only_site_errors(exc)
+            site_errors = _only_site_errors(exc, form.cleaned_data.get("name", ""))
             add_action_errors(site_form, site_errors)
             if hasattr(exc, "error_dict"):
                 exc = ValidationError(
@@ -161,8 +162,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _only_site_errors(exc: ValidationError) -> ValidationError:
+def _only_site_errors(exc: ValidationError, organisation_name: str) -> ValidationError:
     site_fields = set(SiteForm.base_fields)
+    if has_control_characters(organisation_name):
+        site_fields.discard("name")  # both forms have a name: this error is the organisation's
     if not hasattr(exc, "error_dict"):
         return ValidationError({})
     return ValidationError({k: v for k, v in exc.error_dict.items() if k in site_fields})

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.core.text import fold
+from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
 from maillage.directory.models import Organisation, Site, User
 from maillage.equipment.models import (
@@ -81,7 +82,9 @@ def save_machine(machine: Machine, data: MachineInput) -> Machine:
 
     Callers hold the transaction; importers call this directly after their own checks.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(
+        name=data.name, make=data.make, model=data.model, serial_number=data.serial_number
+    )
     name = data.name.strip()
     if not name:
         errors["name"] = [_("The name cannot be empty.")]
@@ -168,7 +171,7 @@ def add_document(
 ) -> MachineDocument:
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can add documents."))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(title=title, url=url)
     if kind not in DocumentKind.values:
         errors["kind"] = [_("Unknown kind of document.")]
     if not title.strip():
