@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.geo import GeoError, check_coordinates
 from maillage.core.mail import send_notification
@@ -246,6 +247,21 @@ def delete_site(actor: User, site: Site) -> None:
     if not permissions.can_edit_sites(actor, site.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its sites."))
     with transaction.atomic():
+        Site.objects.select_for_update().filter(pk=site.pk).first()
+        # Machines (retired ones too) keep their site: they are moved or removed first.
+        machines = site.machines.count()
+        if machines:
+            raise ValidationError(
+                ngettext(
+                    "This site still has %(n)d machine: move it to another site or remove it "
+                    "first.",
+                    "This site still has %(n)d machines: move them to another site or remove "
+                    "them first.",
+                    machines,
+                )
+                % {"n": machines},
+                code="protected",
+            )
         organisation = site.organisation
         _authored(site, actor).delete()
         refresh_search_text(organisation)

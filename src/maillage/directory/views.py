@@ -248,8 +248,13 @@ def _coords_changed(site: Site, data: actions.SiteInput) -> bool:
 def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     site = get_object_or_404(Site, pk=site_id, organisation=organisation)
-    actions.delete_site(_actor(request), site)
-    messages.success(request, _("Site removed."))
+    try:
+        actions.delete_site(_actor(request), site)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Site removed."))
     return redirect(organisation)
 
 
