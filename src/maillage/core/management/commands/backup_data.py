@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
 
 # Rebuilt by `migrate` with their own ids, which differ between databases: the backup names
 # them by their natural key instead (--natural-foreign). Sessions are not worth restoring.
@@ -19,11 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("output", help="the file to write, e.g. maillage-2026-03-01.json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command(
-            "dumpdata",
-            natural_foreign=True,
-            exclude=EXCLUDED,
-            output=options["output"],
-            verbosity=0,
-        )
+        outermost = not connection.in_atomic_block
+        with transaction.atomic():
+            if outermost and connection.vendor == "postgresql":
+                # One snapshot for every table, while the site keeps writing.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            call_command(
+                "dumpdata",
+                natural_foreign=True,
+                exclude=EXCLUDED,
+                output=options["output"],
+                verbosity=0,
+            )
         self.stdout.write(f"Data written to {options['output']}.")
