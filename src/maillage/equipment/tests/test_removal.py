@@ -87,7 +87,7 @@ def test_the_page_explains_why_the_site_stays(client, alice, workshop):
 def test_the_api_answers_422_naming_the_machines(client, alice, workshop):
     site = workshop.sites.get()
     _machine(alice, workshop)
-    response = client.delete(f"/api/v1/sites/{site.pk}", **_token(alice))
+    response = client.delete(f"/api/v1/sites/{site.pk}", HTTP_ACCEPT_LANGUAGE="en", **_token(alice))
     assert response.status_code == 422
     assert "1 machine" in response.json()["detail"][0]["msg"]
     assert Site.objects.filter(pk=site.pk).exists()
@@ -122,7 +122,9 @@ def test_a_machine_with_bookings_is_not_removed_and_retiring_is_offered(
 def test_the_api_answers_422_when_a_machine_has_bookings(client, alice, workshop, make_user):
     machine = _machine(alice, workshop)
     _book(machine, make_user("bob"), -3, BookingState.CANCELLED)
-    response = client.delete(f"/api/v1/machines/{machine.pk}", **_token(alice))
+    response = client.delete(
+        f"/api/v1/machines/{machine.pk}", HTTP_ACCEPT_LANGUAGE="en", **_token(alice)
+    )
     assert response.status_code == 422
     assert "booking" in response.json()["detail"][0]["msg"]
     assert Machine.objects.filter(pk=machine.pk).exists()
