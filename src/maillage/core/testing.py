@@ -69,3 +69,25 @@ def _load_processes() -> None:
 
     module = __import__("maillage.equipment.migrations.0002_processes", fromlist=["load"])
     module.load(django_apps, None)
+
+
+class FailingEmailBackend:
+    """An e-mail server that is down: every send raises, as smtplib does."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def send_messages(self, messages: Any) -> int:
+        raise ConnectionRefusedError("the mail server is down")
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the default database: a backup test compares two databases."""
+    from django.db import connection
+
+    counts: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts

@@ -1,7 +1,8 @@
 """Every write to the directory: one function per user intent, one transaction each.
 
 Callers (pages, API, commands) pass plain inputs; these functions check permissions,
-validate, save and schedule notifications after commit. A ValidationError raised here
+validate, save and queue their notifications in the same transaction (the worker sends them:
+a failed e-mail never undoes nor repeats a write). A ValidationError raised here
 names the input field it concerns, and nothing of the call is left in the database.
 """
 
@@ -11,20 +12,22 @@ import hashlib
 import math
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.geo import GeoError, check_coordinates
+from maillage.core.mail import send_notification
+from maillage.core.outbox import enqueue_in_transaction
 from maillage.core.text import fold, slugify_ascii
-from maillage.directory import permissions
+from maillage.core.validators import single_line_errors
+from maillage.directory import permissions, tasks
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import (
     ApiToken,
@@ -96,8 +99,8 @@ def create_organisation(
                 prefix = f"sites[{index}]." if len(sites or []) > 1 else ""
                 raise _prefix_errors(exc, prefix) from None
         refresh_search_text(organisation)
-    if organisation.status == OrganisationStatus.PENDING:
-        transaction.on_commit(lambda: _notify_coordinators_of(organisation))
+        if organisation.status == OrganisationStatus.PENDING:
+            enqueue_in_transaction(tasks.notify_new_organisation, organisation.pk)
     return organisation
 
 
@@ -113,7 +116,9 @@ def update_organisation(actor: User, organisation: Organisation, data: Organisat
 
 
 def _apply_organisation(organisation: Organisation, data: OrganisationInput) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(
+        name=data.name, website=data.website, contact_email=data.contact_email
+    )
     name = data.name.strip()
     if not name:
         errors.setdefault("name", []).append(_("The name cannot be empty."))
@@ -214,7 +219,7 @@ def moderate_organisation(
         organisation.moderated_by = actor
         organisation.moderated_at = timezone.now()
         organisation.save()
-    transaction.on_commit(lambda: _notify_admins_of_moderation(organisation))
+        enqueue_in_transaction(tasks.notify_moderation, organisation.pk, status, reason)
 
 
 # --- sites -------------------------------------------------------------------------------
@@ -242,6 +247,21 @@ def delete_site(actor: User, site: Site) -> None:
     if not permissions.can_edit_sites(actor, site.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its sites."))
     with transaction.atomic():
+        Site.objects.select_for_update().filter(pk=site.pk).first()
+        # Machines (retired ones too) keep their site: they are moved or removed first.
+        machines = site.machines.count()
+        if machines:
+            raise ValidationError(
+                ngettext(
+                    "This site still has %(n)d machine: move it to another site or remove it "
+                    "first.",
+                    "This site still has %(n)d machines: move them to another site or remove "
+                    "them first.",
+                    machines,
+                )
+                % {"n": machines},
+                code="protected",
+            )
         organisation = site.organisation
         _authored(site, actor).delete()
         refresh_search_text(organisation)
@@ -255,9 +275,15 @@ def _authored(site: Site, actor: User) -> Site:
 
 def _save_site(site: Site, data: SiteInput) -> Site:
     """Locate the site (commune found offline, or coordinates given) and save it."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(
+        name=data.name,
+        address=data.address,
+        postal_code=data.postal_code,
+        commune=data.commune,
+        country=data.country,
+    )
     country = (data.country or "FR").strip().upper()
-    if len(country) != 2 or not country.isalpha():
+    if "country" not in errors and (len(country) != 2 or not country.isalpha()):
         errors["country"] = [_("Use a two-letter country code such as FR.")]
     lat, lon = data.latitude, data.longitude
     if (lat is None) != (lon is None):
@@ -336,7 +362,7 @@ def invite_member(actor: User, organisation: Organisation, email: str, role: str
             invited_by=actor,
             token=secrets.token_urlsafe(32),
         )
-    transaction.on_commit(lambda: _send_invitation(invitation))
+        enqueue_in_transaction(tasks.send_invitation, invitation.pk)
     return invitation
 
 
@@ -375,11 +401,11 @@ def request_membership(user: User, organisation: Organisation) -> Membership:
             membership = Membership.objects.create(
                 user=user, organisation=organisation, state=MembershipState.REQUESTED
             )
+            enqueue_in_transaction(tasks.notify_membership_request, membership.pk)
     except IntegrityError:
         raise ValidationError(
             _("You already belong to or asked to join this organisation.")
         ) from None
-    transaction.on_commit(lambda: _notify_admins_of_request(membership))
     return membership
 
 
@@ -439,6 +465,8 @@ def set_member_role(actor: User, membership: Membership, role: str) -> Membershi
 
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the clear key is returned once and never stored."""
+    if errors := single_line_errors(name=name):
+        raise ValidationError(errors)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Name the token, e.g. after the tool that will use it.")})
@@ -454,60 +482,68 @@ def hash_token(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-# --- notifications (run after commit) ----------------------------------------------------
+# --- notifications (run by the worker) ---------------------------------------------------
 
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _notify_coordinators_of(organisation: Organisation) -> None:
+def send_new_organisation_notification(organisation_id: int) -> None:
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return  # deleted meanwhile: nothing left to validate
     recipients = list(
         User.objects.filter(is_coordinator=True, is_active=True)
         .exclude(email="")
         .values_list("email", flat=True)
     )
-    if recipients:
-        send_mail(
-            _("New organisation to validate: %(name)s") % {"name": organisation.name},
-            _absolute(reverse("directory:moderation")),
-            None,
-            recipients,
-        )
+    send_notification(
+        _("New organisation to validate: %(name)s") % {"name": organisation.name},
+        _absolute(reverse("directory:moderation")),
+        recipients,
+    )
 
 
-def _notify_admins_of_moderation(organisation: Organisation) -> None:
-    recipients = _admin_emails(organisation)
-    if recipients:
-        body: Any = organisation.get_status_display()
-        if organisation.moderation_reason:
-            body = f"{body}\n\n{organisation.moderation_reason}"
-        send_mail(
-            _("%(name)s: %(status)s")
-            % {"name": organisation.name, "status": organisation.get_status_display()},
-            f"{body}\n\n{_absolute(organisation.get_absolute_url())}",
-            None,
-            recipients,
-        )
+def send_moderation_notification(organisation_id: int, status: str, reason: str) -> None:
+    """The decision as it was taken, even if the worker sends it after a later one."""
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        return
+    label = str(OrganisationStatus(status).label)
+    body = f"{label}\n\n{reason}" if reason else label
+    send_notification(
+        _("%(name)s: %(status)s") % {"name": organisation.name, "status": label},
+        f"{body}\n\n{_absolute(organisation.get_absolute_url())}",
+        _admin_emails(organisation),
+    )
 
 
-def _notify_admins_of_request(membership: Membership) -> None:
-    recipients = _admin_emails(membership.organisation)
-    if recipients:
-        send_mail(
-            _("%(user)s asks to join %(name)s")
-            % {"user": membership.user.display_name(), "name": membership.organisation.name},
-            _absolute(reverse("directory:members", args=[membership.organisation.slug])),
-            None,
-            recipients,
-        )
+def send_membership_request_notification(membership_id: int) -> None:
+    membership = (
+        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+    )
+    if membership is None or membership.state != MembershipState.REQUESTED:
+        return  # withdrawn or already decided: nothing to ask the admins
+    send_notification(
+        _("%(user)s asks to join %(name)s")
+        % {"user": membership.user.display_name(), "name": membership.organisation.name},
+        _absolute(reverse("directory:members", args=[membership.organisation.slug])),
+        _admin_emails(membership.organisation),
+    )
 
 
-def _send_invitation(invitation: Invitation) -> None:
-    send_mail(
+def send_invitation_email(invitation_id: int) -> None:
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(pk=invitation_id, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return  # withdrawn or already accepted
+    send_notification(
         _("Join %(name)s on Maillage") % {"name": invitation.organisation.name},
         _absolute(reverse("directory:accept_invitation", args=[invitation.token])),
-        None,
         [invitation.email],
     )
 

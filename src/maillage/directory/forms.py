@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.validators import validate_single_line
 from maillage.directory.actions import OrganisationInput, SiteInput
 from maillage.directory.models import (
     Department,
@@ -137,8 +138,13 @@ class SiteForm(forms.Form):
 
 class SignUpForm(UserCreationForm):
     email = forms.EmailField(label=_("E-mail"), required=True)
-    first_name = forms.CharField(label=_("First name"), required=False, max_length=150)
-    last_name = forms.CharField(label=_("Last name"), required=False, max_length=150)
+    # Names go into e-mail subjects ("X asks to join Y"): one line only.
+    first_name = forms.CharField(
+        label=_("First name"), required=False, max_length=150, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), required=False, max_length=150, validators=[validate_single_line]
+    )
 
     class Meta(UserCreationForm.Meta):
         model = User

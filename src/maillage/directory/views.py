@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
+from maillage.core.text import has_control_characters
 from maillage.directory import actions, permissions, queries
 from maillage.directory.forms import (
     FilterForm,
@@ -139,7 +140,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
                 _actor(request), form.to_input(), [site_form.to_input()]
             )
         except ValidationError as exc:
-            site_errors = _only_site_errors(exc)
+            site_errors = _only_site_errors(exc, form.cleaned_data.get("name", ""))
             add_action_errors(site_form, site_errors)
             if hasattr(exc, "error_dict"):
                 exc = ValidationError(
@@ -164,8 +165,10 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _only_site_errors(exc: ValidationError) -> ValidationError:
+def _only_site_errors(exc: ValidationError, organisation_name: str) -> ValidationError:
     site_fields = set(SiteForm.base_fields)
+    if has_control_characters(organisation_name):
+        site_fields.discard("name")  # both forms have a name: this error is the organisation's
     if not hasattr(exc, "error_dict"):
         return ValidationError({})
     return ValidationError({k: v for k, v in exc.error_dict.items() if k in site_fields})
@@ -248,8 +251,13 @@ def _coords_changed(site: Site, data: actions.SiteInput) -> bool:
 def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     site = get_object_or_404(Site, pk=site_id, organisation=organisation)
-    actions.delete_site(_actor(request), site)
-    messages.success(request, _("Site removed."))
+    try:
+        actions.delete_site(_actor(request), site)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Site removed."))
     return redirect(organisation)
 
 

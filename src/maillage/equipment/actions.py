@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core.text import fold
+from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
 from maillage.directory.models import Organisation, Site, User
 from maillage.equipment.models import (
@@ -63,17 +66,73 @@ def update_machine(actor: User, machine: Machine, data: MachineInput) -> Machine
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can edit its machines."))
     with transaction.atomic():
+        if data.status == MachineStatus.RETIRED and machine.pk:
+            locked = Machine.objects.select_for_update().get(pk=machine.pk)
+            if locked.status != MachineStatus.RETIRED:
+                _refuse_if_bookings_to_come(locked)
         machine._history_user = actor  # type: ignore[attr-defined]
         save_machine(machine, data)
     return machine
 
 
 def delete_machine(actor: User, machine: Machine) -> None:
+    """Remove a machine entered by mistake; one with bookings is retired instead."""
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its machines."))
     with transaction.atomic():
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        # The bookings keep what was used and billed: they are never deleted with the machine.
+        bookings = machine.bookings.count()
+        if bookings:
+            raise ValidationError(
+                ngettext(
+                    "This machine has %(n)d booking in its history, so it cannot be removed. "
+                    "Retire it instead: it leaves the map and the booking pages and keeps "
+                    "its history.",
+                    "This machine has %(n)d bookings in its history, so it cannot be removed. "
+                    "Retire it instead: it leaves the map and the booking pages and keeps "
+                    "its history.",
+                    bookings,
+                )
+                % {"n": bookings},
+                code="protected",
+            )
         machine._history_user = actor  # type: ignore[attr-defined]
         machine.delete()
+
+
+def retire_machine(actor: User, machine: Machine) -> Machine:
+    """Take a machine out of service for good; refused while bookings are still to come."""
+    if not permissions.can_edit_sites(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's members can retire its machines."))
+    with transaction.atomic():
+        locked = Machine.objects.select_for_update().get(pk=machine.pk)
+        if locked.status == MachineStatus.RETIRED:
+            raise ValidationError({"status": _("This machine is already retired.")})
+        _refuse_if_bookings_to_come(locked)
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked.status = MachineStatus.RETIRED
+        locked.save(update_fields=["status"])
+    machine.status = locked.status
+    return machine
+
+
+def _refuse_if_bookings_to_come(machine: Machine) -> None:
+    """Nothing is cancelled behind the bookers' backs: they are cancelled or moved first."""
+    from maillage.sharing.models import LIVE_STATES
+
+    to_come = machine.bookings.filter(state__in=LIVE_STATES, end__gt=timezone.now()).count()
+    if to_come:
+        raise ValidationError(
+            {
+                "status": ngettext(
+                    "This machine still has %(n)d booking to come: cancel or move it first.",
+                    "This machine still has %(n)d bookings to come: cancel or move them first.",
+                    to_come,
+                )
+                % {"n": to_come}
+            }
+        )
 
 
 def save_machine(machine: Machine, data: MachineInput) -> Machine:
@@ -81,7 +140,9 @@ def save_machine(machine: Machine, data: MachineInput) -> Machine:
 
     Callers hold the transaction; importers call this directly after their own checks.
     """
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(
+        name=data.name, make=data.make, model=data.model, serial_number=data.serial_number
+    )
     name = data.name.strip()
     if not name:
         errors["name"] = [_("The name cannot be empty.")]
@@ -168,7 +229,7 @@ def add_document(
 ) -> MachineDocument:
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can add documents."))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(title=title, url=url)
     if kind not in DocumentKind.values:
         errors["kind"] = [_("Unknown kind of document.")]
     if not title.strip():

@@ -127,9 +127,28 @@ def machine_edit(
 def machine_delete(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
     organisation = machine.organisation
-    actions.delete_machine(_actor(request), machine)
+    try:
+        actions.delete_machine(_actor(request), machine)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(machine)  # its page offers to retire it
     messages.success(request, _("Machine removed."))
     return redirect(organisation)
+
+
+@login_required
+@require_POST
+def machine_retire(request: HttpRequest, machine_id: int) -> HttpResponse:
+    machine = _visible_machine(request, machine_id)
+    try:
+        actions.retire_machine(_actor(request), machine)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Machine retired: it keeps its history."))
+    return redirect(machine)
 
 
 @login_required

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import Commune, Membership, MembershipState, User
@@ -64,7 +65,7 @@ def _clean(
     data: NeedInput, now: dt.datetime
 ) -> tuple[Process, Commune | None, float, float, Decimal]:
     """Check every field; a ValidationError names each field at fault."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(label=data.label, commune=data.commune)
     process = Process.objects.filter(code=data.process_code.strip()).first()
     if process is None:
         errors["process"] = [

@@ -15,7 +15,6 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from maillage.core.durations import format_days, format_minutes
+from maillage.core.mail import send_notification
 from maillage.core.outbox import enqueue_in_transaction
+from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
 from maillage.directory.models import (
     Membership,
@@ -257,7 +258,7 @@ def create_training(
         raise PermissionDenied(_("Only the organisation's trainers can offer a training."))
     from maillage.equipment.models import Process
 
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(title=title)
     if not title.strip():
         errors["title"] = [_("Give the training a title.")]
     process = Process.objects.filter(code=process_code).first() if process_code else None
@@ -296,7 +297,7 @@ def schedule_session(
 ) -> TrainingSession:
     if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the training's organisation schedules its sessions."))
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = single_line_errors(place=place)
     if end <= start:
         errors["end"] = [_("The end must come after the start.")]
     if capacity < 1:
@@ -868,11 +869,11 @@ def send_booking_notification(booking_id: int, event: str, state: str, start: st
     url = settings.SITE_URL.rstrip("/") + "/bookings/"
     body = f"{subject}\n{booking.reason}\n\n{url}".strip()
     if booking.booker.email:
-        send_mail(subject, body, None, [booking.booker.email])
+        send_notification(subject, body, [booking.booker.email])
     hosts = _host_emails(booking.host_organisation)
     if hosts and event in ("requested", "moved", "cancelled", "completed"):
-        send_mail(
-            subject, body + "\n" + settings.SITE_URL.rstrip("/") + "/bookings/host/", None, hosts
+        send_notification(
+            subject, body + "\n" + settings.SITE_URL.rstrip("/") + "/bookings/host/", hosts
         )
 
 
@@ -882,13 +883,12 @@ def send_downtime_notification(downtime_id: int, booking_ids: list[int]) -> None
         return
     for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
         if booking.booker.email:
-            send_mail(
+            send_notification(
                 _("%(machine)s is out of service") % {"machine": booking.machine.name},
                 _("Your booking of %(when)s is affected: %(reason)s. The host will contact you.")
                 % {
                     "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
                     "reason": downtime.reason,
                 },
-                None,
                 [booking.booker.email],
             )

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.mail import send_notification
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
@@ -85,7 +85,7 @@ def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None
         return
     for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
         if booking.booker.email:
-            send_mail(
+            send_notification(
                 _("%(machine)s will be closed") % {"machine": booking.machine.name},
                 _(
                     "Your booking of %(when)s falls during a closure (%(reason)s). "
@@ -95,6 +95,5 @@ def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None
                     "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
                     "reason": exception.reason or _("no reason given"),
                 },
-                None,
                 [booking.booker.email],
             )
