@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.core.exceptions import (
@@ -24,6 +25,7 @@ from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
 from maillage.matching.api import router as matching_router
+from maillage.sharing.actions import BookingConflict
 from maillage.sharing.api import router as sharing_router
 
 
@@ -79,21 +81,25 @@ _ERROR_TEXT = {
     401: "No valid token nor session",
     403: "Not allowed for this caller",
     404: "Not found, or not visible to this caller",
+    409: "The booking changed meanwhile; each error says its state now",
     413: "The request body is too large",
     422: "A parameter or field is invalid; each error names it",
     429: "Too many requests",
 }
 
 
+_BOOKING_TRANSITION = re.compile(r"/bookings/\{booking_id\}/[a-z-]+$")
+
+
 def _error_response(code: int) -> dict[str, Any]:
-    name = "ValidationErrorOut" if code == 422 else "ErrorOut"
+    name = "ValidationErrorOut" if code in (409, 422) else "ErrorOut"
     return {
         "description": _ERROR_TEXT[code],
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
     }
 
 
-def _error_codes(operation: dict[str, Any]) -> list[int]:
+def _error_codes(path: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses this operation can answer, read from what it takes and needs."""
     parameters = operation.get("parameters", [])
     has_body = "requestBody" in operation
@@ -106,15 +112,17 @@ def _error_codes(operation: dict[str, Any]) -> list[int]:
         codes += [401, 403]
     if any(p.get("in") == "path" for p in parameters):
         codes.append(404)
+    if _BOOKING_TRANSITION.search(path):
+        codes.append(409)  # BookingConflict: the row is re-read under lock
     return sorted(codes)
 
 
 def _declare_errors(schema: OpenAPISchema) -> OpenAPISchema:
     schema.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
-    for operations in schema["paths"].values():
+    for path, operations in schema["paths"].items():
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for code in _error_codes(operation):
+            for code in _error_codes(path, operation):
                 responses.setdefault(code, _error_response(code))
     return schema
 
@@ -177,3 +185,11 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A body the middleware could not size beforehand (e.g. a PUT form), read by the API."""
     return too_large_response(request, exc)
+
+
+@api.exception_handler(BookingConflict)
+def booking_conflict(request: HttpRequest, exc: BookingConflict) -> HttpResponse:
+    """Someone changed the booking between the client's read and its write: 409 Conflict."""
+    response = validation_error(request, exc)
+    response.status_code = 409
+    return response

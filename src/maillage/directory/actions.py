@@ -404,6 +404,39 @@ def remove_membership(actor: User, membership: Membership) -> None:
         membership.delete()
 
 
+def set_member_role(actor: User, membership: Membership, role: str) -> Membership:
+    """An admin gives a colleague another role; the organisation always keeps one admin."""
+    organisation = membership.organisation
+    if not permissions.can_manage_members(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's admins can change roles."))
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
+    with transaction.atomic():
+        # Admin rows first, in one order, so that two demotions cannot both pass the count.
+        admins = list(
+            Membership.objects.select_for_update()
+            .filter(organisation=organisation, role=Role.ADMIN, state=MembershipState.ACTIVE)
+            .order_by("pk")
+        )
+        locked = (
+            Membership.objects.select_for_update()
+            .filter(pk=membership.pk, organisation=organisation)
+            .first()
+        )
+        if locked is None:
+            raise ValidationError(_("This person is no longer a member."))
+        if not permissions.can_manage_members(actor, organisation):
+            raise PermissionDenied(_("Only the organisation's admins can change roles."))
+        if locked.role == role:
+            return locked
+        was_active_admin = locked.role == Role.ADMIN and locked.state == MembershipState.ACTIVE
+        if was_active_admin and len(admins) <= 1:
+            raise ValidationError({"role": _("An organisation keeps at least one admin.")})
+        locked.role = role
+        locked.save(update_fields=["role"])
+    return locked
+
+
 def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; the clear key is returned once and never stored."""
     name = name.strip()

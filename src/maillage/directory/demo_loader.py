@@ -21,6 +21,8 @@ ACCOUNTS = [
     # username, first name, role description
     ("coordination", "Camille", "network coordinator"),
     ("admin-atelier", "Alex", "organisation admin"),
+    ("hote-atelier", "Morgan", "host of the organisation's machines"),
+    ("formateur-atelier", "Lou", "trainer of the organisation"),
     ("membre-atelier", "Sacha", "organisation member"),
     ("visiteur", "Dominique", "visitor"),
 ]
@@ -36,6 +38,12 @@ def load_directory_demo() -> int:
     )
     Membership.objects.get_or_create(
         user=users["membre-atelier"], organisation=first, defaults={"role": Role.MEMBER}
+    )
+    Membership.objects.get_or_create(
+        user=users["hote-atelier"], organisation=first, defaults={"role": Role.HOST}
+    )
+    Membership.objects.get_or_create(
+        user=users["formateur-atelier"], organisation=first, defaults={"role": Role.TRAINER}
     )
     return created
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -268,6 +269,8 @@ class Site(models.Model):
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation admin")
+    HOST = "host", pgettext_lazy("role", "Host")
+    TRAINER = "trainer", pgettext_lazy("role", "Trainer")
     MEMBER = "member", _("Member")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
 from maillage.directory.models import (
     Membership,
     MembershipState,
@@ -47,3 +49,33 @@ def can_edit_sites(user: Any, organisation: Organisation) -> bool:
 
 def can_manage_members(user: Any, organisation: Organisation) -> bool:
     return can_edit_organisation(user, organisation)
+
+
+# Which roles share the organisation's machines and which run its trainings; admins do both.
+HOST_ROLES = (Role.ADMIN, Role.HOST)
+TRAINER_ROLES = (Role.ADMIN, Role.TRAINER)
+
+
+def can_host(user: Any, organisation: Organisation) -> bool:
+    """Offers, prices, hours, closures, downtime, decisions on bookings and statements."""
+    if is_coordinator(user):
+        return True
+    membership = membership_of(user, organisation)
+    return membership is not None and membership.role in HOST_ROLES
+
+
+def can_train(user: Any, organisation: Organisation) -> bool:
+    """Trainings, sessions, attendance and qualifications given in the organisation's name."""
+    if is_coordinator(user):
+        return True
+    membership = membership_of(user, organisation)
+    return membership is not None and membership.role in TRAINER_ROLES
+
+
+def hosted_organisation_ids(user: Any) -> QuerySet[Membership, Any]:
+    """Ids of the organisations this person hosts for (a subquery; coordinators not included)."""
+    if not user.is_authenticated:
+        return Membership.objects.none().values("organisation_id")
+    return Membership.objects.filter(
+        user=user, state=MembershipState.ACTIVE, role__in=HOST_ROLES
+    ).values("organisation_id")

@@ -19,6 +19,11 @@ urlpatterns = [
         views.membership_decide,
         name="membership_decide",
     ),
+    path(
+        "o/<slug:slug>/members/<int:membership_id>/role/",
+        views.membership_role,
+        name="membership_role",
+    ),
     path("o/<slug:slug>/join/", views.join, name="join"),
     path("invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("me/", views.my_organisations, name="my_organisations"),

@@ -34,6 +34,7 @@ from maillage.directory.models import (
     Organisation,
     OrganisationKind,
     OrganisationStatus,
+    Role,
     Site,
     User,
 )
@@ -120,6 +121,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "pending_request": pending_request,
             "can_edit": permissions.can_edit_organisation(request.user, organisation),
             "can_edit_sites": permissions.can_edit_sites(request.user, organisation),
+            "can_host": permissions.can_host(request.user, organisation),
+            "can_train": permissions.can_train(request.user, organisation),
             "is_coordinator": permissions.is_coordinator(request.user),
             "tiles_url": TILES_URL,
         },
@@ -278,6 +281,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                 "state", "user__username"
             ),
             "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "roles": Role.choices,
             "form": form,
         },
     )
@@ -295,6 +299,26 @@ def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> Ht
             actions.remove_membership(_actor(request), membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    return redirect("directory:members", slug=slug)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
+    organisation = _visible_or_404(request, slug)
+    membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
+    try:
+        changed = actions.set_member_role(
+            _actor(request), membership, str(request.POST.get("role", ""))
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is now: %(role)s.")
+            % {"name": changed.user.display_name(), "role": changed.get_role_display()},
+        )
     return redirect("directory:members", slug=slug)
 
 

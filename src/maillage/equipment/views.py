@@ -82,6 +82,7 @@ def machine_detail(request: HttpRequest, machine_id: int) -> HttpResponse:
         {
             "machine": machine,
             "can_edit": can_edit,
+            "can_host": permissions.can_host(request.user, machine.organisation),
             "last_change": machine.history.select_related("history_user").first(),
             "document_form": DocumentForm() if can_edit else None,
         },

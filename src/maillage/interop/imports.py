@@ -239,6 +239,15 @@ class _Importer:
             organisation = self._create_organisation(path, facility)
         else:
             if not permissions.can_edit_sites(self.actor, organisation):
+                # An organisation this person may not see is not named to them.
+                if not permissions.can_view_organisation(self.actor, organisation):
+                    raise PermissionDenied(
+                        _(
+                            "%(path)s: you may not import this organisation; ask a coordinator "
+                            "to import it."
+                        )
+                        % {"path": join(path, "owner.name")}
+                    )
                 raise PermissionDenied(
                     _(
                         "%(path)s: “%(name)s” is already in the directory and you are not one "

@@ -156,15 +156,18 @@ def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decim
 
 
 def find_machines(
-    actor: User, data: NeedInput, *, record: bool = True
+    actor: User, data: NeedInput, *, record: bool = True, now: dt.datetime | None = None
 ) -> tuple[Need | None, list[Match]]:
-    """Rank the capable, free machines for a need; record it (and why nothing fits)."""
-    now = timezone.now()
+    """Rank the capable, free machines for a need; record it (and why nothing fits).
+
+    Each machine's first free slot is one `actor` could book at `now` (default: the clock).
+    """
+    now = now or timezone.now()
     process, commune, lat, lon, hours = _clean(data, now)
     index, taxonomy = CACHE.get()
     node = taxonomy.node_of_code[process.code]
     query = engine_need(data, node, lat, lon, hours)
-    answer = index.query(query, FreeSlots(data.earliest, data.deadline))
+    answer = index.query(query, FreeSlots(data.earliest, data.deadline, now=now, booker=actor))
     trainings = Training.objects.select_related("organisation", "trainer", "process", "machine")
     machines = (
         Machine.objects.select_related("organisation", "site", "offer")

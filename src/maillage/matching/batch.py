@@ -196,19 +196,24 @@ def _place(
     for j, rows in by_machine.items():
         machine_id = machine_ids[j]
         machine = slots.machines.get(machine_id) or Machine.objects.get(pk=machine_id)
+        rules = slots.rules.get(machine_id)
+        if rules is None:
+            continue  # no offer left: nothing can be booked there
         busy = list(slots.busy.get(machine_id, []))
         buffer = slots.buffers.get(machine_id, 0)
         for i in sorted(rows, key=lambda r: needs[r].deadline):
             need = needs[i]
             start = max(need.earliest, slots.earliest)
             duration = dt.timedelta(hours=float(Decimal(need.hours)))
-            slot = availability.first_free_slot(
+            # The booking's own rules (notice, horizon, durations), as a person's search has them.
+            slot = availability.earliest_slot(
                 duration,
                 start,
                 need.deadline,
+                slots.now,
+                rules,
                 open_intervals(machine, start, need.deadline),
                 busy,
-                buffer,
             )
             if slot is not None:
                 placed[i] = slot.start

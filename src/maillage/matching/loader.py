@@ -7,13 +7,15 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
-from maillage.directory.models import OrganisationStatus
+from maillage.directory.models import Membership, MembershipState, OrganisationStatus, User
 from maillage.equipment.models import Machine, MachineStatus, Material, Process
 from maillage.matching.engine import MachineIndex, MachineRecord
 from maillage.sharing import availability
+from maillage.sharing.actions import _check_audience as check_audience
 from maillage.sharing.models import (
     LIVE_STATES,
     AvailabilityException,
@@ -24,7 +26,7 @@ from maillage.sharing.models import (
     Offer,
     OpeningWindow,
 )
-from maillage.sharing.schedule import ALWAYS
+from maillage.sharing.schedule import choose_windows
 
 STATUS_CODES: dict[str, int] = {
     MachineStatus.OPERATIONAL: 0,
@@ -150,40 +152,89 @@ CACHE = _Cache()
 
 
 class FreeSlots:
-    """The engine's free-time callback, loading bookings and downtimes of many machines at once."""
+    """The engine's free-time callback, loading bookings and downtimes of many machines at once.
 
-    def __init__(self, earliest: dt.datetime, deadline: dt.datetime) -> None:
-        self.earliest = max(earliest, timezone.now())
+    A slot it proposes is one the booking would accept at `now`: the offer's duration limits,
+    notice, horizon and buffer, the opening hours, closures, bookings and downtimes, and (for a
+    known booker) who may book, all checked by the same code as `request_booking`.
+    """
+
+    def __init__(
+        self,
+        earliest: dt.datetime,
+        deadline: dt.datetime,
+        *,
+        now: dt.datetime | None = None,
+        booker: User | None = None,
+    ) -> None:
+        self.now = now or timezone.now()
+        self.earliest = max(earliest, self.now)
         self.deadline = deadline
+        self.booker = booker if booker is not None and booker.is_authenticated else None
+        self.booker_orgs: tuple[int, ...] | None = None
         self.busy: dict[int, list[availability.Interval]] = {}
         self.buffers: dict[int, int] = {}
+        self.rules: dict[int, availability.Rules] = {}
         self.machines: dict[int, Machine] = {}
+        self.refused: set[int] = set()  # no offer, or not for this booker: never free
         self.opening: dict[int, list[availability.Interval]] = {}
 
     def prepare(self, machine_ids: list[int]) -> None:
-        wanted = [m for m in machine_ids if m not in self.machines]
+        wanted = [m for m in machine_ids if m not in self.machines and m not in self.refused]
         if not wanted:
             return
         for machine in Machine.objects.filter(pk__in=wanted).select_related("offer"):
+            offer = getattr(machine, "offer", None)
+            if offer is None or not self._may_book(machine, offer):
+                self.refused.add(machine.pk)
+                continue
             self.machines[machine.pk] = machine
-            self.buffers[machine.pk] = (
-                machine.offer.buffer_minutes if hasattr(machine, "offer") else 0
+            self.rules[machine.pk] = availability.Rules(
+                min_minutes=offer.min_minutes,
+                max_minutes=offer.max_minutes,
+                buffer_minutes=offer.buffer_minutes,
+                min_notice_minutes=offer.min_notice_minutes,
+                horizon_days=offer.horizon_days,
             )
+            self.buffers[machine.pk] = offer.buffer_minutes
             self.busy.setdefault(machine.pk, [])
+        loaded = [m for m in wanted if m in self.machines]
+        if not loaded:
+            return
+        # A slot ending at the deadline keeps its buffer clear of what starts just after.
+        until = self.deadline + dt.timedelta(minutes=max(self.buffers[m] for m in loaded))
         for b in Booking.objects.filter(
-            machine_id__in=wanted,
+            machine_id__in=loaded,
             state__in=LIVE_STATES,
-            start__lt=self.deadline,
+            start__lt=until,
             blocked_until__gt=self.earliest,
         ).values_list("machine_id", "start", "blocked_until"):
             self.busy[b[0]].append(availability.Interval(b[1], b[2]))
-        far = self.deadline + dt.timedelta(days=3650)
+        far = until + dt.timedelta(days=3650)
         for machine_id, start, end in Downtime.objects.filter(
-            machine_id__in=wanted, start__lt=self.deadline
+            machine_id__in=loaded, start__lt=until
         ).values_list("machine_id", "start", "end"):
             if end is None or end > self.earliest:
                 self.busy[machine_id].append(availability.Interval(start, end or far))
-        self._load_opening([self.machines[m] for m in wanted if m in self.machines])
+        self._load_opening([self.machines[m] for m in loaded])
+
+    def _may_book(self, machine: Machine, offer: Offer) -> bool:
+        """Whether the booker is in the offer's audience (anyone, when nobody is signed in)."""
+        if self.booker is None:
+            return True
+        if self.booker_orgs is None:
+            self.booker_orgs = tuple(
+                Membership.objects.filter(
+                    user=self.booker,
+                    state=MembershipState.ACTIVE,
+                    organisation__status=OrganisationStatus.VALIDATED,
+                ).values_list("organisation_id", flat=True)
+            )
+        try:
+            check_audience(self.booker, offer.audience, machine.organisation_id, self.booker_orgs)
+        except PermissionDenied:
+            return False
+        return True
 
     def _load_opening(self, machines: list[Machine]) -> None:
         """Opening hours and exceptions of many machines in two queries (same rules as schedule)."""
@@ -200,9 +251,14 @@ class FreeSlots:
             )
         )
         for machine in machines:
-            own = [w for w in windows if w.machine_id == machine.pk]
-            rows = own or [w for w in windows if w.site_id == machine.site_id]
-            weekly = [availability.WeeklyWindow(w.weekday, w.start, w.end) for w in rows] or ALWAYS
+            weekly = choose_windows(
+                [
+                    (w.machine_id, availability.WeeklyWindow(w.weekday, w.start, w.end))
+                    for w in windows
+                    if w.machine_id == machine.pk
+                    or (w.machine_id is None and w.site_id == machine.site_id)
+                ]
+            )
             mine = [
                 e for e in exceptions if e.machine_id == machine.pk or e.site_id == machine.site_id
             ]
@@ -233,15 +289,14 @@ class FreeSlots:
         machine = self.machines.get(machine_id)
         if machine is None:
             return None
-        start = max(earliest or self.earliest, self.earliest)
-        end = min(deadline or self.deadline, self.deadline)
-        slot = availability.first_free_slot(
+        slot = availability.earliest_slot(
             duration,
-            start,
-            end,
+            max(earliest or self.earliest, self.earliest),
+            min(deadline or self.deadline, self.deadline),
+            self.now,
+            self.rules[machine_id],
             self.opening.get(machine_id, []),
             self.busy.get(machine_id, []),
-            self.buffers.get(machine_id, 0),
         )
         return slot.start if slot else None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -21,9 +20,6 @@ from maillage.matching import actions
 from maillage.matching.forms import PARIS, day_end, day_start
 from maillage.matching.loader import CACHE, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
-
-SLOT_STEP_MIN = 15
-
 
 # --- the ranked results of one need ----------------------------------------------------
 
@@ -73,18 +69,6 @@ def _reverse(name: str, *args: Any) -> str:
         return ""
 
 
-def bookable_start(first_free: dt.datetime) -> dt.datetime:
-    """The slot to propose: a start computed from "now" moves up to the next quarter hour,
-    so that it is still ahead when the person books it; a start on a round minute (an opening,
-    the end of a booking) stays."""
-    if first_free.second == 0 and first_free.microsecond == 0:
-        return first_free
-    local = first_free.astimezone(PARIS)
-    floor = local.replace(second=0, microsecond=0)
-    steps = math.floor(floor.minute / SLOT_STEP_MIN) + 1
-    return floor.replace(minute=0) + dt.timedelta(minutes=steps * SLOT_STEP_MIN)
-
-
 def book_url(machine_id: int, start: dt.datetime | None, end: dt.datetime | None) -> str:
     base = _reverse("sharing:book", machine_id)
     if not base or start is None or end is None:
@@ -121,7 +105,8 @@ def result_rows(matches: list[actions.Match], hours: Decimal | float | str) -> l
     rows = []
     for rank, match in enumerate(matches, start=1):
         r, machine = match.result, match.machine
-        start = bookable_start(r.first_free) if r.first_free else None
+        # The engine's slot is already one the booking accepts (`FreeSlots`): keep it as is.
+        start = r.first_free
         end = start + duration if start else None
         offer = getattr(machine, "offer", None)
         rows.append(

@@ -20,8 +20,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
+from maillage.core.durations import format_days, format_minutes
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import (
@@ -51,6 +52,10 @@ from maillage.sharing.models import (
 )
 from maillage.sharing.qualifications import equivalent_trainings, missing_trainings
 
+# A granted qualification is dated at most a few minutes ahead (clock skew), and not too far back.
+ISSUED_AT_SKEW = dt.timedelta(minutes=5)
+ISSUED_AT_HISTORY_YEARS = 10
+
 # Marked for translation here, translated when the refusal is written (`_check_rules`).
 PROBLEM_MESSAGES = {
     availability.Problem.END_BEFORE_START: (
@@ -59,19 +64,19 @@ PROBLEM_MESSAGES = {
     ),
     availability.Problem.TOO_SHORT: (
         "end",
-        gettext_noop("Shorter than the host's minimum of %(min)s minutes."),
+        gettext_noop("Shorter than the host's minimum of %(min)s."),
     ),
     availability.Problem.TOO_LONG: (
         "end",
-        gettext_noop("Longer than the host's maximum of %(max)s minutes."),
+        gettext_noop("Longer than the host's maximum of %(max)s."),
     ),
     availability.Problem.NOTICE: (
         "start",
-        gettext_noop("The host asks for %(notice)s minutes' notice."),
+        gettext_noop("The host asks for %(notice)s of notice."),
     ),
     availability.Problem.HORIZON: (
         "start",
-        gettext_noop("Bookings open at most %(horizon)s days ahead."),
+        gettext_noop("Bookings open at most %(horizon)s ahead."),
     ),
     availability.Problem.CLOSED: (
         "start",
@@ -110,8 +115,8 @@ class OfferInput:
 
 def save_offer(actor: User, machine: Machine, data: OfferInput) -> Offer:
     """Open (or change) the sharing of a machine."""
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can share its machines."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can share its machines."))
     errors: dict[str, list[str]] = {}
     for name in (
         "price_own_cents",
@@ -170,8 +175,8 @@ def set_opening_windows(
     )
     if target_org is None:
         raise ValidationError(_("Say which machine or site the hours are for."))
-    if not permissions.can_edit_sites(actor, target_org):
-        raise PermissionDenied(_("Only the organisation's members can set its opening hours."))
+    if not permissions.can_host(actor, target_org):
+        raise PermissionDenied(_("Only the organisation's hosts can set its opening hours."))
     errors = []
     for index, window in enumerate(windows):
         if not 0 <= window.weekday <= 6:
@@ -199,14 +204,16 @@ def set_machine_down(
     end: dt.datetime | None = None,
 ) -> Downtime:
     """Record a downtime; the machine stops taking bookings and affected bookers are told."""
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can set its machines down."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines down."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why, so that bookers understand.")})
     start = start or timezone.now()
     if end is not None and end <= start:
         raise ValidationError({"end": _("The end must come after the start.")})
     with transaction.atomic():
+        # One status change of a machine at a time: a concurrent "up" cannot leave a downtime open.
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
         downtime = Downtime.objects.create(
             machine=machine, start=start, end=end, reason=reason.strip(), created_by=actor
         )
@@ -224,9 +231,10 @@ def set_machine_down(
 
 
 def set_machine_up(actor: User, machine: Machine) -> None:
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can set its machines back up."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines back up."))
     with transaction.atomic():
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
         Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
         Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
 
@@ -245,8 +253,8 @@ def create_training(
     idle_lapse_months: int | None = None,
     description: str = "",
 ) -> Training:
-    if not permissions.can_edit_sites(actor, organisation):
-        raise PermissionDenied(_("Only the organisation's members can offer a training."))
+    if not permissions.can_train(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's trainers can offer a training."))
     from maillage.equipment.models import Process
 
     errors: dict[str, list[str]] = {}
@@ -286,7 +294,7 @@ def schedule_session(
     capacity: int,
     place: str = "",
 ) -> TrainingSession:
-    if not permissions.can_edit_sites(actor, training.organisation):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the training's organisation schedules its sessions."))
     errors: dict[str, list[str]] = {}
     if end <= start:
@@ -319,10 +327,7 @@ def record_attendance(
 ) -> Qualification | None:
     """The trainer marks who came; attending grants (or renews) the qualification."""
     training = registration.session.training
-    if not (
-        permissions.can_edit_sites(actor, training.organisation)
-        or actor.pk == (training.trainer_id or -1)
-    ):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the trainer's organisation records attendance."))
     with transaction.atomic():
         registration.attended = attended
@@ -336,29 +341,48 @@ def grant_qualification(
     actor: User, user: User, training: Training, issued_at: dt.datetime | None = None
 ) -> Qualification:
     """A trainer qualifies someone directly (e.g. after a one-to-one session)."""
-    if not (
-        permissions.can_edit_sites(actor, training.organisation)
-        or actor.pk == (training.trainer_id or -1)
-    ):
+    if not permissions.can_train(actor, training.organisation):
         raise PermissionDenied(_("Only the trainer's organisation grants this qualification."))
+    now = timezone.now()
+    issued_at = issued_at or now
+    if timezone.is_naive(issued_at):
+        raise ValidationError({"issued_at": _("Give the time with its time zone offset.")})
+    if issued_at > now + ISSUED_AT_SKEW:
+        raise ValidationError({"issued_at": _("A qualification cannot be dated in the future.")})
+    if issued_at < now - relativedelta(years=ISSUED_AT_HISTORY_YEARS):
+        raise ValidationError(
+            {
+                "issued_at": ngettext(
+                    "A qualification cannot be dated more than %(n)s year back.",
+                    "A qualification cannot be dated more than %(n)s years back.",
+                    ISSUED_AT_HISTORY_YEARS,
+                )
+                % {"n": ISSUED_AT_HISTORY_YEARS}
+            }
+        )
     with transaction.atomic():
-        return _grant(actor, user, training, issued_at or timezone.now())
+        return _grant(actor, user, training, issued_at)
 
 
 def _grant(actor: User, user: User, training: Training, issued_at: dt.datetime) -> Qualification:
     """Grant or renew; an older session never shortens a later qualification."""
+    if actor.pk == user.pk and not permissions.is_coordinator(actor):
+        raise ValidationError({"who": _("You cannot grant a qualification to yourself.")})
     expires_at = issued_at + relativedelta(months=training.validity_months)
-    existing = (
-        Qualification.objects.select_for_update().filter(user=user, training=training).first()
+    fields = {"issued_at": issued_at, "issued_by": actor, "expires_at": expires_at}
+    # Created, or else locked and compared again: a concurrent grant may have just written it.
+    qualification, created = Qualification.objects.get_or_create(
+        user=user, training=training, defaults=fields
     )
-    if existing is not None and existing.expires_at >= expires_at:
+    if created:
+        return qualification
+    existing = Qualification.objects.select_for_update().get(pk=qualification.pk)
+    if existing.expires_at >= expires_at:
         return existing
-    qualification, _created = Qualification.objects.update_or_create(
-        user=user,
-        training=training,
-        defaults={"issued_at": issued_at, "issued_by": actor, "expires_at": expires_at},
-    )
-    return qualification
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save(update_fields=list(fields))
+    return existing
 
 
 # --- bookings ------------------------------------------------------------------------
@@ -415,10 +439,10 @@ def _check_rules(
     if problems:
         errors: dict[str, list[str]] = {}
         values = {
-            "min": terms.rules.min_minutes,
-            "max": terms.rules.max_minutes,
-            "notice": terms.rules.min_notice_minutes,
-            "horizon": terms.rules.horizon_days,
+            "min": format_minutes(terms.rules.min_minutes),
+            "max": format_minutes(terms.rules.max_minutes),
+            "notice": format_minutes(terms.rules.min_notice_minutes),
+            "horizon": format_days(terms.rules.horizon_days),
         }
         for problem in problems:
             field, text = PROBLEM_MESSAGES[problem]
@@ -499,6 +523,8 @@ def request_booking(
         booker_org_id = terms.host_id if terms.host_id in org_ids else org_ids[0]
     if terms.safety_notes and not safety_acknowledged:
         raise ValidationError({"safety_acknowledged": _("Read and acknowledge the safety notes.")})
+    if start < now:
+        raise ValidationError({"start": _("This date has passed.")})
     _check_rules(terms, machine.pk, availability.Interval(start, end), now)
     if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
         _check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
@@ -561,7 +587,33 @@ def _lock_days(machine_id: int, start: dt.datetime, blocked_until: dt.datetime) 
 
 
 def _is_host(user: User, booking: Booking) -> bool:
-    return permissions.can_edit_sites(user, booking.host_organisation)
+    return permissions.can_host(user, booking.host_organisation)
+
+
+class BookingConflict(ValidationError):
+    """The booking changed between the caller's read and the lock (the API answers 409)."""
+
+
+def _locked_booking(booking: Booking, starts_from: Sequence[str]) -> Booking:
+    """Inside a transaction: the booking's row locked and read again, in a state it may leave.
+
+    The caller's instance may be stale (read before someone else's change committed): every
+    transition starts from this row, so two concurrent ones behave as if run one after the other.
+    """
+    locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+    if locked.state not in starts_from:
+        raise BookingConflict(
+            _("This booking was changed meanwhile: it is now “%(state)s”.")
+            % {"state": BookingState(locked.state).label}
+        )
+    return locked
+
+
+def _synced(caller: Booking, locked: Booking) -> Booking:
+    """The caller's instance shows the new row too (pages and tests keep using it)."""
+    for field in Booking._meta.concrete_fields:
+        setattr(caller, field.attname, getattr(locked, field.attname))
+    return locked
 
 
 def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "") -> Booking:
@@ -571,28 +623,28 @@ def decide_booking(actor: User, booking: Booking, approve: bool, reason: str = "
     if booking.state != BookingState.REQUESTED:
         raise ValidationError(_("This booking is no longer waiting for a decision."))
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("machine").get(pk=booking.pk)
+        locked = _locked_booking(booking, (BookingState.REQUESTED,))
         if approve:
-            offer = Offer.objects.get(machine=booking.machine)
-            _check_qualified(booking.booker, offer, booking.end)
-            org_ids = {m.organisation_id for m in _memberships(booking.booker)}
+            offer = Offer.objects.get(machine_id=locked.machine_id)
+            _check_qualified(locked.booker, offer, locked.end)
+            org_ids = {m.organisation_id for m in _memberships(locked.booker)}
             _price(
-                booking,
+                locked,
                 _prices(offer),
                 offer.billing,
-                {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
+                {locked.booker_organisation_id} if locked.booker_organisation_id else set(),
                 bool(org_ids),
             )
-            booking.state = BookingState.CONFIRMED
+            locked.state = BookingState.CONFIRMED
         else:
             if not reason.strip():
                 raise ValidationError({"reason": _("Say why, so that the booker can adapt.")})
-            booking.state = BookingState.REFUSED
-        booking.reason = reason.strip()
-        booking.decided_by = actor
-        booking.save()
-        _queue_notification(booking, booking.state)
-    return booking
+            locked.state = BookingState.REFUSED
+        locked.reason = reason.strip()
+        locked.decided_by = actor
+        locked.save()
+        _queue_notification(locked, locked.state)
+    return _synced(booking, locked)
 
 
 def cancel_booking(
@@ -608,18 +660,20 @@ def cancel_booking(
         raise ValidationError(_("Only a requested or confirmed booking can be cancelled."))
     if is_host and not is_booker and not reason.strip():
         raise ValidationError({"reason": _("Say why, so that the booker understands.")})
-    if is_booker and not is_host:
-        offer = Offer.objects.filter(machine=booking.machine).first()
-        notice = dt.timedelta(minutes=offer.min_notice_minutes if offer else 0)
-        if booking.start - notice < now:
-            raise ValidationError(_("Too late to cancel online: contact the host."))
     with transaction.atomic():
-        booking.state = BookingState.CANCELLED
-        booking.reason = reason.strip()
-        booking.decided_by = actor
-        booking.save()
-        _queue_notification(booking, "cancelled")
-    return booking
+        locked = _locked_booking(booking, (BookingState.REQUESTED, BookingState.CONFIRMED))
+        if is_booker and not is_host:
+            # The locked row's start: a move since the caller's read changes the notice.
+            offer = Offer.objects.filter(machine_id=locked.machine_id).first()
+            notice = dt.timedelta(minutes=offer.min_notice_minutes if offer else 0)
+            if locked.start - notice < now:
+                raise ValidationError(_("Too late to cancel online: contact the host."))
+        locked.state = BookingState.CANCELLED
+        locked.reason = reason.strip()
+        locked.decided_by = actor
+        locked.save()
+        _queue_notification(locked, "cancelled")
+    return _synced(booking, locked)
 
 
 def move_booking(
@@ -641,30 +695,36 @@ def move_booking(
     terms = booking_reads.load_terms(booking.machine_id, actor.pk)
     if terms is None:
         raise ValidationError({"machine": _("This machine is not offered for booking.")})
-    _check_rules(terms, booking.machine_id, availability.Interval(start, end), now, booking.pk)
-    if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
-        _check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
-    booking.start, booking.end = start, end
-    booking.blocked_until = end + dt.timedelta(minutes=terms.rules.buffer_minutes)
-    if terms.mode == Mode.ON_REQUEST:
-        booking.state = BookingState.REQUESTED
-    _price(
-        booking,
-        terms.prices,
-        terms.billing,
-        {booking.booker_organisation_id} if booking.booker_organisation_id else set(),
-        bool(terms.booker_org_ids),
-    )
+    if start < now:
+        raise ValidationError({"start": _("This date has passed.")})
     try:
         with transaction.atomic():
-            _lock_days(booking.machine_id, booking.start, booking.blocked_until)
-            booking.save()
-            _queue_notification(booking, "moved")
+            locked = _locked_booking(booking, (BookingState.REQUESTED, BookingState.CONFIRMED))
+            # Checked under the lock: the calendar around the slot, without this very booking.
+            _check_rules(
+                terms, locked.machine_id, availability.Interval(start, end), now, locked.pk
+            )
+            if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
+                _check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
+            locked.start, locked.end = start, end
+            locked.blocked_until = end + dt.timedelta(minutes=terms.rules.buffer_minutes)
+            if terms.mode == Mode.ON_REQUEST:
+                locked.state = BookingState.REQUESTED
+            _price(
+                locked,
+                terms.prices,
+                terms.billing,
+                {locked.booker_organisation_id} if locked.booker_organisation_id else set(),
+                bool(terms.booker_org_ids),
+            )
+            _lock_days(locked.machine_id, locked.start, locked.blocked_until)
+            locked.save()
+            _queue_notification(locked, "moved")
     except IntegrityError:
         raise ValidationError(
             {"start": _("Someone has just booked this slot. Choose another one.")}
         ) from None
-    return booking
+    return _synced(booking, locked)
 
 
 def check_in(actor: User, booking: Booking, now: dt.datetime | None = None) -> Booking:
@@ -673,13 +733,14 @@ def check_in(actor: User, booking: Booking, now: dt.datetime | None = None) -> B
         raise PermissionDenied(_("Only the booker or the host can check in."))
     if booking.state != BookingState.CONFIRMED:
         raise ValidationError(_("Only a confirmed booking can be checked in."))
-    if not booking.start - dt.timedelta(minutes=30) <= now <= booking.end:
-        raise ValidationError(_("Check in from 30 minutes before the start until the end."))
     with transaction.atomic():
-        booking.state = BookingState.CHECKED_IN
-        booking.checked_in_at = now
-        booking.save()
-    return booking
+        locked = _locked_booking(booking, (BookingState.CONFIRMED,))
+        if not locked.start - dt.timedelta(minutes=30) <= now <= locked.end:
+            raise ValidationError(_("Check in from 30 minutes before the start until the end."))
+        locked.state = BookingState.CHECKED_IN
+        locked.checked_in_at = now
+        locked.save()
+    return _synced(booking, locked)
 
 
 @dataclass(frozen=True)
@@ -699,8 +760,6 @@ def check_out(
         raise PermissionDenied(_("Only the booker or the host can check out."))
     if booking.state not in (BookingState.CHECKED_IN, BookingState.CONFIRMED):
         raise ValidationError(_("Only a booking in progress can be checked out."))
-    if booking.state == BookingState.CONFIRMED and now < booking.start:
-        raise ValidationError(_("This booking has not started yet."))
     errors: dict[str, list[str]] = {}
     if usage.hours_used < 0:
         errors["hours_used"] = [_("Hours used cannot be negative.")]
@@ -711,6 +770,10 @@ def check_out(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
+        caller = booking
+        booking = _locked_booking(caller, (BookingState.CHECKED_IN, BookingState.CONFIRMED))
+        if booking.state == BookingState.CONFIRMED and now < booking.start:
+            raise ValidationError(_("This booking has not started yet."))
         booking.hours_used = usage.hours_used
         booking.meter_reading = usage.meter_reading
         booking.consumables = usage.consumables.strip()
@@ -727,7 +790,7 @@ def check_out(
             booking.final_cents = booking.estimated_cents
         booking.save()
         # Using the machine keeps the qualifications it accepts from lapsing, equivalents included.
-        offer = Offer.objects.filter(machine=booking.machine).first()
+        offer = Offer.objects.filter(machine_id=booking.machine_id).first()
         if offer is not None:
             accepted = Q(pk__in=[])
             for required in offer.required_trainings.select_related("process"):
@@ -740,7 +803,7 @@ def check_out(
                 user=booking.booker, training__in=Training.objects.filter(accepted)
             ).update(last_used_at=now)
         _queue_notification(booking, "completed")
-    return booking
+    return _synced(caller, booking)
 
 
 def release_no_shows(now: dt.datetime) -> int:

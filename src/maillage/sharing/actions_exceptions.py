@@ -37,8 +37,8 @@ def add_exception(
     reason: str = "",
 ) -> AvailabilityException:
     """Close a machine for a period (holidays, an event), or open it outside its hours."""
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can change its opening hours."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can change its opening hours."))
     errors: dict[str, list[str]] = {}
     if kind not in ExceptionKind.values:
         errors["kind"] = [_("Unknown kind.")]
@@ -73,8 +73,8 @@ def remove_exception(actor: User, exception: AvailabilityException) -> None:
     machine = exception.machine
     if machine is None:
         raise ValidationError(_("This closure belongs to a whole site, not to one machine."))
-    if not permissions.can_edit_sites(actor, machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members can change its opening hours."))
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can change its opening hours."))
     with transaction.atomic():
         AvailabilityException.objects.filter(pk=exception.pk).delete()
 

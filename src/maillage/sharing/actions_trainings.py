@@ -34,12 +34,10 @@ from maillage.sharing.models import (
 
 
 def can_manage_training(user: object, training: Training) -> bool:
-    """The organisation's members (and coordinators) run the training; so does its trainer."""
+    """The organisation's trainers and admins (and coordinators) run the training."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return permissions.can_edit_sites(user, training.organisation) or (
-        training.trainer_id is not None and getattr(user, "pk", None) == training.trainer_id
-    )
+    return permissions.can_train(user, training.organisation)
 
 
 def register_for_session(
@@ -73,12 +71,17 @@ def record_attendance_sheet(
     now = now or timezone.now()
     if session.start > now:
         raise ValidationError(_("The session has not started yet: record attendance afterwards."))
-    registrations = list(session.registrations.select_related("user", "session__training"))
-    unknown = set(attended_ids) - {r.pk for r in registrations}
-    if unknown:
-        raise ValidationError(_("Someone ticked is not registered for this session."))
     granted: list[Qualification] = []
     with transaction.atomic():
+        # Locked and read again: who is marked present is compared with the current sheet.
+        registrations = list(
+            session.registrations.select_for_update(of=("self",)).select_related(
+                "user", "session__training"
+            )
+        )
+        unknown = set(attended_ids) - {r.pk for r in registrations}
+        if unknown:
+            raise ValidationError(_("Someone ticked is not registered for this session."))
         for registration in registrations:
             present = registration.pk in attended_ids
             if present == registration.attended:
@@ -140,8 +143,8 @@ def renew_calendar_token(user: User) -> CalendarToken:
 
 def renew_machine_feed_token(actor: User, offer: Offer) -> Offer:
     """Replace a machine feed's secret (e.g. when someone leaves the host organisation)."""
-    if not permissions.can_edit_sites(actor, offer.machine.organisation):
-        raise PermissionDenied(_("Only the organisation's members manage its machines' feeds."))
+    if not permissions.can_host(actor, offer.machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts manage its machines' feeds."))
     with transaction.atomic():
         offer.feed_token = secrets.token_urlsafe()
         offer.save(update_fields=["feed_token", "updated_at"])

@@ -502,9 +502,12 @@ def grant_qualification(request: HttpRequest, training_id: int, payload: GrantIn
     if payload.issued_at is not None and timezone.is_naive(payload.issued_at):
         raise ValidationError({"issued_at": _("Give the time with its time zone offset.")})
     existed = Qualification.objects.filter(user=person, training=training).exists()
-    qualification = actions.grant_qualification(
-        request_user(request), person, training, payload.issued_at
-    )
+    try:
+        qualification = actions.grant_qualification(
+            request_user(request), person, training, payload.issued_at
+        )
+    except ValidationError as exc:
+        raise _renamed(exc, {"who": "username"}) from None
     qualification = Qualification.objects.select_related(
         "user", "issued_by", "training__organisation", "training__trainer", "training__process"
     ).get(pk=qualification.pk)

@@ -8,6 +8,7 @@ move them correctly. Intervals are half-open: [start, end).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -184,17 +185,60 @@ def free_intervals(
     return subtract(open_intervals, shifted)
 
 
-def first_free_slot(
+# Proposed starts that are not on a round minute (computed from "now") move up to a quarter hour.
+SLOT_STEP = dt.timedelta(minutes=15)
+
+
+def round_up_start(instant: dt.datetime) -> dt.datetime:
+    """`instant` (in UTC) if on a whole minute, else the next quarter hour.
+
+    A start computed from "now" is then still ahead when the person books it, and survives
+    being written to the minute in a link. Quarter hours are the same in UTC and in Paris.
+    """
+    utc = instant.astimezone(dt.UTC)
+    if utc.second == 0 and utc.microsecond == 0:
+        return utc
+    midnight = utc.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight + (math.floor((utc - midnight) / SLOT_STEP) + 1) * SLOT_STEP
+
+
+def bookable_span(now: dt.datetime, rules: Rules) -> Interval:
+    """Where a slot may lie under the notice and horizon rules, whatever the calendar says."""
+    return Interval(
+        now + dt.timedelta(minutes=rules.min_notice_minutes),
+        now + dt.timedelta(days=rules.horizon_days),
+    )
+
+
+def earliest_slot(
     duration: dt.timedelta,
-    earliest: dt.datetime,
-    latest: dt.datetime,
+    after: dt.datetime,
+    before: dt.datetime,
+    now: dt.datetime,
+    rules: Rules,
     open_intervals: Sequence[Interval],
     busy: Sequence[Interval],
-    buffer_minutes: int = 0,
 ) -> Interval | None:
-    """The earliest slot of `duration` inside [earliest, latest], or None."""
-    for free in free_intervals(open_intervals, busy, buffer_minutes):
-        start = max(free.start, earliest)
-        if start + duration <= min(free.end, latest):
-            return Interval(start, start + duration)
+    """The earliest slot of `duration` in [after, before] that `check_request` accepts at `now`.
+
+    Its start is on a whole minute (see `round_up_start`). `busy` is as for `check_request`.
+    None when the duration breaks the host's minimum or maximum, or nothing is free in time.
+    """
+    minutes = duration.total_seconds() / 60
+    if not rules.min_minutes <= minutes <= rules.max_minutes:
+        return None
+    allowed = bookable_span(now, rules)
+    # In UTC: adding a duration to a Paris wall clock is wrong across a daylight-saving change.
+    earliest = max(after, allowed.start).astimezone(dt.UTC)
+    latest = min(before, allowed.end)
+    for free in free_intervals(open_intervals, busy, rules.buffer_minutes):
+        start = round_up_start(max(free.start, earliest))
+        end = start + duration
+        if end > latest:
+            return None  # later free intervals start later still
+        if end <= free.end:
+            slot = Interval(start, end)
+            # The booking's own check has the last word: what it refuses is never proposed.
+            if not check_request(slot, now, rules, open_intervals, busy):
+                return slot
     return None

@@ -165,7 +165,7 @@ def week_calendar(
     for day in days:
         day.is_today = day.date == today
     week = Interval(day_bounds(days[0].date).start, day_bounds(days[-1].date).end)
-    is_host = permissions.can_edit_sites(viewer, machine.organisation)
+    is_host = permissions.can_host(viewer, machine.organisation)
     viewer_id = viewer.pk if viewer.is_authenticated else None
 
     for interval in open_intervals(machine, week.start, week.end):
@@ -265,6 +265,17 @@ def member_organisations(user: Any) -> list[Organisation]:
                 "organisation_id"
             )
         ).order_by("name")
+    )
+
+
+def hosted_organisations(user: Any) -> list[Organisation]:
+    """Organisations whose machines this person hosts (admin or host role), by name."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(pk__in=permissions.hosted_organisation_ids(user)).order_by(
+            "name"
+        )
     )
 
 

@@ -285,7 +285,7 @@ def _row(booking: Booking, user: User, host_ids: set[int], now: dt.datetime) -> 
 
 
 def _host_ids(user: User) -> set[int]:
-    return {o.pk for o in queries.member_organisations(user)}
+    return {o.pk for o in queries.hosted_organisations(user)}
 
 
 @login_required
@@ -359,7 +359,7 @@ def host_dashboard(request: HttpRequest) -> HttpResponse:
     actor = _actor(request)
     now = timezone.now()
     sections = []
-    for organisation in queries.member_organisations(actor):
+    for organisation in queries.hosted_organisations(actor):
         board = queries.host_board(organisation, now)
         ids = {organisation.pk}
         sections.append(
@@ -402,7 +402,7 @@ def decide(request: HttpRequest, booking_id: int) -> HttpResponse:
 @login_required
 def offer_edit(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
-    if not permissions.can_edit_sites(request.user, machine.organisation):
+    if not permissions.can_host(request.user, machine.organisation):
         raise PermissionDenied
     actor = _actor(request)
     offer = Offer.objects.filter(machine=machine).first()

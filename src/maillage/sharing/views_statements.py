@@ -25,7 +25,7 @@ from icalendar import Calendar, Event
 
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
-from maillage.directory.models import Membership, MembershipState, Organisation, User
+from maillage.directory.models import Organisation, User
 from maillage.sharing import actions_trainings, statement_queries
 from maillage.sharing.models import Booking, BookingState, CalendarToken, Offer
 from maillage.sharing.statement_queries import Month
@@ -43,13 +43,15 @@ class MonthForm(forms.Form):
 
 
 def _member_org_or_404(request: HttpRequest, slug: str) -> Organisation:
-    """Statements are private: active members and coordinators; everybody else gets 404."""
+    """Statements are private: hosts, admins, coordinators; other members get 403, others 404."""
     organisation = get_object_or_404(Organisation, slug=slug)
     if not (
         permissions.is_coordinator(request.user)
         or permissions.membership_of(request.user, organisation) is not None
     ):
         raise Http404
+    if not permissions.can_host(request.user, organisation):
+        raise PermissionDenied
     return organisation
 
 
@@ -251,7 +253,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             offer = get_object_or_404(
                 Offer.objects.select_related("machine__organisation"), pk=offer_id
             )
-            if not permissions.can_edit_sites(actor, offer.machine.organisation):
+            if not permissions.can_host(actor, offer.machine.organisation):
                 raise PermissionDenied
             actions_trainings.renew_machine_feed_token(actor, offer)
             messages.success(
@@ -261,9 +263,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             )
         return redirect("statements:calendar_settings")
     token = actions_trainings.calendar_token(actor)
-    my_orgs = Membership.objects.filter(user=actor, state=MembershipState.ACTIVE).values(
-        "organisation_id"
-    )
+    my_orgs = permissions.hosted_organisation_ids(actor)
     offers = (
         Offer.objects.filter(machine__organisation__in=my_orgs)
         .select_related("machine__organisation")

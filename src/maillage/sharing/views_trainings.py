@@ -228,7 +228,7 @@ def _organisation_or_404(request: HttpRequest, slug: str) -> Organisation:
 @login_required
 def training_create(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation_or_404(request, slug)
-    if not permissions.can_edit_sites(request.user, organisation):
+    if not permissions.can_train(request.user, organisation):
         raise PermissionDenied
     form = TrainingForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import NoReverseMatch, include, path, reverse
+from django.utils import translation
 
 from maillage.core.text import fold
 from maillage.equipment import fablabs
@@ -26,6 +27,13 @@ urlpatterns = [
     path("test-import-fablabs/", import_fablabs_view),
     path("", include("maillage.urls")),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Messages are checked in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def _data_dir() -> Path:

@@ -1,10 +1,12 @@
 """OKW mapping (plain Python) and the import: round trip, idempotency, errors, permissions."""
 
 import copy
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Organisation, OrganisationStatus, Role, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
@@ -555,6 +557,37 @@ def test_an_outsider_cannot_update_someone_elses_organisation(workshop, make_use
             {"name": "atelier etoile", "location": {"gps_coordinates": "43.3, 5.4"}},
             make_user("eve"),
         )
+
+
+def test_an_unpublished_organisation_is_not_named_to_who_may_not_see_it(
+    client, make_organisation, make_user, coordinator
+):
+    hidden = make_organisation("Atelier Secret")
+    document = exports.site_okw(hidden.sites.get())
+    # Exported while public, then taken back to moderation: its ids now point to a hidden one.
+    Organisation.objects.filter(pk=hidden.pk).update(status=OrganisationStatus.PENDING)
+    document["name"] = document["owner"]["name"] = "Autre nom"
+    with pytest.raises(PermissionDenied) as caught:
+        import_okw(copy.deepcopy(document), make_user("mallory"))
+    assert "owner.name" in str(caught.value)
+    assert "Atelier Secret" not in str(caught.value)
+
+    eve = make_user("eve")
+    key = directory_actions.create_api_token(eve, "t")[1]
+    response = client.post(
+        "/api/v1/okw/import",
+        json.dumps(document),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 403, response.content
+    assert "Atelier Secret" not in response.content.decode()
+
+    # Once validated, it is public: the message names it, so that one can ask its admins.
+    Organisation.objects.filter(pk=hidden.pk).update(status=OrganisationStatus.VALIDATED)
+    with pytest.raises(PermissionDenied) as caught:
+        import_okw(copy.deepcopy(document), eve)
+    assert "Atelier Secret" in str(caught.value)
 
 
 def test_a_closed_facility_is_skipped(coordinator):

@@ -19,11 +19,12 @@ from maillage.sharing.availability import (
     WeeklyWindow,
     blocked,
     check_request,
-    first_free_slot,
+    earliest_slot,
     free_intervals,
     local_instant,
     merge,
     opening_intervals,
+    round_up_start,
     subtract,
 )
 
@@ -160,38 +161,87 @@ def test_the_buffer_after_a_booking_counts_as_busy():
     assert check_request(span(60, 105), at(0), rules, opened, taken) == []
 
 
+any_rules = st.builds(
+    Rules,
+    min_minutes=st.integers(5, 90),
+    max_minutes=st.integers(5, 300),
+    buffer_minutes=st.integers(0, 45),
+    min_notice_minutes=st.integers(0, 300),
+    horizon_days=st.integers(1, 2),
+)
+
+
 @given(
-    duration=st.integers(5, 120),
-    earliest=st.integers(0, 300),
-    window=st.integers(0, 400),
-    buffer=st.integers(0, 45),
+    duration=st.integers(5, 240),
+    now_minute=st.integers(-60, 300),
+    after=st.integers(-60, 600),
+    window=st.integers(0, 1200),
+    rules=any_rules,
     opened=interval_lists,
     busy=positive_lists,
 )
-@settings(max_examples=300)
-def test_first_free_slot_is_accepted_by_check_request_and_is_the_earliest(
-    duration, earliest, window, buffer, opened, busy
+@settings(max_examples=400, deadline=None)
+def test_earliest_slot_is_the_first_start_the_rules_accept(
+    duration, now_minute, after, window, rules, opened, busy
 ):
-    latest = earliest + window
-    slot = first_free_slot(
-        dt.timedelta(minutes=duration), at(earliest), at(latest), opened, busy, buffer
-    )
-    rules = Rules(
-        min_minutes=duration, max_minutes=duration, buffer_minutes=buffer, horizon_days=30
+    now, before = at(now_minute), after + window
+    slot = earliest_slot(
+        dt.timedelta(minutes=duration), at(after), at(before), now, rules, opened, busy
     )
 
     def accepted(start: int) -> bool:
-        return check_request(span(start, start + duration), at(earliest), rules, opened, busy) == []
+        return check_request(span(start, start + duration), now, rules, opened, busy) == []
 
-    # Every endpoint sits on the minute grid, so the earliest possible start does too.
-    candidates = [s for s in range(earliest, latest - duration + 1) if accepted(s)]
+    # On the minute grid nothing is rounded: brute force over every start finds the same one.
+    candidates = [s for s in range(after, before - duration + 1) if accepted(s)]
     if slot is None:
         assert candidates == []
     else:
-        assert accepted(minute_of(slot.start))
+        assert check_request(slot, now, rules, opened, busy) == []
         assert slot.end - slot.start == dt.timedelta(minutes=duration)
-        assert at(earliest) <= slot.start and slot.end <= at(latest)
+        assert at(after) <= slot.start and slot.end <= at(before)
         assert minute_of(slot.start) == candidates[0]
+
+
+@given(
+    seconds=st.integers(1, 59),
+    duration=st.integers(5, 120),
+    rules=any_rules,
+    opened=interval_lists,
+    busy=positive_lists,
+)
+@settings(max_examples=200, deadline=None)
+def test_a_slot_found_from_a_clock_off_the_minute_starts_on_a_round_minute(
+    seconds, duration, rules, opened, busy
+):
+    now = at(30) + dt.timedelta(seconds=seconds, microseconds=7)
+    slot = earliest_slot(dt.timedelta(minutes=duration), now, at(2000), now, rules, opened, busy)
+    if slot is not None:
+        assert slot.start.second == 0 and slot.start.microsecond == 0
+        assert check_request(slot, now, rules, opened, busy) == []
+
+
+def test_earliest_slot_keeps_the_notice_horizon_and_duration_limits():
+    rules = Rules(min_minutes=30, max_minutes=120, min_notice_minutes=24 * 60, horizon_days=2)
+    always = [Interval(at(-10_000), at(10_000))]
+    hour = dt.timedelta(hours=1)
+    now = at(0) + dt.timedelta(seconds=20)
+    slot = earliest_slot(hour, now, at(10_000), now, rules, always, [])
+    assert slot == Interval(at(24 * 60 + 15), at(24 * 60 + 75))  # next quarter hour after 24 h
+    # Past the horizon, or longer than the maximum, or shorter than the minimum: nothing.
+    assert earliest_slot(hour, at(47 * 60 + 1), at(10_000), now, rules, always, []) is None
+    assert earliest_slot(3 * hour, now, at(10_000), now, rules, always, []) is None
+    assert earliest_slot(hour / 4, now, at(10_000), now, rules, always, []) is None
+
+
+def test_round_up_start_keeps_round_minutes_and_moves_the_others_to_the_next_quarter_hour():
+    assert round_up_start(at(7)) == at(7)
+    assert round_up_start(at(7) + dt.timedelta(seconds=1)) == at(15)
+    assert round_up_start(at(15) + dt.timedelta(microseconds=1)) == at(30)
+    assert round_up_start(at(59) + dt.timedelta(seconds=59)) == at(60)
+    # 01:59:30 in Paris the night clocks go forward: the next quarter hour is 03:00 local.
+    late = dt.datetime(2026, 3, 29, 1, 59, 30, tzinfo=PARIS)
+    assert round_up_start(late) == dt.datetime(2026, 3, 29, 3, 0, tzinfo=PARIS)
 
 
 @given(opened=interval_lists, busy=positive_lists, buffer=st.integers(0, 45))

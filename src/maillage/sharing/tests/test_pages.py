@@ -295,7 +295,7 @@ def test_bad_input_shows_the_message_beside_its_field_and_saves_nothing(
     )
     assert too_short.status_code == 200
     assert _has_error_beside(too_short, "end")
-    assert "minimum of 30 minutes" in too_short.content.decode()
+    assert "minimum of 30 min." in too_short.content.decode()
 
     unread = client.post(url, _slot_data(_at(day, 10), _at(day, 12)))
     assert _has_error_beside(unread, "safety_acknowledged")
@@ -565,7 +565,7 @@ def test_the_booker_moves_then_cancels_with_a_reason(client, alice, qualified_bo
         _slot_data(_at(later, 14), _at(later, 14, 5)),
         follow=True,
     )
-    assert "minimum of 30 minutes" in _follow_messages(bad)
+    assert "minimum of 30 min." in _follow_messages(bad)
     booking.refresh_from_db()
     assert booking.end == _at(later, 16)
 

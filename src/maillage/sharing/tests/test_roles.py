@@ -1,0 +1,264 @@
+"""Roles in an organisation: hosts share machines and decide on bookings, trainers qualify people,
+plain members book and keep the listing up to date. The actions check; pages and API follow."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from maillage.directory import actions as directory_actions
+from maillage.directory.models import Membership, Role
+from maillage.equipment import actions as equipment_actions
+from maillage.sharing import actions, actions_trainings
+from maillage.sharing.models import Booking, BookingState, Offer, Qualification
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+@pytest.fixture
+def alice(make_user):
+    """Admin of the host organisation."""
+    return make_user("alice")
+
+
+@pytest.fixture
+def host(make_organisation, alice):
+    return make_organisation("Atelier Alice", admin=alice)
+
+
+def _member(make_user, organisation, username, role):
+    user = make_user(username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def hana(make_user, host):
+    return _member(make_user, host, "hana", Role.HOST)
+
+
+@pytest.fixture
+def theo(make_user, host):
+    return _member(make_user, host, "theo", Role.TRAINER)
+
+
+@pytest.fixture
+def mia(make_user, host):
+    return _member(make_user, host, "mia", Role.MEMBER)
+
+
+@pytest.fixture
+def bob(make_user, make_organisation):
+    """Admin of another organisation of the network: the booker."""
+    user = make_user("bob")
+    make_organisation("Tôlerie Bob", admin=user, kind="sme")
+    return user
+
+
+@pytest.fixture
+def laser(alice, host):
+    return equipment_actions.create_machine(
+        alice,
+        host,
+        equipment_actions.MachineInput(name="Trotec Speedy 400", process_codes=["3.4.1.1"]),
+    )
+
+
+@pytest.fixture
+def request_(alice, bob, laser):
+    """Bob's request on Alice's laser, waiting for the host's decision."""
+    actions.save_offer(alice, laser, actions.OfferInput(mode="on_request"))
+    start = (timezone.localtime() + dt.timedelta(days=7)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    return actions.request_booking(bob, laser, start, start + dt.timedelta(hours=2))
+
+
+@pytest.fixture
+def training(alice, host, laser):
+    return actions.create_training(alice, host, "Découpe laser : sécurité", machine=laser)
+
+
+def _token(user):
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 't')[1]}",
+        "HTTP_ACCEPT_LANGUAGE": "en",
+    }
+
+
+def _post(client, url, payload, user):
+    return client.post(url, json.dumps(payload), content_type="application/json", **_token(user))
+
+
+def _put(client, url, payload, user):
+    return client.put(url, json.dumps(payload), content_type="application/json", **_token(user))
+
+
+def _error_fields(response):
+    assert response.status_code == 422, response.content
+    return {entry["loc"][-1] for entry in response.json()["detail"]}
+
+
+# --- a plain member ------------------------------------------------------------------------
+
+
+def test_a_member_can_neither_approve_nor_price_nor_qualify(mia, bob, laser, request_, training):
+    with pytest.raises(PermissionDenied):
+        actions.decide_booking(mia, request_, approve=True)
+    with pytest.raises(PermissionDenied):
+        actions.save_offer(mia, laser, actions.OfferInput(price_member_cents=1))
+    with pytest.raises(PermissionDenied):
+        actions.grant_qualification(mia, bob, training)
+    with pytest.raises(PermissionDenied):
+        actions_trainings.grant_to(mia, training, "bob")
+    assert Booking.objects.get().state == BookingState.REQUESTED
+    assert Offer.objects.get().price_member_cents == 0
+    assert not Qualification.objects.exists()
+
+
+def test_a_member_still_books_and_edits_machines(mia, alice, laser):
+    actions.save_offer(alice, laser, actions.OfferInput(mode="self_service"))
+    start = (timezone.localtime() + dt.timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    booking = actions.request_booking(mia, laser, start, start + dt.timedelta(hours=1))
+    assert booking.state == BookingState.CONFIRMED
+    equipment_actions.update_machine(
+        mia, laser, equipment_actions.MachineInput(name="Laser", process_codes=["3.4.1.1"])
+    )
+    laser.refresh_from_db()
+    assert laser.name == "Laser"
+
+
+def test_the_api_refuses_a_member_with_403(client, mia, laser, request_, training):
+    decided = _post(client, f"{API}/bookings/{request_.pk}/decide", {"approve": True}, mia)
+    assert decided.status_code == 403, decided.content
+    priced = _put(client, f"{API}/machines/{laser.pk}/offer", {"price_member_cents": 1}, mia)
+    assert priced.status_code == 403, priced.content
+    granted = _post(client, f"{API}/trainings/{training.pk}/grant", {"username": "mia"}, mia)
+    assert granted.status_code == 403, granted.content
+    assert Booking.objects.get().state == BookingState.REQUESTED
+    assert not Qualification.objects.exists()
+
+
+def test_the_pages_refuse_a_member_with_403(client, mia, host, laser, request_, training):
+    client.force_login(mia)
+    decide = client.post(reverse("sharing:decide", args=[request_.pk]), {"decision": "approve"})
+    assert decide.status_code == 403
+    assert client.get(reverse("sharing:offer_edit", args=[laser.pk])).status_code == 403
+    grant = client.post(
+        reverse("trainings:detail", args=[training.pk]), {"form": "grant", "grant-who": "mia"}
+    )
+    assert grant.status_code == 403
+    assert client.get(reverse("trainings:create", args=[host.slug])).status_code == 403
+    assert client.get(reverse("statements:statement", args=[host.slug])).status_code == 403
+    assert Booking.objects.get().state == BookingState.REQUESTED
+    assert not Qualification.objects.exists()
+
+
+def test_the_host_dashboard_shows_requests_to_hosts_only(client, mia, hana, request_):
+    client.force_login(mia)
+    page = client.get(reverse("sharing:host_dashboard")).content.decode()
+    assert f'id="request-{request_.pk}"' not in page
+    client.force_login(hana)
+    page = client.get(reverse("sharing:host_dashboard")).content.decode()
+    assert f'id="request-{request_.pk}"' in page
+    assert reverse("sharing:decide", args=[request_.pk]) in page
+
+
+# --- hosts and trainers --------------------------------------------------------------------
+
+
+def test_a_host_approves_and_prices_but_does_not_qualify(
+    client, hana, bob, laser, request_, training
+):
+    decided = _post(client, f"{API}/bookings/{request_.pk}/decide", {"approve": True}, hana)
+    assert decided.status_code == 200, decided.content
+    assert Booking.objects.get().state == BookingState.CONFIRMED
+    actions.save_offer(hana, laser, actions.OfferInput(mode="on_request", price_member_cents=900))
+    assert Offer.objects.get().price_member_cents == 900
+    with pytest.raises(PermissionDenied):
+        actions.grant_qualification(hana, bob, training)
+
+
+def test_a_host_approves_on_the_page(client, hana, request_):
+    client.force_login(hana)
+    client.post(reverse("sharing:decide", args=[request_.pk]), {"decision": "approve"})
+    assert Booking.objects.get().state == BookingState.CONFIRMED
+
+
+def test_a_trainer_qualifies_but_does_not_approve(client, theo, bob, request_, training):
+    granted = _post(client, f"{API}/trainings/{training.pk}/grant", {"username": "bob"}, theo)
+    assert granted.status_code == 201, granted.content
+    assert Qualification.objects.get().user == bob
+    with pytest.raises(PermissionDenied):
+        actions.decide_booking(theo, request_, approve=True)
+    assert Booking.objects.get().state == BookingState.REQUESTED
+
+
+def test_a_trainer_schedules_a_session_and_records_attendance(theo, bob, training):
+    start = timezone.now() - dt.timedelta(hours=3)
+    session = actions.schedule_session(theo, training, start, start + dt.timedelta(hours=2), 4)
+    registration = actions.register(bob, session)
+    actions_trainings.record_attendance_sheet(theo, session, {registration.pk})
+    assert Qualification.objects.get().user == bob
+
+
+# --- what a qualification may say ----------------------------------------------------------
+
+
+def test_nobody_qualifies_themselves_except_a_coordinator(
+    client, alice, theo, coordinator, training
+):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        actions.grant_qualification(theo, theo, training)
+    assert "yourself" in str(caught.value)
+    response = _post(client, f"{API}/trainings/{training.pk}/grant", {"username": "alice"}, alice)
+    assert _error_fields(response) == {"username"}
+    assert not Qualification.objects.exists()
+    actions.grant_qualification(coordinator, coordinator, training)
+    assert Qualification.objects.get().user == coordinator
+
+
+def test_attending_ones_own_session_does_not_qualify(theo, training):
+    start = timezone.now() - dt.timedelta(hours=3)
+    session = actions.schedule_session(theo, training, start, start + dt.timedelta(hours=2), 4)
+    registration = actions.register(theo, session)
+    with pytest.raises(ValidationError):
+        actions_trainings.record_attendance_sheet(theo, session, {registration.pk})
+    assert not Qualification.objects.exists()
+
+
+def test_a_qualification_dated_in_2099_is_refused(client, theo, bob, training):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        actions.grant_qualification(theo, bob, training, dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
+    assert caught.value.message_dict == {
+        "issued_at": ["A qualification cannot be dated in the future."]
+    }
+    response = _post(
+        client,
+        f"{API}/trainings/{training.pk}/grant",
+        {"username": "bob", "issued_at": "2099-01-01T00:00:00+00:00"},
+        theo,
+    )
+    assert _error_fields(response) == {"issued_at"}
+    assert not Qualification.objects.exists()
+
+
+def test_a_qualification_dated_too_far_back_is_refused_but_last_year_is_fine(theo, bob, training):
+    with pytest.raises(ValidationError) as caught:
+        actions.grant_qualification(
+            theo, bob, training, timezone.now() - dt.timedelta(days=11 * 366)
+        )
+    assert list(caught.value.message_dict) == ["issued_at"]
+    assert not Qualification.objects.exists()
+    # A minute ahead is clock skew; a year back is a qualification recorded late.
+    actions.grant_qualification(theo, bob, training, timezone.now() + dt.timedelta(minutes=1))
+    last_year = timezone.now() - dt.timedelta(days=365)
+    actions.grant_qualification(theo, bob, training, last_year)
+    assert Qualification.objects.get().user == bob
