@@ -19,14 +19,36 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 
-from maillage.core.request_limits import too_large_response
+from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
 from maillage.matching.api import router as matching_router
 from maillage.sharing.actions import BookingConflict
 from maillage.sharing.api import router as sharing_router
+
+
+class StrictParser(Parser):
+    """JSON bodies without NUL characters: PostgreSQL can neither store nor compare them."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        if _holds_nul(data):
+            # ninja answers 400 "Cannot parse request body" for any error raised here.
+            raise ValueError("The body holds a NUL character (U+0000).")
+        return data
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 class VendoredSwagger(DocsBase):
@@ -77,7 +99,7 @@ _ERROR_SCHEMAS: dict[str, Any] = {
     },
 }
 _ERROR_TEXT = {
-    400: "The request body is not valid JSON",
+    400: "The request body is not valid JSON, or holds a NUL character",
     401: "No valid token nor session",
     403: "Not allowed for this caller",
     404: "Not found, or not visible to this caller",
@@ -141,6 +163,7 @@ api = MaillageAPI(
     version="1",
     urls_namespace="api-v1",
     docs=VendoredSwagger(),
+    parser=StrictParser(),
     description=(
         "Directory of the territory's industrial ecosystem. Authenticate with a personal token "
         "(`Authorization: Bearer mlg_…`, created on your account page) or a browser session."
