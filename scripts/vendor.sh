@@ -12,6 +12,7 @@ set -euo pipefail
 LEAFLET_VERSION="1.9.4"
 MARKERCLUSTER_VERSION="1.5.3"
 HTMX_VERSION="2.0.11"   # latest 2.0.x on npm when pinned
+SWAGGER_UI_VERSION="5.35.0"   # the API's interactive page, /api/v1/docs
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENDOR="$ROOT/static/vendor"
@@ -74,6 +75,10 @@ install_lib leaflet.markercluster leaflet.markercluster "$MARKERCLUSTER_VERSION"
 
 fetch htmx.org "$HTMX_VERSION"
 install_lib htmx htmx.org "$HTMX_VERSION" dist/htmx.min.js
+
+fetch swagger-ui-dist "$SWAGGER_UI_VERSION"
+install_lib swagger-ui swagger-ui-dist "$SWAGGER_UI_VERSION" \
+  swagger-ui-bundle.js swagger-ui-bundle.js.map swagger-ui.css swagger-ui.css.map
 
 cp "$VERSIONS_TMP" "$VENDOR/VERSIONS.txt"
 echo "wrote static/vendor/VERSIONS.txt"

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "maillage.core.request_limits.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,3 +182,7 @@ TASKS = {
 # Map and directory tuning.
 MAP_MAX_POINTS = env_int("MAP_MAX_POINTS", 4000, minimum=100)
 NINJA_PAGINATION_PER_PAGE = 50
+# API pages: at most this many items, starting at most this far in (larger asks get a 422).
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
+API_MAX_OFFSET = env_int("API_MAX_OFFSET", 100_000, minimum=0)
+NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"

@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.mapgrid import bbox_param
+from maillage.core.pagination import Pagination
 from maillage.directory import actions, permissions, queries
 from maillage.directory.geocode import search_communes
 from maillage.directory.models import Organisation, Site
@@ -132,7 +133,7 @@ def _organisation_for(request: HttpRequest, slug: str) -> Organisation:
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organisations(request: HttpRequest, filters: Query[FilterParams]) -> Any:
     user = request_user(request)
     qs = queries.filter_organisations(queries.visible_organisations(user), _filters(filters))
@@ -210,7 +211,9 @@ def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
         # A new place without new coordinates: locate it again from the commune.
         current.latitude = current.longitude = None
     for key, value in changes.items():
-        setattr(current, key, value)
+        # null clears the coordinates (the commune locates the site); elsewhere it changes nothing.
+        if value is not None or key in ("latitude", "longitude"):
+            setattr(current, key, value)
     return actions.update_site(request_user(request), site, current)
 
 

@@ -10,10 +10,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.mapgrid import bbox_param
+from maillage.core.pagination import Pagination
 from maillage.directory import permissions
 from maillage.directory.models import Membership, MembershipState
 from maillage.directory.queries import visible_organisations
@@ -114,6 +115,17 @@ class MachineIn(Schema):
     notes: str = ""
 
 
+# MachinePatch fields whose null means "none": the rest keep their value when sent null.
+_CLEARABLE = {
+    "year",
+    "envelope_x_mm",
+    "envelope_y_mm",
+    "envelope_z_mm",
+    "max_part_mass_kg",
+    "power_kw",
+}
+
+
 class MachinePatch(Schema):
     name: str | None = None
     site_id: int | None = None
@@ -191,7 +203,7 @@ def list_processes(request: HttpRequest) -> Any:
 
 
 @router.get("/machines", response=list[MachineOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_machines(request: HttpRequest, filters: Query[MachineFilterParams]) -> Any:
     parsed = queries.MachineFilters.from_params(filters.dict())
     return queries.filter_machines(_machines(request), parsed).order_by("name", "pk")
@@ -216,7 +228,9 @@ def update_machine(request: HttpRequest, machine_id: int, payload: MachinePatch)
     machine = _machine_for(request, machine_id)
     current = machine_input(machine)
     for key, value in payload.dict(exclude_unset=True).items():
-        setattr(current, key, value)
+        # null clears an optional measure; on a field that cannot be empty it changes nothing.
+        if value is not None or key in _CLEARABLE:
+            setattr(current, key, value)
     actions.update_machine(request_user(request), machine, current)
     return _machine_for(request, machine_id)
 

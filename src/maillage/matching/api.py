@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from maillage.api_auth import WRITE_AUTH, request_user
+from maillage.core.dates import WindowDate, WindowDateTime
+from maillage.core.pagination import Pagination
 from maillage.directory import permissions
 from maillage.matching import actions, batch, queries
 from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS, PARIS
@@ -36,10 +38,10 @@ class NeedIn(Schema):
         ..., description="Code of the process taxonomy; machines of its sub-processes qualify"
     )
     hours: float = Field(..., description="Machine hours")
-    earliest: datetime | None = Field(
+    earliest: WindowDateTime | None = Field(
         None, description="Earliest start; default now. Without a time zone: Paris time"
     )
-    deadline: datetime | None = Field(
+    deadline: WindowDateTime | None = Field(
         None, description=f"Work done by then; default {DEFAULT_WINDOW_DAYS} days after earliest"
     )
     commune: str = Field("", description="Commune name or postal code (or give coordinates)")
@@ -173,8 +175,8 @@ class UnmetOut(Schema):
 
 
 class PeriodParams(Schema):
-    since: date | None = Field(None, description="First day (Paris time), included")
-    until: date | None = Field(None, description="Last day, included")
+    since: WindowDate | None = Field(None, description="First day (Paris time), included")
+    until: WindowDate | None = Field(None, description="Last day, included")
 
 
 class BatchIn(Schema):
@@ -408,7 +410,7 @@ def search_needs(request: HttpRequest, payload: SearchIn) -> Any:
 
 
 @router.get("/needs", response=list[NeedOut], auth=WRITE_AUTH, summary="My recorded needs")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def my_needs(request: HttpRequest) -> Any:
     return queries.needs_of(request_user(request)).select_related("department")
 

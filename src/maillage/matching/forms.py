@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.dates import in_window, validate_in_window, window_message
 from maillage.directory.forms import process_choices
 from maillage.equipment.models import Material, ToleranceClass
 from maillage.matching.actions import NeedInput
@@ -115,9 +116,12 @@ class NeedForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 8}),
     )
     operator = OpenChoiceField(label=_("Operator"), required=False)
-    earliest = forms.DateField(label=_("From"), widget=DateInput())
+    earliest = forms.DateField(label=_("From"), widget=DateInput(), validators=[validate_in_window])
     deadline = forms.DateField(
-        label=_("Deadline"), widget=DateInput(), help_text=_("The work is done by that evening.")
+        label=_("Deadline"),
+        widget=DateInput(),
+        help_text=_("The work is done by that evening."),
+        validators=[validate_in_window],
     )
     commune = forms.CharField(
         label=_("Where"),
@@ -213,8 +217,12 @@ def euros_to_cents(value: Decimal) -> int:
 
 
 class UnmetFilterForm(forms.Form):
-    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    since = forms.DateField(
+        label=_("From"), required=False, widget=DateInput(), validators=[validate_in_window]
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=DateInput(), validators=[validate_in_window]
+    )
 
     DEFAULT_DAYS = 90
 
@@ -311,10 +319,14 @@ def _need_from_row(values: dict[str, str], line: int, errors: list[str]) -> Need
     def date(column: str) -> dt.date | None:
         text = values.get(column, "")
         try:
-            return dt.date.fromisoformat(text)
+            day = dt.date.fromisoformat(text)
         except ValueError:
             errors.append(line_error(line, column, gettext("give a date as YYYY-MM-DD.")))
             return None
+        if not in_window(day):
+            errors.append(line_error(line, column, window_message()))
+            return None
+        return day
 
     def number(column: str) -> Decimal | None:
         try:

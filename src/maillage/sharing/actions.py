@@ -511,6 +511,10 @@ def request_booking(
         raise ValidationError({"machine": _("This machine is out of service for now.")})
     if timezone.is_naive(start) or timezone.is_naive(end):
         raise ValidationError({"start": _("Give the time with its time zone.")})
+    # The horizon first: a slot years ahead is refused before any calendar arithmetic.
+    if max(start, end) > now + dt.timedelta(days=terms.rules.horizon_days):
+        field, text = PROBLEM_MESSAGES[availability.Problem.HORIZON]
+        raise ValidationError({field: _(text) % {"horizon": format_days(terms.rules.horizon_days)}})
     # In UTC, durations are true durations even across a daylight-saving change.
     start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
     org_ids = terms.booker_org_ids

@@ -19,10 +19,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from pydantic import AfterValidator
 
 from maillage.api_auth import WRITE_AUTH, request_user
+from maillage.core.dates import WindowDateTime, check_in_window
+from maillage.core.pagination import Pagination
 from maillage.directory import permissions
 from maillage.directory.models import Membership, MembershipState, Organisation, User
 from maillage.directory.queries import visible_organisations
@@ -146,8 +148,8 @@ class BookingOut(Schema):
 
 class BookingIn(Schema):
     machine_id: int
-    start: dt.datetime = Field(..., description="ISO 8601 with its offset")
-    end: dt.datetime = Field(..., description="ISO 8601 with its offset")
+    start: WindowDateTime = Field(..., description="ISO 8601 with its offset")
+    end: WindowDateTime = Field(..., description="ISO 8601 with its offset")
     booker_organisation: str | None = Field(
         None, description="Slug of the organisation that pays; defaults to one of yours"
     )
@@ -165,8 +167,8 @@ class CancelIn(Schema):
 
 
 class MoveIn(Schema):
-    start: dt.datetime
-    end: dt.datetime
+    start: WindowDateTime
+    end: WindowDateTime
 
 
 class UsageIn(Schema):
@@ -210,7 +212,7 @@ class QualificationOut(Schema):
 
 class GrantIn(Schema):
     username: str
-    issued_at: dt.datetime | None = Field(None, description="Defaults to now")
+    issued_at: WindowDateTime | None = Field(None, description="Defaults to now")
 
 
 class BookingFilterParams(Schema):
@@ -287,6 +289,7 @@ def _instant(value: str, field: str) -> dt.datetime:
         ) from None
     if timezone.is_naive(parsed):
         raise ValidationError({field: _("Give the time with its time zone offset.")})
+    check_in_window(parsed, field)
     return parsed
 
 
@@ -371,7 +374,7 @@ def get_availability(
 
 
 @router.get("/bookings", response=list[BookingOut], auth=WRITE_AUTH, summary="My bookings")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_bookings(request: HttpRequest, filters: Query[BookingFilterParams]) -> Any:
     user = request_user(request)
     if filters.role == "host":
@@ -475,7 +478,7 @@ def list_qualifications(request: HttpRequest) -> Any:
 
 
 @router.get("/trainings", response=list[TrainingOut], summary="Trainings given in the network")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_trainings(request: HttpRequest, filters: Query[TrainingFilterParams]) -> Any:
     trainings = _trainings(request_user(request))
     if filters.machine is not None:

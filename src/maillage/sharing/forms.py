@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.dates import validate_in_window
 from maillage.directory.models import Organisation
 from maillage.sharing.actions import OfferInput, UsageInput, WindowInput
 from maillage.sharing.availability import PARIS, local_instant
@@ -35,6 +36,7 @@ def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
         label=label,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_in_window],
         **kwargs,
     )
 
@@ -374,11 +376,13 @@ class ExceptionForm(forms.Form):
     start = forms.DateTimeField(
         label=_("From"),
         input_formats=DATETIME_FORMATS,
+        validators=[validate_in_window],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     end = forms.DateTimeField(
         label=_("To"),
         input_formats=DATETIME_FORMATS,
+        validators=[validate_in_window],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import in_window
 from maillage.directory import permissions
 from maillage.directory.models import (
     Membership,
@@ -45,14 +46,15 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 def parse_week(value: str | None) -> dt.date | None:
-    """The Monday of an ISO week written "2026-W48"; None when absent or malformed."""
+    """The Monday of an ISO week written "2026-W48"; None when absent, malformed or too far."""
     match = _WEEK.match((value or "").strip())
     if not match:
         return None
     try:
-        return dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         return None
+    return monday if in_window(monday) else None
 
 
 def week_label(monday: dt.date) -> str:

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from maillage.core.dates import in_window, window_message
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.models import User
@@ -106,6 +107,8 @@ def _aware(value: str | None) -> dt.datetime | None:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
         return None
+    if not in_window(parsed):
+        return None
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=PARIS)
     return parsed
@@ -116,7 +119,13 @@ def _aware(value: str | None) -> dt.datetime | None:
 
 def calendar(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
-    monday = queries.parse_week(request.GET.get("week")) or queries.monday_of(queries.local_today())
+    week = request.GET.get("week")
+    monday = queries.parse_week(week)
+    if monday is None:
+        if week:
+            # The current week is shown instead, and the visitor is told why.
+            messages.warning(request, _("Week: %(hint)s") % {"hint": window_message()})
+        monday = queries.monday_of(queries.local_today())
     context = {
         "machine": machine,
         "calendar": queries.week_calendar(machine, monday, request.user),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from maillage.core.dates import validate_in_window
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.forms import process_choices
@@ -100,10 +101,16 @@ class TrainingForm(forms.Form):
 
 class SessionForm(forms.Form):
     start = forms.DateTimeField(
-        label=gettext_lazy("Start"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+        label=gettext_lazy("Start"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        validators=[validate_in_window],
     )
     end = forms.DateTimeField(
-        label=gettext_lazy("End"), widget=DATETIME_WIDGET, input_formats=DATETIME_FORMATS
+        label=gettext_lazy("End"),
+        widget=DATETIME_WIDGET,
+        input_formats=DATETIME_FORMATS,
+        validators=[validate_in_window],
     )
     capacity = forms.IntegerField(
         label=gettext_lazy("Places"), min_value=1, max_value=1000, initial=6
