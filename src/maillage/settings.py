@@ -234,3 +234,5 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
+# Axes logs every sign-in at INFO; lockouts and failures (WARNING) are what matters.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]

@@ -328,23 +328,34 @@ def invite_member(actor: User, organisation: Organisation, email: str, role: str
         raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
+    # Only the e-mail carries the secret; the database keeps its hash.
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
             role=role,
             invited_by=actor,
-            token=secrets.token_urlsafe(32),
+            token_hash=hash_token(secret),
         )
-    transaction.on_commit(lambda: _send_invitation(invitation))
+    transaction.on_commit(lambda: _send_invitation(invitation, secret))
     return invitation
+
+
+def open_invitation(token: str) -> Invitation | None:
+    """The not yet accepted invitation whose e-mailed secret is `token`."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_token(token), accepted_at__isnull=True)
+        .first()
+    )
 
 
 def accept_invitation(user: User, token: str) -> Membership:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
-            .filter(token=token, accepted_at__isnull=True)
+            .filter(token_hash=hash_token(token), accepted_at__isnull=True)
             .first()
         )
         if invitation is None:
@@ -470,10 +481,10 @@ def _notify_admins_of_request(membership: Membership) -> None:
         )
 
 
-def _send_invitation(invitation: Invitation) -> None:
+def _send_invitation(invitation: Invitation, secret: str) -> None:
     send_mail(
         _("Join %(name)s on Maillage") % {"name": invitation.organisation.name},
-        _absolute(reverse("directory:accept_invitation", args=[invitation.token])),
+        _absolute(reverse("directory:accept_invitation", args=[secret])),
         None,
         [invitation.email],
     )
