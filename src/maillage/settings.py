@@ -185,6 +185,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Security: brute-force throttles, token hashing, response headers (see docs/security.md).
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# With "ninja" installed, /api/v1/docs serves Swagger UI from /static/ with no inline script.
+if "ninja" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("ninja")
 MIDDLEWARE = [
     *MIDDLEWARE,
     "maillage.core.throttle.ApiThrottleMiddleware",
