@@ -24,9 +24,9 @@ def client_ip(request: HttpRequest) -> str:
     """The caller's address: REMOTE_ADDR, or what our own proxies appended to X-Forwarded-For."""
     proxies: int = settings.TRUSTED_PROXY_COUNT
     if proxies > 0:
-        forwarded = [
+        forwarded: list[str] = [
             part.strip()
-            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
             if part.strip()
         ]
         # Only the last `proxies` entries come from servers we run; earlier ones can be forged.

@@ -20,9 +20,9 @@ def test_no_page_breaks_the_content_security_policy(page: Any) -> None:
     violations: list[str] = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     page.goto("/")
