@@ -82,7 +82,8 @@ class ApiThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(settings.API_RATE_LIMIT_PREFIX):
+        prefix: str = settings.API_RATE_LIMIT_PREFIX
+        if prefix and request.path.startswith(prefix):
             window: int = settings.API_RATE_WINDOW_SECONDS
             checks = [("api:ip:" + client_ip(request), settings.API_RATE_LIMIT)]
             account = _account_key(request)

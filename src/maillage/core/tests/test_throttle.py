@@ -183,3 +183,11 @@ def test_the_address_is_the_one_our_proxy_appended(rf: Any, settings: Any) -> No
     assert throttle.client_ip(request) == "127.0.0.1"
     settings.TRUSTED_PROXY_COUNT = 1
     assert throttle.client_ip(request) == "203.0.113.5"
+
+
+def test_an_api_request_costs_the_throttle_a_few_queries_per_key(
+    client: Client, django_assert_max_num_queries: Any
+) -> None:
+    client.get("/api/v1/processes", REMOTE_ADDR="10.6.0.1")
+    with django_assert_max_num_queries(4):
+        throttle.hit("api:ip:10.6.0.1", 10, 60)
