@@ -210,7 +210,7 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_CALLABLE = "maillage.core.throttle.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "maillage.core.throttle.client_ip"
+AXES_CLIENT_IP_CALLABLE = "maillage.core.throttle.axes_client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # API: requests per window per address and per token or signed-in account (raise them for

@@ -35,6 +35,12 @@ def client_ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR") or "unknown")
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """The same address for django-axes, None when there is none (e.g. `force_login`)."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
 def _window_start(now: datetime, seconds: int) -> datetime:
     epoch = int(now.timestamp()) // seconds * seconds
     return datetime.fromtimestamp(epoch, tz=now.tzinfo)
