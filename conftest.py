@@ -125,3 +125,9 @@ def _fast_password_hasher(settings: Any) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture
+def no_api_throttle(settings: Any) -> None:
+    """For tests counting an endpoint's queries: the API throttle's bookkeeping is left out."""
+    settings.API_RATE_LIMIT_PREFIX = ""

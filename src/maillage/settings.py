@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -186,3 +187,60 @@ NINJA_PAGINATION_PER_PAGE = 50
 API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
 API_MAX_OFFSET = env_int("API_MAX_OFFSET", 100_000, minimum=0)
 NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"
+
+# Security: brute-force throttles, token hashing, response headers (see docs/security.md).
+INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
+# With "ninja" installed, /api/v1/docs serves Swagger UI from /static/ with no inline script.
+if "ninja" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("ninja")
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "maillage.core.throttle.ApiThrottleMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the "too many attempts" page.
+    "axes.middleware.AxesMiddleware",
+]
+MIDDLEWARE.insert(1, "maillage.core.headers.SecurityHeadersMiddleware")
+# Axes first: it refuses a locked-out account or address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# How many reverse proxies (nginx, Caddy) we run in front of gunicorn: the client's address is
+# the entry the outermost one appended to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Login (/accounts/login/ and /admin/login/): N failures lock the account, from any address,
+# and the address, for any account, until the cool-off has passed since the last failure.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "maillage.core.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "maillage.core.throttle.axes_client_ip"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# API: requests per window per address and per token or signed-in account (raise them for
+# fuzzing or load tests: API_RATE_LIMIT=1000000).
+API_RATE_LIMIT = env_int("API_RATE_LIMIT", 600, minimum=1)
+API_RATE_LIMIT_PER_ACCOUNT = env_int("API_RATE_LIMIT_PER_ACCOUNT", 300, minimum=1)
+API_RATE_WINDOW_SECONDS = env_int("API_RATE_WINDOW_SECONDS", 60, minimum=1)
+API_RATE_LIMIT_PREFIX = "/api/"
+# Production refuses to serve debug pages (tracebacks, settings) to the world.
+if env_bool("MAILLAGE_PRODUCTION", False) and DEBUG:
+    raise ConfigError("DEBUG must be off in production (MAILLAGE_PRODUCTION=1)")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own /static/ (no inline script, no eval); inline styles are still used
+# by a few templates and by Leaflet; map tiles come from OpenStreetMap.
+CONTENT_SECURITY_POLICY = env_str(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
+# Axes logs every sign-in at INFO; lockouts and failures (WARNING) are what matters.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]

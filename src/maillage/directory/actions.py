@@ -354,23 +354,34 @@ def invite_member(actor: User, organisation: Organisation, email: str, role: str
         raise ValidationError({"role": _("Unknown role: %(role)s.") % {"role": role}})
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member.")})
+    # Only the e-mail carries the secret: the worker makes it when it sends (so no clear secret
+    # ever sits in the task queue) and the database keeps its hash.
     with transaction.atomic():
         invitation = Invitation.objects.create(
             organisation=organisation,
             email=email,
             role=role,
             invited_by=actor,
-            token=secrets.token_urlsafe(32),
+            token_hash=hash_token(secrets.token_urlsafe(32)),
         )
         enqueue_in_transaction(tasks.send_invitation, invitation.pk)
     return invitation
+
+
+def open_invitation(token: str) -> Invitation | None:
+    """The not yet accepted invitation whose e-mailed secret is `token`."""
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=hash_token(token), accepted_at__isnull=True)
+        .first()
+    )
 
 
 def accept_invitation(user: User, token: str) -> Membership:
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()
-            .filter(token=token, accepted_at__isnull=True)
+            .filter(token_hash=hash_token(token), accepted_at__isnull=True)
             .first()
         )
         if invitation is None:
@@ -534,16 +545,22 @@ def send_membership_request_notification(membership_id: int) -> None:
 
 
 def send_invitation_email(invitation_id: int) -> None:
-    invitation = (
-        Invitation.objects.select_related("organisation")
-        .filter(pk=invitation_id, accepted_at__isnull=True)
-        .first()
-    )
-    if invitation is None:
-        return  # withdrawn or already accepted
+    """E-mail a fresh secret link; only its hash is stored (a resend voids the earlier link)."""
+    secret = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("organisation")
+            .filter(pk=invitation_id, accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None:
+            return  # withdrawn or already accepted
+        invitation.token_hash = hash_token(secret)
+        invitation.save(update_fields=["token_hash"])
     send_notification(
         _("Join %(name)s on Maillage") % {"name": invitation.organisation.name},
-        _absolute(reverse("directory:accept_invitation", args=[invitation.token])),
+        _absolute(reverse("directory:accept_invitation", args=[secret])),
         [invitation.email],
     )
 

@@ -106,7 +106,7 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ("email", "organisation", "role", "created_at", "accepted_at")
-    readonly_fields = ("token",)
+    exclude = ("token_hash",)
 
 
 @admin.register(ApiToken)

@@ -29,7 +29,6 @@ from maillage.directory.forms import (
     TokenForm,
 )
 from maillage.directory.models import (
-    Invitation,
     Membership,
     MembershipState,
     Organisation,
@@ -353,11 +352,9 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("directory:my_organisations")
         messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organisation})
         return redirect(membership.organisation)
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("organisation"),
-        token=token,
-        accepted_at__isnull=True,
-    )
+    invitation = actions.open_invitation(token)
+    if invitation is None:
+        raise Http404
     return render(request, "directory/accept_invitation.html", {"invitation": invitation})
 
 

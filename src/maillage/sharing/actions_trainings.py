@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory import permissions
+from maillage.directory.actions import hash_token
 from maillage.directory.models import User
 from maillage.sharing import actions
 from maillage.sharing.models import (
@@ -120,32 +121,34 @@ def grant_to(
 # --- calendar feed tokens ---------------------------------------------------------------
 
 
-def calendar_token(user: User) -> CalendarToken:
-    """This person's feed secret, created on first use."""
-    if not user.is_authenticated:
-        raise PermissionDenied(_("Sign in to get a calendar feed."))
-    with transaction.atomic():
-        token, _created = CalendarToken.objects.get_or_create(user=user)
-    return token
+def has_calendar_feed(user: User) -> bool:
+    """Whether this person has made a feed address (its secret is not kept, only its hash)."""
+    return CalendarToken.objects.filter(user=user).exists()
 
 
-def renew_calendar_token(user: User) -> CalendarToken:
-    """Replace the feed secret: every link given out before stops working."""
+def renew_calendar_token(user: User) -> str:
+    """A new feed secret, returned once: every link given out before stops working."""
     if not user.is_authenticated:
         raise PermissionDenied(_("Sign in to get a calendar feed."))
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
-        token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+        token, created = CalendarToken.objects.select_for_update().get_or_create(
+            user=user, defaults={"token_hash": hash_token(secret)}
+        )
         if not created:
-            token.token = secrets.token_urlsafe()
-            token.save(update_fields=["token"])
-    return token
+            token.token_hash = hash_token(secret)
+            token.save(update_fields=["token_hash"])
+    return secret
 
 
-def renew_machine_feed_token(actor: User, offer: Offer) -> Offer:
-    """Replace a machine feed's secret (e.g. when someone leaves the host organisation)."""
+def renew_machine_feed_token(actor: User, offer: Offer) -> str:
+    """A new machine-feed secret, returned once (e.g. when someone leaves the host organisation)."""
     if not permissions.can_host(actor, offer.machine.organisation):
         raise PermissionDenied(_("Only the organisation's hosts manage its machines' feeds."))
+    secret = secrets.token_urlsafe(32)
     with transaction.atomic():
-        offer.feed_token = secrets.token_urlsafe()
-        offer.save(update_fields=["feed_token", "updated_at"])
-    return offer
+        locked = Offer.objects.select_for_update().get(pk=offer.pk)
+        locked.feed_token_hash = hash_token(secret)
+        locked.save(update_fields=["feed_token_hash", "updated_at"])
+    offer.feed_token_hash = locked.feed_token_hash
+    return secret

@@ -24,7 +24,7 @@ class OfferAdmin(SimpleHistoryAdmin):
     list_filter = ("active", "audience", "mode", "billing")
     search_fields = ("machine__name", "machine__organisation__name")
     autocomplete_fields = ("machine", "required_trainings")
-    readonly_fields = ("feed_token",)
+    exclude = ("feed_token_hash",)
 
 
 @admin.register(OpeningWindow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -240,6 +241,11 @@ class Qualification(models.Model):
         return f"{self.user}: {self.training}"
 
 
+def unknown_secret_hash() -> str:
+    """The hash of a secret nobody was given: no feed URL works until one is made."""
+    return hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+
+
 class Offer(models.Model):
     """How a machine is shared: who may book, how, at what price and under which rules."""
 
@@ -289,11 +295,11 @@ class Offer(models.Model):
         ),
     )
     safety_notes = models.TextField(_("safety notes the booker must acknowledge"), blank=True)
-    # The secret in the machine's iCalendar feed URL, for the host's calendar clients.
-    feed_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    # SHA-256 of the secret in the machine's iCalendar feed URL; the secret is shown once.
+    feed_token_hash = models.CharField(max_length=64, unique=True, default=unknown_secret_hash)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["feed_token_hash"])
 
     class Meta:
         verbose_name = _("sharing offer")
@@ -404,12 +410,12 @@ class Booking(models.Model):
 
 
 class CalendarToken(models.Model):
-    """The secret in an iCalendar feed URL, one per person; renewing it revokes old links."""
+    """An iCalendar feed secret's SHA-256, one per person; renewing it revokes old links."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
     )
-    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -6,16 +6,16 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +25,7 @@ from icalendar import Calendar, Event
 
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
+from maillage.directory.actions import hash_token
 from maillage.directory.models import Organisation, User
 from maillage.sharing import actions_trainings, statement_queries
 from maillage.sharing.models import Booking, BookingState, CalendarToken, Offer
@@ -202,7 +203,7 @@ def _ics(body: bytes, filename: str) -> HttpResponse:
 def user_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A person's bookings; the token in the URL is the only credential."""
     found = (
-        CalendarToken.objects.filter(token=token, user__is_active=True)
+        CalendarToken.objects.filter(token_hash=hash_token(token), user__is_active=True)
         .select_related("user")
         .first()
     )
@@ -216,7 +217,7 @@ def user_feed(request: HttpRequest, token: str) -> HttpResponse:
 def machine_feed(request: HttpRequest, machine_id: int, token: str) -> HttpResponse:
     """Every booking of one machine, for the host's calendars; the offer's token is the key."""
     offer = (
-        Offer.objects.filter(machine_id=machine_id, feed_token=token)
+        Offer.objects.filter(machine_id=machine_id, feed_token_hash=hash_token(token))
         .select_related("machine")
         .first()
     )
@@ -240,11 +241,14 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
 
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Feed addresses are shown once, when made: only their secrets' hashes are kept."""
     actor = _actor(request)
+    new_links = None
+    new_machine: dict[str, Any] | None = None
     if request.method == "POST":
         if "renew" in request.POST:
-            actions_trainings.renew_calendar_token(actor)
-            messages.success(request, _("New address made: the old one no longer works."))
+            secret = actions_trainings.renew_calendar_token(actor)
+            new_links = _feed_links(request, reverse("statements:user_feed", args=[secret]))
         elif "renew_machine" in request.POST:
             try:
                 offer_id = int(request.POST["renew_machine"])
@@ -255,14 +259,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             )
             if not permissions.can_host(actor, offer.machine.organisation):
                 raise PermissionDenied
-            actions_trainings.renew_machine_feed_token(actor, offer)
-            messages.success(
-                request,
-                _("New address for %(machine)s: the old one no longer works.")
-                % {"machine": offer.machine.name},
-            )
-        return redirect("statements:calendar_settings")
-    token = actions_trainings.calendar_token(actor)
+            secret = actions_trainings.renew_machine_feed_token(actor, offer)
+            path = reverse("statements:machine_feed", args=[offer.machine_id, secret])
+            new_machine = {"offer_id": offer.pk, "links": _feed_links(request, path)}
     my_orgs = permissions.hosted_organisation_ids(actor)
     offers = (
         Offer.objects.filter(machine__organisation__in=my_orgs)
@@ -272,10 +271,9 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     machine_feeds = [
         {
             "offer": offer,
-            "links": _feed_links(
-                request,
-                reverse("statements:machine_feed", args=[offer.machine_id, offer.feed_token]),
-            ),
+            "links": new_machine["links"]
+            if new_machine and new_machine["offer_id"] == offer.pk
+            else None,
         }
         for offer in offers
     ]
@@ -283,8 +281,8 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         request,
         "sharing/statements/calendar.html",
         {
-            "links": _feed_links(request, reverse("statements:user_feed", args=[token.token])),
-            "token": token,
+            "new_links": new_links,
+            "has_feed": new_links is not None or actions_trainings.has_calendar_feed(actor),
             "machine_feeds": machine_feeds,
         },
     )

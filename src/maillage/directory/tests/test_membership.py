@@ -1,9 +1,11 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from maillage.directory import actions
-from maillage.directory.models import Membership, MembershipState, Role
+from maillage.directory.models import Invitation, Membership, MembershipState, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +23,31 @@ def test_an_admin_invites_a_colleague_who_joins(
     assert response.status_code == 302
     invitation = organisation.invitations.get()
     assert invitation.email == "colleague@example.org"
-    assert invitation.token in mail.outbox[0].body
+    secret = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
     colleague = make_user("colleague")
     client.force_login(colleague)
-    assert client.post(f"/invitations/{invitation.token}/").status_code == 302
+    assert client.get(f"/invitations/{secret}/").status_code == 200
+    assert client.post(f"/invitations/{secret}/").status_code == 302
     membership = Membership.objects.get(user=colleague, organisation=organisation)
     assert (membership.role, membership.state) == (Role.MEMBER, MembershipState.ACTIVE)
     with pytest.raises(ValidationError):
-        actions.accept_invitation(colleague, invitation.token)
+        actions.accept_invitation(colleague, secret)
+
+
+def test_the_database_keeps_only_the_hash_of_an_invitations_secret(
+    client, make_user, make_organisation, django_capture_on_commit_callbacks
+):
+    admin = make_user("ana")
+    organisation = make_organisation("Atelier Un", admin=admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = actions.invite_member(admin, organisation, "x@example.org", Role.MEMBER)
+    secret = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
+    stored = Invitation.objects.filter(pk=invitation.pk).values().get()
+    assert secret not in str(stored)
+    assert stored["token_hash"] == actions.hash_token(secret)
+    client.force_login(make_user("colleague"))
+    assert client.get(f"/invitations/{secret}/").status_code == 200
+    assert client.get(f"/invitations/{stored['token_hash']}/").status_code == 404
 
 
 def test_a_member_cannot_invite(make_user, make_organisation):

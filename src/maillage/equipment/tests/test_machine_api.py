@@ -457,7 +457,7 @@ def _thirty_machines(alice, workshop):
 
 
 def test_listing_machines_runs_a_bounded_number_of_queries(
-    client, alice, workshop, django_assert_max_num_queries
+    client, alice, workshop, django_assert_max_num_queries, no_api_throttle
 ):
     _thirty_machines(alice, workshop)
 
@@ -468,7 +468,7 @@ def test_listing_machines_runs_a_bounded_number_of_queries(
 
 
 def test_listing_machines_for_a_member_runs_a_bounded_number_of_queries(
-    client, alice, workshop, token_for, django_assert_max_num_queries
+    client, alice, workshop, token_for, django_assert_max_num_queries, no_api_throttle
 ):
     _thirty_machines(alice, workshop)
     auth = token_for(alice)

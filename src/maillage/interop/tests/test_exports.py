@@ -121,7 +121,7 @@ def test_a_pending_site_is_not_exported(territory):
 
 
 def test_the_directory_is_one_collection_of_public_sites(
-    territory, make_organisation, coordinator, django_assert_max_num_queries
+    territory, make_organisation, coordinator, django_assert_max_num_queries, no_api_throttle
 ):
     for n in range(3):
         other = make_organisation(f"Atelier {n}", commune="Aubagne", postal_code="13400")

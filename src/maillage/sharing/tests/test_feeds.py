@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
+from maillage.directory.actions import hash_token
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.sharing import actions, actions_trainings
 from maillage.sharing.models import Audience, CalendarToken, Mode
@@ -93,20 +94,30 @@ def _events(response):
 
 
 def _feed_url(client, user):
+    """Makes the person's feed address on the calendar page, which shows it this once."""
     client.force_login(user)
-    response = client.get(reverse("statements:calendar_settings"))
+    response = client.post(reverse("statements:calendar_settings"), {"renew": "1"})
     assert response.status_code == 200
     client.logout()
-    token = CalendarToken.objects.get(user=user).token
-    url = reverse("statements:user_feed", args=[token])
+    url = response.context["new_links"]["https"].removeprefix("https://maillage.example")
     assert url in response.content.decode()
     return url
 
 
-def test_the_token_is_made_on_the_first_visit_and_kept(client, carol):
-    assert not CalendarToken.objects.exists()
-    first = _feed_url(client, carol)
-    assert _feed_url(client, carol) == first
+def _secret(url):
+    return url.rsplit("/", 1)[-1].removesuffix(".ics")
+
+
+def test_the_address_is_shown_once_when_made_and_only_its_hash_is_kept(client, carol):
+    client.force_login(carol)
+    assert ".ics" not in client.get(reverse("statements:calendar_settings")).content.decode()
+    url = _feed_url(client, carol)
+    secret = _secret(url)
+    client.force_login(carol)
+    assert secret not in client.get(reverse("statements:calendar_settings")).content.decode()
+    stored = CalendarToken.objects.filter(user=carol).values().get()
+    assert secret not in str(stored)
+    assert stored["token_hash"] == hash_token(secret)
     assert CalendarToken.objects.count() == 1
 
 
@@ -147,7 +158,7 @@ def test_the_uid_stays_the_same_when_the_booking_changes(client, alice, carol, c
 
 def test_a_wrong_token_is_404(client, carol, carols_bookings):
     _feed_url(client, carol)
-    for token in ("nope", "x" * 43, CalendarToken.objects.get().token + "x"):
+    for token in ("nope", "x" * 43, CalendarToken.objects.get().token_hash):
         assert client.get(reverse("statements:user_feed", args=[token])).status_code == 404
 
 
@@ -161,10 +172,7 @@ def test_a_deactivated_account_has_no_feed(client, carol, carols_bookings):
 def test_renewing_the_secret_invalidates_the_old_address(client, carol, carols_bookings):
     old_url = _feed_url(client, carol)
     client.force_login(carol)
-    response = client.post(reverse("statements:calendar_settings"), {"renew": "1"})
-    assert response.status_code == 302
-    client.logout()
-    new_url = reverse("statements:user_feed", args=[CalendarToken.objects.get(user=carol).token])
+    new_url = _feed_url(client, carol)
     assert new_url != old_url
     assert client.get(old_url).status_code == 404
     assert len(_events(client.get(new_url))) == 3
@@ -179,7 +187,10 @@ def test_the_calendar_page_needs_signing_in(client):
 
 
 def _machine_feed(machine):
-    return reverse("statements:machine_feed", args=[machine.pk, machine.offer.feed_token])
+    """A fresh feed address for the machine, made by its organisation's admin."""
+    host = machine.organisation.memberships.get().user
+    secret = actions_trainings.renew_machine_feed_token(host, machine.offer)
+    return reverse("statements:machine_feed", args=[machine.pk, secret])
 
 
 def test_a_machine_feed_lists_every_booking_of_the_machine(client, laser, carols_bookings):
@@ -190,23 +201,42 @@ def test_a_machine_feed_lists_every_booking_of_the_machine(client, laser, carols
 
 
 def test_a_machine_feed_needs_its_own_token(client, laser, lathe, carols_bookings):
+    lathe_secret = _secret(_machine_feed(lathe))
+    laser_secret = _secret(_machine_feed(laser))
+    laser.offer.refresh_from_db()
     wrong = [
         reverse("statements:machine_feed", args=[laser.pk, "nope"]),
-        # The lathe's token does not open the laser's feed.
-        reverse("statements:machine_feed", args=[laser.pk, lathe.offer.feed_token]),
-        reverse("statements:machine_feed", args=[999999, laser.offer.feed_token]),
+        # The lathe's token does not open the laser's feed, nor does the stored hash.
+        reverse("statements:machine_feed", args=[laser.pk, lathe_secret]),
+        reverse("statements:machine_feed", args=[laser.pk, laser.offer.feed_token_hash]),
+        reverse("statements:machine_feed", args=[999999, laser_secret]),
     ]
     for url in wrong:
         assert client.get(url).status_code == 404
 
 
-def test_host_members_see_their_machine_feeds_and_others_do_not(client, alice, bob, laser, lathe):
+def test_host_members_make_their_machine_feeds_and_others_do_not(client, alice, bob, laser, lathe):
     client.force_login(alice)
     html = client.get(reverse("statements:calendar_settings")).content.decode()
-    assert _machine_feed(laser) in html and _machine_feed(lathe) in html
+    assert f'name="renew_machine" value="{laser.offer.pk}"' in html
+    response = client.post(
+        reverse("statements:calendar_settings"), {"renew_machine": laser.offer.pk}
+    )
+    (url,) = [f["links"]["https"] for f in response.context["machine_feeds"] if f["links"]]
+    assert f"/machines/{laser.pk}/feed/" in url
+    assert client.get(url.removeprefix("https://maillage.example")).status_code == 200
+    assert ".ics" not in client.get(reverse("statements:calendar_settings")).content.decode()
     client.force_login(bob)
     html = client.get(reverse("statements:calendar_settings")).content.decode()
-    assert laser.offer.feed_token not in html and lathe.offer.feed_token not in html
+    assert "renew_machine" not in html
+
+
+def test_the_offers_history_holds_no_feed_secret_or_hash(alice, laser):
+    secret = actions_trainings.renew_machine_feed_token(alice, laser.offer)
+    laser.offer.refresh_from_db()
+    rows = [str(row) for row in laser.offer.history.values()]
+    assert rows and not any(secret in r or laser.offer.feed_token_hash in r for r in rows)
+    assert "feed_token_hash" not in {f.name for f in laser.offer.history.model._meta.fields}
 
 
 def test_renewing_a_machine_feed_invalidates_the_old_address(client, alice, bob, laser):
@@ -220,7 +250,9 @@ def test_renewing_a_machine_feed_invalidates_the_old_address(client, alice, bob,
         actions_trainings.renew_machine_feed_token(bob, laser.offer)
     assert client.get(old_url).status_code == 200
     client.force_login(alice)
-    client.post(reverse("statements:calendar_settings"), {"renew_machine": laser.offer.pk})
-    laser.offer.refresh_from_db()
+    response = client.post(
+        reverse("statements:calendar_settings"), {"renew_machine": laser.offer.pk}
+    )
+    new_url = response.context["machine_feeds"][0]["links"]["https"]
     assert client.get(old_url).status_code == 404
-    assert client.get(_machine_feed(laser)).status_code == 200
+    assert client.get(new_url.removeprefix("https://maillage.example")).status_code == 200

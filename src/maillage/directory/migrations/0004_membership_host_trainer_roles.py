@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("directory", "0002_reference_data"),
+        ("directory", "0003_invitation_token_hash"),
     ]
 
     operations = [
