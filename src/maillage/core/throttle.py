@@ -81,6 +81,9 @@ def _account_key(request: HttpRequest) -> str | None:
     return None
 
 
+API_DESCRIPTION_PATHS = ("/openapi.json", "/docs")
+
+
 class ApiThrottleMiddleware:
     """Answers 429 (with Retry-After) once an address or an account exceeds the API rate."""
 
@@ -89,7 +92,12 @@ class ApiThrottleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         prefix: str = settings.API_RATE_LIMIT_PREFIX
-        if prefix and request.path.startswith(prefix):
+        # The API's own description (OpenAPI document, docs page) is static: not counted.
+        if (
+            prefix
+            and request.path.startswith(prefix)
+            and not request.path.endswith(API_DESCRIPTION_PATHS)
+        ):
             window: int = settings.API_RATE_WINDOW_SECONDS
             checks = [("api:ip:" + client_ip(request), settings.API_RATE_LIMIT)]
             account = _account_key(request)

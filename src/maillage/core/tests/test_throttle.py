@@ -191,3 +191,12 @@ def test_an_api_request_costs_the_throttle_a_few_queries_per_key(
     client.get("/api/v1/processes", REMOTE_ADDR="10.6.0.1")
     with django_assert_max_num_queries(4):
         throttle.hit("api:ip:10.6.0.1", 10, 60)
+
+
+@pytest.mark.django_db
+def test_the_api_description_is_not_counted(client, settings):
+    settings.API_RATE_LIMIT = 1
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/openapi.json").status_code == 200
+    assert client.get("/api/v1/communes?q=13001").status_code == 200
+    assert client.get("/api/v1/communes?q=13001").status_code == 429
