@@ -46,9 +46,13 @@ test-postgres: install-dev
 	@scripts/ensure-postgres.sh "$(PG_TEST_URL)"
 	DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest -q
 
+## make lint: ruff (style, complexity), the import layers (`lint-imports`, contracts in
+## pyproject.toml) and the module size limit (600 lines outside migrations and tests).
 lint: install-dev
 	$(BIN)/ruff check src bench scripts conftest.py
 	$(BIN)/ruff format --check src bench scripts conftest.py
+	PYTHONPATH=src $(BIN)/lint-imports --no-logo --no-cache
+	$(PY) scripts/check_module_size.py
 
 typecheck: install-dev
 	$(BIN)/mypy
