@@ -12,7 +12,7 @@ from maillage.directory.models import Organisation, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
 
-FAILING_MAIL = "maillage.core.testing.FailingEmailBackend"
+FAILING_MAIL = "maillage.testing.FailingEmailBackend"
 
 
 @pytest.mark.parametrize(
