@@ -8,7 +8,6 @@ names the input field it concerns, and nothing of the call is left in the databa
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from maillage.core.outbox import enqueue_in_transaction
 from maillage.core.text import fold, slugify_ascii
 from maillage.core.validators import single_line_errors
 from maillage.directory import permissions, tasks
+from maillage.directory.auth import hash_token
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import (
     ApiToken,
@@ -487,10 +487,6 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
             user=user, name=name, prefix=key[:8], key_hash=hash_token(key)
         )
     return token, key
-
-
-def hash_token(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
 
 
 # --- notifications (run by the worker) ---------------------------------------------------

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.mapgrid import bbox_param
 from maillage.core.pagination import Pagination
 from maillage.directory import actions, permissions, queries
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.geocode import search_communes
 from maillage.directory.models import Organisation, Site
 
