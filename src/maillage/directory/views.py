@@ -444,7 +444,18 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        data = form.cleaned_data
+        try:
+            user = actions.sign_up(
+                data["username"],
+                data["email"],
+                data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return render(request, "registration/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Create your organisation or join one."))
         next_url = request.GET.get("next") or ""
