@@ -55,6 +55,20 @@ class SiteInput:
     longitude: float | None = None
     is_main: bool = False
 
+    @classmethod
+    def of(cls, site: Site) -> SiteInput:
+        """The site as it is saved: the base that an edit changes."""
+        return cls(
+            name=site.name,
+            address=site.address,
+            postal_code=site.postal_code,
+            commune=site.commune.name if site.commune else site.city,
+            country=site.country,
+            latitude=site.latitude,
+            longitude=site.longitude,
+            is_main=site.is_main,
+        )
+
 
 @dataclass
 class OrganisationInput:
@@ -65,6 +79,19 @@ class OrganisationInput:
     contact_email: str = ""
     naf_code: str = ""
     fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationInput:
+        """The organisation as it is saved: the base that an edit changes."""
+        return cls(
+            name=organisation.name,
+            kind=organisation.kind,
+            description=organisation.description,
+            website=organisation.website,
+            contact_email=organisation.contact_email,
+            naf_code=organisation.naf.code if organisation.naf else "",
+            fields=organisation.field_codes(),
+        )
 
 
 # --- organisations -----------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -204,16 +205,7 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
     site = get_object_or_404(Site, pk=site_id, organisation=organisation) if site_id else None
     initial: dict[str, Any] = {"country": "FR"}
     if site is not None:
-        initial = {
-            "name": site.name,
-            "address": site.address,
-            "postal_code": site.postal_code,
-            "commune": site.commune.name if site.commune else site.city,
-            "country": site.country,
-            "latitude": site.latitude,
-            "longitude": site.longitude,
-            "is_main": site.is_main,
-        }
+        initial = asdict(actions.SiteInput.of(site))
     form = SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
