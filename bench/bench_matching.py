@@ -48,16 +48,16 @@ ORLIB_DIR = BENCH_DIR / "data" / "orlib_gap"
 if str(SRC_DIR) not in sys.path:
     sys.path.insert(0, str(SRC_DIR))
 
+from maillage.core.carbon import VAN_EUR_PER_KM  # noqa: E402
+from maillage.core.geo import EARTH_RADIUS_KM  # noqa: E402
+from maillage.core.geo import haversine_km_many as haversine_km  # noqa: E402
 from maillage.directory.communes import CommuneRecord, load_communes  # noqa: E402
 from maillage.equipment.taxonomy import read_processes  # noqa: E402
 from maillage.matching.allocation import greedy, solve_assignment  # noqa: E402
 from maillage.matching.engine import (  # noqa: E402
-    EARTH_RADIUS_KM,
-    VAN_EUR_PER_KM,
     MachineIndex,
     MachineRecord,
     Need,
-    haversine_km,
     scan_query,
 )
 from maillage.matching.orlib import read_gap_directory  # noqa: E402

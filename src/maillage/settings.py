@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "maillage.interop",
     "maillage.sharing",
     "maillage.matching",
+    "maillage.map",
+    "maillage.demo",
     "django_tasks",
     "django_tasks_db",
 ]

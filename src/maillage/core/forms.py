@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
-def add_action_errors(form: forms.Form, exc: ValidationError) -> None:
+def add_action_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show an action's errors beside the fields they name; the rest at the top of the form."""
     if hasattr(exc, "error_dict"):
         for field, messages in exc.message_dict.items():

@@ -8,26 +8,23 @@ names the input field it concerns, and nothing of the call is left in the databa
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.core.geo import GeoError, check_coordinates
-from maillage.core.mail import send_notification
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.core.text import fold, slugify_ascii
 from maillage.core.validators import single_line_errors
 from maillage.directory import permissions, tasks
+from maillage.directory.auth import hash_token
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import (
     ApiToken,
@@ -58,6 +55,20 @@ class SiteInput:
     longitude: float | None = None
     is_main: bool = False
 
+    @classmethod
+    def of(cls, site: Site) -> SiteInput:
+        """The site as it is saved: the base that an edit changes."""
+        return cls(
+            name=site.name,
+            address=site.address,
+            postal_code=site.postal_code,
+            commune=site.commune.name if site.commune else site.city,
+            country=site.country,
+            latitude=site.latitude,
+            longitude=site.longitude,
+            is_main=site.is_main,
+        )
+
 
 @dataclass
 class OrganisationInput:
@@ -68,6 +79,19 @@ class OrganisationInput:
     contact_email: str = ""
     naf_code: str = ""
     fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, organisation: Organisation) -> OrganisationInput:
+        """The organisation as it is saved: the base that an edit changes."""
+        return cls(
+            name=organisation.name,
+            kind=organisation.kind,
+            description=organisation.description,
+            website=organisation.website,
+            contact_email=organisation.contact_email,
+            naf_code=organisation.naf.code if organisation.naf else "",
+            fields=organisation.field_codes(),
+        )
 
 
 # --- organisations -----------------------------------------------------------------------
@@ -489,90 +513,23 @@ def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def hash_token(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-# --- notifications (run by the worker) ---------------------------------------------------
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def send_new_organisation_notification(organisation_id: int) -> None:
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        return  # deleted meanwhile: nothing left to validate
-    recipients = list(
-        User.objects.filter(is_coordinator=True, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-    send_notification(
-        _("New organisation to validate: %(name)s") % {"name": organisation.name},
-        _absolute(reverse("directory:moderation")),
-        recipients,
-    )
-
-
-def send_moderation_notification(organisation_id: int, status: str, reason: str) -> None:
-    """The decision as it was taken, even if the worker sends it after a later one."""
-    organisation = Organisation.objects.filter(pk=organisation_id).first()
-    if organisation is None:
-        return
-    label = str(OrganisationStatus(status).label)
-    body = f"{label}\n\n{reason}" if reason else label
-    send_notification(
-        _("%(name)s: %(status)s") % {"name": organisation.name, "status": label},
-        f"{body}\n\n{_absolute(organisation.get_absolute_url())}",
-        _admin_emails(organisation),
-    )
-
-
-def send_membership_request_notification(membership_id: int) -> None:
-    membership = (
-        Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
-    )
-    if membership is None or membership.state != MembershipState.REQUESTED:
-        return  # withdrawn or already decided: nothing to ask the admins
-    send_notification(
-        _("%(user)s asks to join %(name)s")
-        % {"user": membership.user.display_name(), "name": membership.organisation.name},
-        _absolute(reverse("directory:members", args=[membership.organisation.slug])),
-        _admin_emails(membership.organisation),
-    )
-
-
-def send_invitation_email(invitation_id: int) -> None:
-    """E-mail a fresh secret link; only its hash is stored (a resend voids the earlier link)."""
-    secret = secrets.token_urlsafe(32)
+def sign_up(
+    username: str, email: str, password: str, first_name: str = "", last_name: str = ""
+) -> User:
+    """Open an account for a person who signed up; the page has checked the password's strength."""
     with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .select_related("organisation")
-            .filter(pk=invitation_id, accepted_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return  # withdrawn or already accepted
-        invitation.token_hash = hash_token(secret)
-        invitation.save(update_fields=["token_hash"])
-    send_notification(
-        _("Join %(name)s on Maillage") % {"name": invitation.organisation.name},
-        _absolute(reverse("directory:accept_invitation", args=[secret])),
-        [invitation.email],
-    )
-
-
-def _admin_emails(organisation: Organisation) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, role=Role.ADMIN, state=MembershipState.ACTIVE
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError({"email": _("An account already uses this e-mail address.")})
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
+        user.set_password(password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise ValidationError(
+                {"username": _("A user with that username already exists.")}
+            ) from None
+    return user
 
 
 def grant_coordinator(user: User) -> None:

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.mapgrid import bbox_param
 from maillage.core.pagination import Pagination
 from maillage.directory import actions, permissions, queries
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.geocode import search_communes
 from maillage.directory.models import Organisation, Site
 
@@ -158,15 +158,7 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 @router.patch("/organisations/{slug}", response=OrganisationOut, auth=WRITE_AUTH)
 def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
     organisation = _organisation_for(request, slug)
-    current = actions.OrganisationInput(
-        name=organisation.name,
-        kind=organisation.kind,
-        description=organisation.description,
-        website=organisation.website,
-        contact_email=organisation.contact_email,
-        naf_code=organisation.naf.code if organisation.naf else "",
-        fields=organisation.field_codes(),
-    )
+    current = actions.OrganisationInput.of(organisation)
     for key, value in payload.dict(exclude_unset=True).items():
         if value is not None:
             setattr(current, key, value)
@@ -196,16 +188,7 @@ def get_site(request: HttpRequest, site_id: int) -> Any:
 @router.patch("/sites/{site_id}", response=SiteOut, auth=WRITE_AUTH)
 def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
     site = _visible_site(request, site_id)
-    current = actions.SiteInput(
-        name=site.name,
-        address=site.address,
-        postal_code=site.postal_code,
-        commune=site.commune.name if site.commune else site.city,
-        country=site.country,
-        latitude=site.latitude,
-        longitude=site.longitude,
-        is_main=site.is_main,
-    )
+    current = actions.SiteInput.of(site)
     changes = payload.dict(exclude_unset=True)
     if ("commune" in changes or "postal_code" in changes) and "latitude" not in changes:
         # A new place without new coordinates: locate it again from the commune.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from django import forms
@@ -96,15 +97,7 @@ class OrganisationForm(forms.Form):
 
     @classmethod
     def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
-        return {
-            "name": organisation.name,
-            "kind": organisation.kind,
-            "fields": organisation.field_codes(),
-            "naf_code": organisation.naf.code if organisation.naf else "",
-            "description": organisation.description,
-            "website": organisation.website,
-            "contact_email": organisation.contact_email,
-        }
+        return asdict(OrganisationInput.of(organisation))
 
 
 class SiteForm(forms.Form):

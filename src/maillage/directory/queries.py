@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -186,8 +186,6 @@ def sites_geojson(bbox: BBox, filters: DirectoryFilters, max_points: int) -> dic
 
 
 def _matching_machines_per_site(filters: DirectoryFilters, site_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
-
     from maillage.equipment.queries import filter_machines, public_machines
 
     machines = filter_machines(public_machines(), filters.machine_filters())

@@ -4,34 +4,28 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from maillage.directory import notifications
+
 
 @task()
 def notify_new_organisation(organisation_id: int) -> None:
     """Tell the coordinators that an organisation waits for validation."""
-    from maillage.directory.actions import send_new_organisation_notification
-
-    send_new_organisation_notification(organisation_id)
+    notifications.send_new_organisation_notification(organisation_id)
 
 
 @task()
 def notify_moderation(organisation_id: int, status: str, reason: str) -> None:
     """Tell the organisation's admins the coordinators' decision."""
-    from maillage.directory.actions import send_moderation_notification
-
-    send_moderation_notification(organisation_id, status, reason)
+    notifications.send_moderation_notification(organisation_id, status, reason)
 
 
 @task()
 def notify_membership_request(membership_id: int) -> None:
     """Tell the organisation's admins that someone asks to join."""
-    from maillage.directory.actions import send_membership_request_notification
-
-    send_membership_request_notification(membership_id)
+    notifications.send_membership_request_notification(membership_id)
 
 
 @task()
 def send_invitation(invitation_id: int) -> None:
     """E-mail the invitation link to the person invited."""
-    from maillage.directory.actions import send_invitation_email
-
-    send_invitation_email(invitation_id)
+    notifications.send_invitation_email(invitation_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
@@ -204,16 +205,7 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
     site = get_object_or_404(Site, pk=site_id, organisation=organisation) if site_id else None
     initial: dict[str, Any] = {"country": "FR"}
     if site is not None:
-        initial = {
-            "name": site.name,
-            "address": site.address,
-            "postal_code": site.postal_code,
-            "commune": site.commune.name if site.commune else site.city,
-            "country": site.country,
-            "latitude": site.latitude,
-            "longitude": site.longitude,
-            "is_main": site.is_main,
-        }
+        initial = asdict(actions.SiteInput.of(site))
     form = SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
@@ -444,7 +436,18 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        data = form.cleaned_data
+        try:
+            user = actions.sign_up(
+                data["username"],
+                data["email"],
+                data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+            )
+        except ValidationError as exc:
+            add_action_errors(form, exc)
+            return render(request, "registration/signup.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome! Create your organisation or join one."))
         next_url = request.GET.get("next") or ""

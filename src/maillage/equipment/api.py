@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.mapgrid import bbox_param
 from maillage.core.pagination import Pagination
 from maillage.directory import permissions
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.models import Membership, MembershipState
 from maillage.directory.queries import visible_organisations
 from maillage.equipment import actions, queries

@@ -9,7 +9,7 @@ from django.http import HttpRequest, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Body, Query, Router, Status
 
-from maillage.api_auth import WRITE_AUTH, request_user
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.equipment.api import MachineFilterParams
 from maillage.equipment.queries import MachineFilters, filter_machines, public_machines
 from maillage.interop import exports, imports

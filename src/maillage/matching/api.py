@@ -19,10 +19,10 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
-from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.dates import WindowDate, WindowDateTime
 from maillage.core.pagination import Pagination
 from maillage.directory import permissions
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.matching import actions, batch, queries
 from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS, PARIS
 from maillage.matching.models import AllocationRun, NeedStatus

@@ -22,14 +22,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
+from maillage.core.carbon import VAN_EUR_PER_KM, VAN_KG_CO2_PER_KM
+from maillage.core.geo import EARTH_RADIUS_KM, haversine_km_many
+
 if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
-EARTH_RADIUS_KM = 6371.0088
 STATUS_USABLE = (0, 1)  # operational, degraded
-# Road transport of parts by light van, kg CO2e per km (ADEME Base Empreinte order of magnitude).
-VAN_KG_CO2_PER_KM = 0.25
-VAN_EUR_PER_KM = 0.60
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,16 +109,6 @@ def _unit_vectors(
     lat, lon = np.radians(lat_deg), np.radians(lon_deg)
     cos_lat = np.cos(lat)
     return np.column_stack((cos_lat * np.cos(lon), cos_lat * np.sin(lon), np.sin(lat)))
-
-
-def haversine_km(
-    lat: float, lon: float, lats: NDArray[np.float64], lons: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lons) - math.radians(lon)
-    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    result: NDArray[np.float64] = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
-    return result
 
 
 class MachineIndex:
@@ -223,7 +212,7 @@ class MachineIndex:
             excluded[reason] = int(np.count_nonzero(keep & ~ok))
             keep &= ok
         kept = idx[keep]
-        distances = haversine_km(need.latitude, need.longitude, self.lat[kept], self.lon[kept])
+        distances = haversine_km_many(need.latitude, need.longitude, self.lat[kept], self.lon[kept])
         asked = need.limit * 3
         if len(distances) > asked > 0:
             # Only the nearest few are ever looked at: partition, then sort those.
@@ -288,7 +277,7 @@ class MachineIndex:
         capable = self.node_rows.get(need.process_node)
         if capable is None or len(capable) == 0:
             return []
-        d = haversine_km(need.latitude, need.longitude, self.lat[capable], self.lon[capable])
+        d = haversine_km_many(need.latitude, need.longitude, self.lat[capable], self.lon[capable])
         order = np.argsort(d)[:3]
         return [(int(self.ids[capable[i]]), round(float(d[i]), 1), "too_far") for i in order]
 
@@ -300,7 +289,7 @@ class MachineIndex:
         busy: int,
     ) -> list[tuple[int, float, str]]:
         """The three nearest machines in reach, each with the first rule that excluded it."""
-        d = haversine_km(need.latitude, need.longitude, self.lat[idx], self.lon[idx])
+        d = haversine_km_many(need.latitude, need.longitude, self.lat[idx], self.lon[idx])
         found: list[tuple[int, float, str]] = []
         for position in np.argsort(d)[:50]:
             reason = next((r for r, ok in checks if not ok[position]), "busy" if busy else "")

@@ -19,10 +19,11 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import ngettext
 
+from maillage.core.carbon import VAN_EUR_PER_KM, VAN_KG_CO2_PER_KM
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.models import User
-from maillage.matching import actions, batch, engine, queries
+from maillage.matching import actions, batch, queries
 from maillage.matching.forms import BatchForm, NeedForm, UnmetFilterForm
 from maillage.matching.models import AllocationRun, Need
 
@@ -70,8 +71,8 @@ def need(request: HttpRequest) -> HttpResponse:
         "searched": False,
         "tiles_url": TILES_URL,
         # The rates the cost and CO2 columns use, shown beside them.
-        "van_eur_per_km": engine.VAN_EUR_PER_KM,
-        "van_kg_co2_per_km": engine.VAN_KG_CO2_PER_KM,
+        "van_eur_per_km": VAN_EUR_PER_KM,
+        "van_kg_co2_per_km": VAN_KG_CO2_PER_KM,
     }
     if searched and form.is_valid():
         data = form.to_input()

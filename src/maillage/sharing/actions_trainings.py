@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory import permissions
-from maillage.directory.actions import hash_token
+from maillage.directory.auth import hash_token
 from maillage.directory.models import User
 from maillage.sharing import actions
 from maillage.sharing.models import (

@@ -22,10 +22,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AfterValidator
 
-from maillage.api_auth import WRITE_AUTH, request_user
 from maillage.core.dates import WindowDateTime, check_in_window
 from maillage.core.pagination import Pagination
 from maillage.directory import permissions
+from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.models import Membership, MembershipState, Organisation, User
 from maillage.directory.queries import visible_organisations
 from maillage.equipment.models import Machine

@@ -25,7 +25,7 @@ from icalendar import Calendar, Event
 
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
-from maillage.directory.actions import hash_token
+from maillage.directory.auth import hash_token
 from maillage.directory.models import Organisation, User
 from maillage.sharing import actions_trainings, statement_queries
 from maillage.sharing.models import Booking, BookingState, CalendarToken, Offer

@@ -23,19 +23,19 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from maillage.core.testing import table_counts
 from maillage.directory import actions as directory_actions
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.api import machine_input
 from maillage.sharing import actions as sharing_actions
 from maillage.sharing.models import Booking, BookingState
+from maillage.testing import table_counts
 
 ROOT = Path(__file__).resolve().parents[4]
 
 pytestmark = pytest.mark.django_db
 
-COUNT_TABLES = "import json; from maillage.core.testing import table_counts; "
+COUNT_TABLES = "import json; from maillage.testing import table_counts; "
 COUNT_TABLES += "print(json.dumps(table_counts()))"
 # A restored database takes new rows: its id sequences (history ones too) were moved on.
 WRITE_AFTER = (

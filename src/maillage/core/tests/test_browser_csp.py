@@ -7,8 +7,6 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
-
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),

@@ -12,7 +12,7 @@ from maillage.directory.models import Organisation, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
 
-FAILING_MAIL = "maillage.core.testing.FailingEmailBackend"
+FAILING_MAIL = "maillage.testing.FailingEmailBackend"
 
 
 @pytest.mark.parametrize(
@@ -177,7 +177,7 @@ def test_with_the_queue_the_notification_is_written_with_the_organisation(
     # Sent by the worker, with the subject on one line even for a name saved before the check.
     Organisation.objects.filter(pk=organisation.pk).update(name="Atelier\nNord")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from maillage.directory.actions import send_new_organisation_notification
+    from maillage.directory.notifications import send_new_organisation_notification
 
     send_new_organisation_notification(organisation.pk)
     assert [m.subject.rsplit(":", 1)[-1] for m in mail.outbox] == [" Atelier Nord"]

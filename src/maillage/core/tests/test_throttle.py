@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from maillage.core import throttle
-from maillage.core.testing import PASSWORD
+from maillage.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 import pytest
 from playwright.sync_api import expect
 
-from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
-from maillage.directory.tests.browser import PASSWORD, log_in
+from maillage.testing import PASSWORD, log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
-from maillage.directory.tests.browser import log_in
+from maillage.testing import log_in
 
 pytestmark = [
     pytest.mark.browser,

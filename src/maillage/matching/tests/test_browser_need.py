@@ -11,10 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
-from maillage.directory.tests.browser import log_in
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS
+from maillage.testing import log_in
 
 # The territory's fixtures, shared with the API tests.
 _fresh_index, taxonomy, territory = test_api._fresh_index, test_api.taxonomy, test_api.territory

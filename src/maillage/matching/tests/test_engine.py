@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from maillage.core.carbon import VAN_EUR_PER_KM
+from maillage.core.geo import EARTH_RADIUS_KM
 from maillage.matching.engine import (
-    EARTH_RADIUS_KM,
-    VAN_EUR_PER_KM,
     MachineIndex,
     MachineRecord,
     Need,

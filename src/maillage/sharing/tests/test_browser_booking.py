@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
-from maillage.directory.tests.browser import log_in
+from maillage.testing import log_in
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from maillage.directory.actions import hash_token
+from maillage.directory.auth import hash_token
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.sharing import actions, actions_trainings
 from maillage.sharing.models import Audience, CalendarToken, Mode

@@ -60,7 +60,7 @@ def fast_hasher(settings):
 def reference_data(db):
     """Communes and processes: a transactional test's flush empties them (conftest reloads
     them too; this keeps the module independent of that)."""
-    from maillage.core.testing import ensure_reference_data
+    from maillage.testing import ensure_reference_data
 
     ensure_reference_data()
 

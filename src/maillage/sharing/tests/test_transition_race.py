@@ -67,7 +67,7 @@ def fast_hasher(settings):
 @pytest.fixture
 def reference_data(db):
     """A transactional test's flush empties the communes and processes: load them again."""
-    from maillage.core.testing import ensure_reference_data
+    from maillage.testing import ensure_reference_data
 
     ensure_reference_data()
 

@@ -8,11 +8,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from maillage.directory.demo_loader import ACCOUNTS, PASSWORD, load_directory_demo
+from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
+from maillage.demo.equipment import load_equipment_demo
+from maillage.demo.sharing import load_sharing_demo
 from maillage.directory.models import Organisation
-from maillage.equipment.demo import load_equipment_demo
 from maillage.equipment.models import Machine
-from maillage.sharing.demo import load_sharing_demo
 
 QUIET_MAIL = "django.core.mail.backends.locmem.EmailBackend"
 # The demo's booking e-mails run at once, into memory, instead of waiting for the worker.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -9,16 +10,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, django_auth
 
+from maillage.directory.models import ApiToken
+
 
 class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         return user_for_token(token)
 
 
-def user_for_token(key: str) -> Any:
-    from maillage.directory.actions import hash_token
-    from maillage.directory.models import ApiToken
+def hash_token(key: str) -> str:
+    """What is stored of a secret (API key, invitation or calendar link): its SHA-256."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
+
+def user_for_token(key: str) -> Any:
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=hash_token(key), user__is_active=True)

@@ -1,4 +1,4 @@
-"""Support for tests: reference tables after a flush, and the browser's settings.
+"""Support for tests: reference tables after a flush, the browser's settings, signing in.
 
 Transactional tests (the browser tests' live server, the race tests) end with a flush that
 empties every table, the reference tables the data migrations filled included. The root
@@ -7,8 +7,18 @@ conftest reloads them before each transactional test that finds them empty.
 
 from __future__ import annotations
 
+import importlib
 import os
 from typing import Any
+
+from django.apps import apps as django_apps
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from playwright.sync_api import expect
+
+from maillage.directory.models import Commune, Department, NafCode
+from maillage.directory.reference import load_reference_data
+from maillage.equipment.models import Process
 
 CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,13 +38,6 @@ _reference_rows: dict[Any, tuple[list[str], list[tuple[Any, ...]]]] = {}
 
 
 def ensure_reference_data() -> None:
-    from django.core.management.color import no_style
-    from django.db import connection, transaction
-
-    from maillage.directory.models import Commune, Department, NafCode
-    from maillage.directory.reference import load_reference_data
-    from maillage.equipment.models import Process
-
     models = (Department, Commune, NafCode, Process)  # in foreign-key order
     missing = [model for model in models if not model.objects.exists()]
     if missing and not _reference_rows:
@@ -65,9 +68,7 @@ def ensure_reference_data() -> None:
 
 
 def _load_processes() -> None:
-    from django.apps import apps as django_apps
-
-    module = __import__("maillage.equipment.migrations.0002_processes", fromlist=["load"])
+    module = importlib.import_module("maillage.equipment.migrations.0002_processes")
     module.load(django_apps, None)
 
 
@@ -83,11 +84,20 @@ class FailingEmailBackend:
 
 def table_counts() -> dict[str, int]:
     """Rows in every table of the default database: a backup test compares two databases."""
-    from django.db import connection
-
     counts: dict[str, int] = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
             cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
             counts[table] = cursor.fetchone()[0]
     return counts
+
+
+def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real login form and wait until the site lets the person in."""
+    page.goto("/accounts/login/")
+    form = page.locator("main form")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    expect(page.locator("header form[action$='/logout/'] button")).to_contain_text(username)
