@@ -13,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import validate_in_window
 from maillage.directory.models import Organisation
-from maillage.sharing.actions import OfferInput, UsageInput, WindowInput
+from maillage.qualifications.models import Training
+from maillage.sharing.actions.hours import WindowInput
+from maillage.sharing.actions.offers import OfferInput
+from maillage.sharing.actions.usage import UsageInput
 from maillage.sharing.availability import PARIS, local_instant
-from maillage.sharing.models import Audience, Billing, ExceptionKind, Mode, Offer, Training
+from maillage.sharing.models import Audience, Billing, ExceptionKind, Mode, Offer
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"]
