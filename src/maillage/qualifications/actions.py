@@ -255,6 +255,6 @@ def mark_used(
     accepted = Q(pk__in=[])
     for training in required:
         accepted |= equivalent_trainings(training) if accept_network else Q(pk=training.pk)
-    Qualification.objects.filter(
-        user=user, training__in=Training.objects.filter(accepted)
-    ).update(last_used_at=now)
+    Qualification.objects.filter(user=user, training__in=Training.objects.filter(accepted)).update(
+        last_used_at=now
+    )

@@ -101,9 +101,7 @@ def training_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Training created. Now schedule its sessions."))
             return redirect("trainings:detail", training_id=training.pk)
-    return render(
-        request, "qualifications/form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "qualifications/form.html", {"form": form, "organisation": organisation})
 
 
 def _training_or_404(request: HttpRequest, training_id: int) -> Training:
@@ -244,9 +242,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             errors.append(_("Tick people from the list."))
         if not errors:
             try:
-                granted = actions.record_attendance_sheet(
-                    _actor(request), session, attended
-                )
+                granted = actions.record_attendance_sheet(_actor(request), session, attended)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:

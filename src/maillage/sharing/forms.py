@@ -18,20 +18,11 @@ from maillage.sharing.actions.hours import WindowInput
 from maillage.sharing.actions.offers import OfferInput
 from maillage.sharing.actions.usage import UsageInput
 from maillage.sharing.availability import PARIS, local_instant
-from maillage.sharing.models import Audience, Billing, ExceptionKind, Mode, Offer
+from maillage.sharing.models import WEEKDAYS, Audience, Billing, ExceptionKind, Mode, Offer
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
 
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:

@@ -33,6 +33,17 @@ class Billing(models.TextChoices):
     USED = "used", _("By recorded use")
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class OpeningWindow(models.Model):
     """A weekly opening, local time, for a whole site or one machine."""
 
@@ -44,15 +55,7 @@ class OpeningWindow(models.Model):
     )
     weekday = models.PositiveSmallIntegerField(
         _("day"),
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
+        choices=WEEKDAYS,
     )
     start = models.TimeField(_("opens at"))
     end = models.TimeField(_("closes at"))

@@ -55,34 +55,39 @@ def send_downtime_notification(downtime_id: int, booking_ids: list[int]) -> None
     downtime = Downtime.objects.filter(pk=downtime_id).first()
     if downtime is None:
         return
-    for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
-        if booking.booker.email:
-            send_notification(
-                _("%(machine)s is out of service") % {"machine": booking.machine.name},
-                _("Your booking of %(when)s is affected: %(reason)s. The host will contact you.")
-                % {
-                    "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
-                    "reason": downtime.reason,
-                },
-                [booking.booker.email],
-            )
+    _tell_bookers(
+        booking_ids,
+        _("%(machine)s is out of service"),
+        _("Your booking of %(when)s is affected: %(reason)s. The host will contact you."),
+        downtime.reason,
+    )
 
 
 def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None:
     exception = AvailabilityException.objects.filter(pk=exception_id).first()
     if exception is None:
         return
+    _tell_bookers(
+        booking_ids,
+        _("%(machine)s will be closed"),
+        _(
+            "Your booking of %(when)s falls during a closure (%(reason)s). "
+            "The host will contact you."
+        ),
+        exception.reason or _("no reason given"),
+    )
+
+
+def _tell_bookers(booking_ids: list[int], subject: str, text: str, reason: str) -> None:
+    """One e-mail to each affected booker: the subject names the machine, the text the time."""
     for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
         if booking.booker.email:
             send_notification(
-                _("%(machine)s will be closed") % {"machine": booking.machine.name},
-                _(
-                    "Your booking of %(when)s falls during a closure (%(reason)s). "
-                    "The host will contact you."
-                )
+                subject % {"machine": booking.machine.name},
+                text
                 % {
                     "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
-                    "reason": exception.reason or _("no reason given"),
+                    "reason": reason,
                 },
                 [booking.booker.email],
             )

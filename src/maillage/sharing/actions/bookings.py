@@ -231,9 +231,7 @@ def move_booking(
         with transaction.atomic():
             locked = locked_booking(booking, (BookingState.REQUESTED, BookingState.CONFIRMED))
             # Checked under the lock: the calendar around the slot, without this very booking.
-            check_rules(
-                terms, locked.machine_id, availability.Interval(start, end), now, locked.pk
-            )
+            check_rules(terms, locked.machine_id, availability.Interval(start, end), now, locked.pk)
             if terms.required_trainings and terms.mode != Mode.WITH_OPERATOR:
                 check_qualified(actor, Offer.objects.get(pk=terms.offer_id), end)
             locked.start, locked.end = start, end

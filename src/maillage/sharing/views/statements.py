@@ -82,9 +82,7 @@ def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: spreadsheets then read the file as UTF-8
     writer = csv.writer(buffer)
-    writer.writerows(
-        statements.csv_rows(statements.build_statement(organisation, month))
-    )
+    writer.writerows(statements.csv_rows(statements.build_statement(organisation, month)))
     response = HttpResponse(
         buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
     )
