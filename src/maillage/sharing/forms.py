@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import validate_in_window
+from maillage.core.forms import add_action_errors
 from maillage.directory.models import Organisation
 from maillage.qualifications.models import Training
 from maillage.sharing.actions.hours import WindowInput
@@ -323,7 +324,6 @@ class OfferForm(forms.Form):
 
     def add_action_errors(self, exc: ValidationError) -> None:
         """The action's errors beside the fields, its cents names mapped to the euro fields."""
-        from maillage.core.forms import add_action_errors
 
         if hasattr(exc, "error_dict"):
             back = {v: k for k, v in EURO_FIELDS.items()}
