@@ -324,7 +324,6 @@ class OfferForm(forms.Form):
 
     def add_action_errors(self, exc: ValidationError) -> None:
         """The action's errors beside the fields, its cents names mapped to the euro fields."""
-
         if hasattr(exc, "error_dict"):
             back = {v: k for k, v in EURO_FIELDS.items()}
             exc = ValidationError(
