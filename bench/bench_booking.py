@@ -13,7 +13,7 @@ all through the real actions. Then:
 (a) through the action: `--clients` processes (forked after Django is set up, as web
     workers are; `--clients-as threads` for threads of one interpreter), each with its own
     database connection, start together and each make `--attempts` calls of
-    `maillage.sharing.actions.request_booking` for random slots of the machines, so that
+    `maillage.sharing.booking_actions.request_booking` for random slots of the machines, so that
     many of them conflict;
 (b) through the HTTP API: a real gunicorn (4 workers x 4 threads) on 127.0.0.1 and a free
     port; `--clients` threads, each authenticated with its own API token and keeping its
@@ -149,7 +149,8 @@ def build_territory(clients: int, machines: int) -> Territory:
     from maillage.directory import actions as directory
     from maillage.directory.models import User
     from maillage.equipment import actions as equipment
-    from maillage.sharing import actions
+    from maillage.sharing.actions import hours as hour_actions
+    from maillage.sharing.actions import offers as offer_actions
     from maillage.sharing.availability import PARIS
 
     coordinator = User.objects.create_user("bench-coordinator", "coord@bench.invalid")
@@ -169,10 +170,10 @@ def build_territory(clients: int, machines: int) -> Territory:
             host,
             equipment.MachineInput(name=f"Découpe laser {number + 1}", process_codes=["3.4.1.1"]),
         )
-        actions.save_offer(
+        offer_actions.save_offer(
             host_admin,
             machine,
-            actions.OfferInput(
+            offer_actions.OfferInput(
                 mode="self_service",
                 price_own_cents=1000,
                 price_member_cents=1500,
@@ -183,9 +184,9 @@ def build_territory(clients: int, machines: int) -> Territory:
                 horizon_days=90,
             ),
         )
-        actions.set_opening_windows(
+        hour_actions.set_opening_windows(
             host_admin,
-            [actions.WindowInput(day, OPENS, CLOSES) for day in range(7)],
+            [hour_actions.WindowInput(day, OPENS, CLOSES) for day in range(7)],
             machine=machine,
         )
         machine_ids.append(machine.pk)
@@ -240,7 +241,7 @@ def warm_up(territory: Territory, days: int, seed: int) -> None:
 
     from maillage.directory.models import User
     from maillage.equipment.models import Machine
-    from maillage.sharing import actions
+    from maillage.sharing.actions import bookings as booking_actions
 
     rng = random.Random(seed - 1)
     user = User.objects.get(pk=territory.booker_ids[0])
@@ -248,7 +249,7 @@ def warm_up(territory: Territory, days: int, seed: int) -> None:
     for _ in range(20):
         machine_id, start, end = random_slot(rng, territory, days)
         with contextlib.suppress(ValidationError):
-            actions.request_booking(user, machines[machine_id], start, end)
+            booking_actions.request_booking(user, machines[machine_id], start, end)
     clear_bookings()
 
 
@@ -259,16 +260,16 @@ def _warm_client(
     refused attempt, so that pages touched for the first time since the fork are not timed."""
     from django.core.exceptions import ValidationError
 
-    from maillage.sharing import actions
+    from maillage.sharing.actions import bookings as booking_actions
     from maillage.sharing.availability import PARIS, local_instant
 
     machine = machines[territory.machine_ids[0]]
     day = territory.first_day + dt.timedelta(days=days + 1 + number)
     start = local_instant(day, OPENS, PARIS)
-    booking = actions.request_booking(user, machine, start, start + dt.timedelta(hours=1))
-    actions.cancel_booking(user, booking)
+    booking = booking_actions.request_booking(user, machine, start, start + dt.timedelta(hours=1))
+    booking_actions.cancel_booking(user, booking)
     with contextlib.suppress(ValidationError):
-        actions.request_booking(user, machine, start, start + dt.timedelta(minutes=1))
+        booking_actions.request_booking(user, machine, start, start + dt.timedelta(minutes=1))
 
 
 def clear_bookings() -> None:
@@ -318,7 +319,7 @@ def _action_client(number: int, load: Load, territory: Territory, barrier: Any) 
 
     from maillage.directory.models import User
     from maillage.equipment.models import Machine
-    from maillage.sharing import actions
+    from maillage.sharing.actions import bookings as booking_actions
 
     rng = random.Random(load.seed * 1000 + number)
     own = Run()
@@ -346,7 +347,7 @@ def _action_client(number: int, load: Load, territory: Territory, barrier: Any) 
             else:
                 due = time.perf_counter()
             try:
-                actions.request_booking(user, machines[machine_id], start, end)
+                booking_actions.request_booking(user, machines[machine_id], start, end)
                 kind, detail = "accepted", ""
             except ValidationError as exc:
                 kind, detail = "refused", " ".join(exc.messages)
@@ -413,7 +414,7 @@ def profile_action(territory: Territory, attempts: int, days: int, seed: int) ->
 
     from maillage.directory.models import User
     from maillage.equipment.models import Machine
-    from maillage.sharing import actions
+    from maillage.sharing.actions import bookings as booking_actions
 
     rng = random.Random(seed + 7)
     user = User.objects.get(pk=territory.booker_ids[0])
@@ -429,7 +430,7 @@ def profile_action(territory: Territory, attempts: int, days: int, seed: int) ->
             if profiled:
                 profiler.enable()
             try:
-                actions.request_booking(user, machines[machine_id], start, end)
+                booking_actions.request_booking(user, machines[machine_id], start, end)
                 kind = "accepted"
             except ValidationError:
                 kind = "refused"

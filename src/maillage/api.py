@@ -26,7 +26,8 @@ from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
 from maillage.matching.api import router as matching_router
-from maillage.sharing.actions import BookingConflict
+from maillage.qualifications.api import router as qualifications_router
+from maillage.sharing.actions.bookings import BookingConflict
 from maillage.sharing.api import router as sharing_router
 
 
@@ -173,6 +174,7 @@ api.add_router("/", directory_router)
 api.add_router("/", equipment_router)
 api.add_router("/", interop_router)
 api.add_router("/", sharing_router)
+api.add_router("/", qualifications_router)
 api.add_router("/", matching_router)
 
 

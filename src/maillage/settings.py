@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.directory",
     "maillage.equipment",
+    "maillage.qualifications",
     "maillage.interop",
     "maillage.sharing",
     "maillage.matching",

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from maillage.api import api
+from maillage.sharing.urls import statements_patterns
 
 admin.site.site_header = _("Maillage administration")
 admin.site.site_title = _("Maillage")
@@ -15,7 +16,7 @@ urlpatterns = [
     path("", include("maillage.directory.urls")),
     path("", include("maillage.equipment.urls")),
     path("", include("maillage.sharing.urls")),
-    path("", include("maillage.sharing.urls_trainings")),
-    path("", include("maillage.sharing.urls_statements")),
+    path("", include("maillage.qualifications.urls")),
+    path("", include(statements_patterns)),
     path("", include("maillage.matching.urls")),
 ]

@@ -68,3 +68,6 @@ def _pydantic_check(value: _T) -> _T:
 # API schema types: a value outside the window is a 422 whose `loc` names the field.
 WindowDate = Annotated[dt.date, AfterValidator(_pydantic_check)]
 WindowDateTime = Annotated[dt.datetime, AfterValidator(_pydantic_check)]
+
+# API output datetimes in local time, with their offset (+01:00 in winter, +02:00 in summer).
+LocalDateTime = Annotated[dt.datetime, AfterValidator(timezone.localtime)]

@@ -25,3 +25,12 @@ def single_line_errors(**values: str) -> dict[str, list[str]]:
         for name, value in values.items()
         if has_control_characters(value or "")
     }
+
+
+def renamed_errors(exc: ValidationError, names: dict[str, str]) -> ValidationError:
+    """An action's error, with its field names as a request body spells them."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError(
+        {names.get(field, field): messages for field, messages in exc.message_dict.items()}
+    )

@@ -11,7 +11,10 @@ from django.utils import timezone
 
 from maillage.directory.models import Membership, Organisation, OrganisationKind, User
 from maillage.equipment.models import MachineStatus
-from maillage.sharing import actions
+from maillage.qualifications import actions as qualification_actions
+from maillage.sharing.actions import bookings, usage
+from maillage.sharing.actions import hours as opening_hours
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.availability import PARIS
 from maillage.sharing.models import Audience, Billing, Booking, Mode, Offer
 
@@ -22,7 +25,7 @@ SHARING_KINDS = {
     OrganisationKind.TECHNICAL_CENTRE,
     OrganisationKind.COOPERATION_NETWORK,
 }
-WEEKDAYS = [actions.WindowInput(d, dt.time(8, 30), dt.time(18, 0)) for d in range(5)]
+WEEKDAYS = [opening_hours.WindowInput(d, dt.time(8, 30), dt.time(18, 0)) for d in range(5)]
 # Processes people ask for most: their machines are offered first, so that a need near
 # Marseille finds several hosts to compare.
 COMMON_PROCESSES = {"3.4.1.1", "3.4.1.3", "AM.3", "3.2.2", "4.6.2.1.3", "WOOD.3.1"}
@@ -52,11 +55,11 @@ def load_sharing_demo(seed: int = 2026) -> int:
             continue
         machines.sort(key=lambda m: not any(p.code in COMMON_PROCESSES for p in m.processes.all()))
         for site in organisation.sites.all():
-            actions.set_opening_windows(coordinator, WEEKDAYS, site=site)
+            opening_hours.set_opening_windows(coordinator, WEEKDAYS, site=site)
         for machine in machines[: max(1, len(machines) // 2)]:
             mode = rng.choice([Mode.SELF_SERVICE, Mode.ON_REQUEST, Mode.WITH_OPERATOR])
             member_rate = rng.choice([0, 800, 1200, 1500, 2000, 3500])
-            offer_input = actions.OfferInput(
+            offer_input = offer_actions.OfferInput(
                 audience=rng.choice([Audience.NETWORK, Audience.NETWORK, Audience.REGISTERED]),
                 mode=mode,
                 billing=rng.choice([Billing.BOOKED, Billing.USED]),
@@ -73,9 +76,9 @@ def load_sharing_demo(seed: int = 2026) -> int:
                 if mode != Mode.WITH_OPERATOR
                 else "",
             )
-            offer = actions.save_offer(coordinator, machine, offer_input)
+            offer = offer_actions.save_offer(coordinator, machine, offer_input)
             if mode != Mode.WITH_OPERATOR and rng.random() < 0.4:
-                training = actions.create_training(
+                training = qualification_actions.create_training(
                     coordinator,
                     organisation,
                     f"Prise en main : {machine.name}",
@@ -88,7 +91,7 @@ def load_sharing_demo(seed: int = 2026) -> int:
             offers += 1
     # The demo member is qualified for a few machines and has used them last month.
     for training in trainings[:4]:
-        actions.grant_qualification(
+        qualification_actions.grant_qualification(
             coordinator, member, training, timezone.now() - dt.timedelta(days=60)
         )
     _past_bookings(member, rng)
@@ -117,10 +120,10 @@ def _host_activity(rng: random.Random) -> None:
     for machine, mode in zip(
         machines, [Mode.SELF_SERVICE, Mode.ON_REQUEST, Mode.ON_REQUEST], strict=False
     ):
-        offer = actions.save_offer(
+        offer = offer_actions.save_offer(
             coordinator,
             machine,
-            actions.OfferInput(
+            offer_actions.OfferInput(
                 audience=Audience.REGISTERED,
                 mode=mode,
                 billing=Billing.BOOKED,
@@ -149,7 +152,7 @@ def _host_activity(rng: random.Random) -> None:
 
     def book(who: User, machine: Any, days: int, hour: int, when: dt.datetime) -> Booking:
         start, end = slot(days, hour)
-        return actions.request_booking(
+        return bookings.request_booking(
             who,
             machine,
             start,
@@ -164,18 +167,18 @@ def _host_activity(rng: random.Random) -> None:
     # Bookings to come: one confirmed at once, one approved by the host.
     book(client, self_service, 2, 9, now)
     approved = book(visitor, on_request[0], 3, 14, now)
-    actions.decide_booking(admin, approved, approve=True)
+    bookings.decide_booking(admin, approved, approve=True)
     # Requests waiting for the host's decision.
     book(client, on_request[0], 5, 9, now)
     book(visitor, on_request[-1], 6, 10 + rng.randint(0, 3), now)
     # Last week's session, finished with a problem report.
     start, end = slot(-6, 9)
     done = book(client, self_service, -6, 9, start - dt.timedelta(days=2))
-    actions.check_in(client, done, now=start)
-    actions.check_out(
+    usage.check_in(client, done, now=start)
+    usage.check_out(
         client,
         done,
-        actions.UsageInput(
+        usage.UsageInput(
             hours_used=Decimal("2"),
             problem_report="La buse était encrassée : soudure irrégulière en fin de séance.",
         ),
@@ -205,7 +208,7 @@ def _past_bookings(member: User, rng: random.Random) -> None:
         end = start + dt.timedelta(hours=rng.randint(1, 3))
         if Booking.objects.filter(machine=offer.machine, start=start).exists():
             continue
-        booking = actions.request_booking(
+        booking = bookings.request_booking(
             member,
             offer.machine,
             start,
@@ -216,8 +219,8 @@ def _past_bookings(member: User, rng: random.Random) -> None:
         )
         if offer.mode == Mode.ON_REQUEST:
             host_admin = User.objects.get(username="coordination")
-            actions.decide_booking(host_admin, booking, approve=True)
+            bookings.decide_booking(host_admin, booking, approve=True)
             booking.refresh_from_db()
-        actions.check_in(member, booking, now=start)
+        usage.check_in(member, booking, now=start)
         hours = Decimal((end - start).total_seconds() / 3600).quantize(Decimal("0.25"))
-        actions.check_out(member, booking, actions.UsageInput(hours_used=hours), now=end)
+        usage.check_out(member, booking, usage.UsageInput(hours_used=hours), now=end)

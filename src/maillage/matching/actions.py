@@ -21,8 +21,8 @@ from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 from maillage.matching import engine
 from maillage.matching.loader import CACHE, MATERIAL_BITS, TOLERANCE_RANKS, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
-from maillage.sharing.models import Training
-from maillage.sharing.qualifications import Missing, missing_trainings
+from maillage.qualifications.equivalence import Missing, missing_trainings
+from maillage.qualifications.models import Training
 
 MAX_WINDOW_DAYS = 366
 

@@ -15,7 +15,6 @@ from maillage.directory.models import Membership, MembershipState, OrganisationS
 from maillage.equipment.models import Machine, MachineStatus, Material, Process
 from maillage.matching.engine import MachineIndex, MachineRecord
 from maillage.sharing import availability
-from maillage.sharing.actions import _check_audience as check_audience
 from maillage.sharing.models import (
     LIVE_STATES,
     AvailabilityException,
@@ -26,6 +25,7 @@ from maillage.sharing.models import (
     Offer,
     OpeningWindow,
 )
+from maillage.sharing.permissions import check_audience
 from maillage.sharing.schedule import choose_windows
 
 STATUS_CODES: dict[str, int] = {

@@ -11,10 +11,6 @@ from maillage.sharing.models import (
     Downtime,
     Offer,
     OpeningWindow,
-    Qualification,
-    Registration,
-    Training,
-    TrainingSession,
 )
 
 
@@ -44,29 +40,6 @@ class AvailabilityExceptionAdmin(admin.ModelAdmin):
 class DowntimeAdmin(admin.ModelAdmin):
     list_display = ("machine", "start", "end", "reason")
     autocomplete_fields = ("machine",)
-
-
-@admin.register(Training)
-class TrainingAdmin(admin.ModelAdmin):
-    list_display = ("title", "organisation", "machine", "process", "validity_months")
-    search_fields = ("title", "organisation__name")
-    autocomplete_fields = ("machine", "process", "organisation", "trainer")
-
-
-@admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
-    list_display = ("training", "start", "capacity", "place")
-
-
-@admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
-    list_display = ("session", "user", "attended")
-
-
-@admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
-    list_display = ("user", "training", "issued_at", "expires_at", "last_used_at")
-    autocomplete_fields = ("user", "training", "issued_by")
 
 
 @admin.register(Booking)

@@ -1,4 +1,4 @@
-"""Sharing endpoints under /api/v1/: offers, availability, bookings, trainings, qualifications.
+"""Sharing endpoints under /api/v1/: offers, availability, bookings.
 
 Every write goes through `maillage.sharing.actions`, so the API obeys the same rules as the
 pages (audience, qualifications, opening hours, overlap). Datetimes are ISO 8601 with their
@@ -10,7 +10,7 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -20,28 +20,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import AfterValidator
 
-from maillage.core.dates import WindowDateTime, check_in_window
+from maillage.core.dates import LocalDateTime, WindowDateTime, check_in_window
 from maillage.core.pagination import Pagination
+from maillage.core.validators import renamed_errors
 from maillage.directory import permissions
 from maillage.directory.auth import WRITE_AUTH, request_user
-from maillage.directory.models import Membership, MembershipState, Organisation, User
-from maillage.directory.queries import visible_organisations
+from maillage.directory.models import Membership, MembershipState, Organisation
 from maillage.equipment.models import Machine
 from maillage.equipment.queries import visible_machines
-from maillage.sharing import actions, availability
-from maillage.sharing.models import Booking, Offer, Qualification, Training
-from maillage.sharing.qualifications import is_valid
+from maillage.sharing import availability
+from maillage.sharing.actions import bookings, usage
+from maillage.sharing.actions.offers import OfferInput, save_offer
+from maillage.sharing.models import Booking, Offer
 from maillage.sharing.schedule import busy_intervals, open_intervals
 
 router = Router(tags=["sharing"])
 
 MAX_AVAILABILITY_DAYS = 31
-
-# Output datetimes in local time, with their offset (+01:00 in winter, +02:00 in summer).
-LocalDateTime = Annotated[dt.datetime, AfterValidator(timezone.localtime)]
-
 
 # --- schemas -------------------------------------------------------------------------
 
@@ -72,7 +68,7 @@ class OfferOut(Schema):
         return sorted(t.pk for t in obj.required_trainings.all())
 
 
-_DEFAULT = actions.OfferInput()  # one set of defaults, the action's
+_DEFAULT = OfferInput()  # one set of defaults, the action's
 
 
 class OfferIn(Schema):
@@ -178,54 +174,12 @@ class UsageIn(Schema):
     problem_report: str = ""
 
 
-class TrainingOut(Schema):
-    id: int
-    title: str
-    machine: int | None = Field(None, alias="machine_id")
-    process: str | None = Field(None, alias="process.code")
-    organisation: str = Field(..., alias="organisation.slug")
-    organisation_name: str = Field(..., alias="organisation.name")
-    trainer: str | None = None
-    description: str
-    validity_months: int
-    idle_lapse_months: int | None
-
-    @staticmethod
-    def resolve_trainer(obj: Training) -> str | None:
-        return obj.trainer.display_name() if obj.trainer else None
-
-
-class QualificationOut(Schema):
-    id: int
-    user: str = Field(..., alias="user.username")
-    training: TrainingOut
-    issued_at: LocalDateTime
-    issued_by: str | None = Field(None, alias="issued_by.username")
-    expires_at: LocalDateTime
-    last_used_at: LocalDateTime | None
-    status: str = Field(..., description="valid, expired or lapsed (long unused)")
-
-    @staticmethod
-    def resolve_status(obj: Qualification) -> str:
-        return is_valid(obj, timezone.now()) or "valid"
-
-
-class GrantIn(Schema):
-    username: str
-    issued_at: WindowDateTime | None = Field(None, description="Defaults to now")
-
-
 class BookingFilterParams(Schema):
     role: Literal["booker", "host"] = Field(
         "booker", description="booker: the bookings I made; host: those my organisations host"
     )
     state: str = Field("", description="Only bookings in this state")
     machine: int | None = Field(None, description="Only bookings of this machine")
-
-
-class TrainingFilterParams(Schema):
-    machine: int | None = None
-    organisation: str = Field("", description="Slug of the organisation giving the training")
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -269,12 +223,6 @@ def _booking_for(request: HttpRequest, booking_id: int) -> Booking:
     return booking
 
 
-def _trainings(user: Any) -> QuerySet[Training]:
-    return Training.objects.filter(
-        organisation__in=visible_organisations(user).values("pk")
-    ).select_related("organisation", "trainer", "process")
-
-
 _SPACED_OFFSET = re.compile(r" (\d{2}(:?\d{2})?)$")
 
 
@@ -291,15 +239,6 @@ def _instant(value: str, field: str) -> dt.datetime:
         raise ValidationError({field: _("Give the time with its time zone offset.")})
     check_in_window(parsed, field)
     return parsed
-
-
-def _renamed(exc: ValidationError, names: dict[str, str]) -> ValidationError:
-    """The action's error, with its field names as the request body spells them."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError(
-        {names.get(field, field): messages for field, messages in exc.message_dict.items()}
-    )
 
 
 def _refreshed(booking: Booking) -> Booking:
@@ -327,9 +266,9 @@ def put_offer(request: HttpRequest, machine_id: int, payload: OfferIn) -> Any:
     data = payload.dict()
     data["required_training_ids"] = tuple(data["required_training_ids"])
     try:
-        offer = actions.save_offer(request_user(request), machine, actions.OfferInput(**data))
+        offer = save_offer(request_user(request), machine, OfferInput(**data))
     except ValidationError as exc:
-        raise _renamed(exc, {"required_trainings": "required_training_ids"}) from None
+        raise renamed_errors(exc, {"required_trainings": "required_training_ids"}) from None
     offer = _offer_for(machine)
     return offer if existed else Status(201, offer)
 
@@ -400,7 +339,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
         if organisation is None:
             raise ValidationError({"booker_organisation": _("Unknown organisation.")})
     try:
-        booking = actions.request_booking(
+        booking = bookings.request_booking(
             user,
             machine,
             payload.start,
@@ -410,7 +349,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
             safety_acknowledged=payload.safety_acknowledged,
         )
     except ValidationError as exc:
-        raise _renamed(exc, {"machine": "machine_id"}) from None
+        raise renamed_errors(exc, {"machine": "machine_id"}) from None
     return Status(201, _refreshed(booking))
 
 
@@ -427,88 +366,33 @@ def get_booking(request: HttpRequest, booking_id: int) -> Any:
 )
 def decide_booking(request: HttpRequest, booking_id: int, payload: DecisionIn) -> Any:
     booking = _booking_for(request, booking_id)
-    actions.decide_booking(request_user(request), booking, payload.approve, payload.reason)
+    bookings.decide_booking(request_user(request), booking, payload.approve, payload.reason)
     return _refreshed(booking)
 
 
 @router.post("/bookings/{booking_id}/cancel", response=BookingOut, auth=WRITE_AUTH)
 def cancel_booking(request: HttpRequest, booking_id: int, payload: CancelIn | None = None) -> Any:
     booking = _booking_for(request, booking_id)
-    actions.cancel_booking(request_user(request), booking, payload.reason if payload else "")
+    bookings.cancel_booking(request_user(request), booking, payload.reason if payload else "")
     return _refreshed(booking)
 
 
 @router.post("/bookings/{booking_id}/move", response=BookingOut, auth=WRITE_AUTH)
 def move_booking(request: HttpRequest, booking_id: int, payload: MoveIn) -> Any:
     booking = _booking_for(request, booking_id)
-    actions.move_booking(request_user(request), booking, payload.start, payload.end)
+    bookings.move_booking(request_user(request), booking, payload.start, payload.end)
     return _refreshed(booking)
 
 
 @router.post("/bookings/{booking_id}/check-in", response=BookingOut, auth=WRITE_AUTH)
 def check_in(request: HttpRequest, booking_id: int) -> Any:
     booking = _booking_for(request, booking_id)
-    actions.check_in(request_user(request), booking)
+    usage.check_in(request_user(request), booking)
     return _refreshed(booking)
 
 
 @router.post("/bookings/{booking_id}/check-out", response=BookingOut, auth=WRITE_AUTH)
 def check_out(request: HttpRequest, booking_id: int, payload: UsageIn) -> Any:
     booking = _booking_for(request, booking_id)
-    actions.check_out(request_user(request), booking, actions.UsageInput(**payload.dict()))
+    usage.check_out(request_user(request), booking, usage.UsageInput(**payload.dict()))
     return _refreshed(booking)
-
-
-# --- trainings and qualifications ----------------------------------------------------
-
-
-@router.get("/qualifications", response=list[QualificationOut], auth=WRITE_AUTH, summary="Mine")
-def list_qualifications(request: HttpRequest) -> Any:
-    return (
-        Qualification.objects.filter(user=request_user(request))
-        .select_related(
-            "user",
-            "issued_by",
-            "training__organisation",
-            "training__trainer",
-            "training__process",
-        )
-        .order_by("training__title", "pk")
-    )
-
-
-@router.get("/trainings", response=list[TrainingOut], summary="Trainings given in the network")
-@paginate(Pagination)
-def list_trainings(request: HttpRequest, filters: Query[TrainingFilterParams]) -> Any:
-    trainings = _trainings(request_user(request))
-    if filters.machine is not None:
-        trainings = trainings.filter(machine_id=filters.machine)
-    if filters.organisation:
-        trainings = trainings.filter(organisation__slug=filters.organisation)
-    return trainings.order_by("title", "pk")
-
-
-@router.post(
-    "/trainings/{training_id}/grant",
-    response={200: QualificationOut, 201: QualificationOut},
-    auth=WRITE_AUTH,
-    summary="Qualify someone (201), or renew their qualification (200)",
-)
-def grant_qualification(request: HttpRequest, training_id: int, payload: GrantIn) -> Any:
-    training = get_object_or_404(_trainings(request_user(request)), pk=training_id)
-    person = User.objects.filter(username=payload.username, is_active=True).first()
-    if person is None:
-        raise ValidationError({"username": _("Nobody has this user name.")})
-    if payload.issued_at is not None and timezone.is_naive(payload.issued_at):
-        raise ValidationError({"issued_at": _("Give the time with its time zone offset.")})
-    existed = Qualification.objects.filter(user=person, training=training).exists()
-    try:
-        qualification = actions.grant_qualification(
-            request_user(request), person, training, payload.issued_at
-        )
-    except ValidationError as exc:
-        raise _renamed(exc, {"who": "username"}) from None
-    qualification = Qualification.objects.select_related(
-        "user", "issued_by", "training__organisation", "training__trainer", "training__process"
-    ).get(pk=qualification.pk)
-    return qualification if existed else Status(201, qualification)

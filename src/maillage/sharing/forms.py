@@ -12,23 +12,18 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import validate_in_window
+from maillage.core.forms import add_action_errors
 from maillage.directory.models import Organisation
-from maillage.sharing.actions import OfferInput, UsageInput, WindowInput
+from maillage.qualifications.models import Training
+from maillage.sharing.actions.hours import WindowInput
+from maillage.sharing.actions.offers import OfferInput
+from maillage.sharing.actions.usage import UsageInput
 from maillage.sharing.availability import PARIS, local_instant
-from maillage.sharing.models import Audience, Billing, ExceptionKind, Mode, Offer, Training
+from maillage.sharing.models import WEEKDAYS, Audience, Billing, ExceptionKind, Mode, Offer
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%Hh%M", "%Hh"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-WEEKDAYS = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
-    (5, _("Saturday")),
-    (6, _("Sunday")),
-]
 
 
 def _date_field(label: Any, **kwargs: Any) -> forms.DateField:
@@ -329,8 +324,6 @@ class OfferForm(forms.Form):
 
     def add_action_errors(self, exc: ValidationError) -> None:
         """The action's errors beside the fields, its cents names mapped to the euro fields."""
-        from maillage.core.forms import add_action_errors
-
         if hasattr(exc, "error_dict"):
             back = {v: k for k, v in EURO_FIELDS.items()}
             exc = ValidationError(

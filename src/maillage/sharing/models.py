@@ -1,4 +1,4 @@
-"""Offers, opening hours, trainings and qualifications, bookings with their usage."""
+"""Offers, opening hours, closures and downtimes, bookings with their usage, calendar feeds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from maillage.directory.models import Organisation, Site
-from maillage.equipment.models import Machine, Process
+from maillage.equipment.models import Machine
+from maillage.qualifications.models import Training
 
 
 class Audience(models.TextChoices):
@@ -32,6 +33,17 @@ class Billing(models.TextChoices):
     USED = "used", _("By recorded use")
 
 
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
 class OpeningWindow(models.Model):
     """A weekly opening, local time, for a whole site or one machine."""
 
@@ -43,15 +55,7 @@ class OpeningWindow(models.Model):
     )
     weekday = models.PositiveSmallIntegerField(
         _("day"),
-        choices=[
-            (0, _("Monday")),
-            (1, _("Tuesday")),
-            (2, _("Wednesday")),
-            (3, _("Thursday")),
-            (4, _("Friday")),
-            (5, _("Saturday")),
-            (6, _("Sunday")),
-        ],
+        choices=WEEKDAYS,
     )
     start = models.TimeField(_("opens at"))
     end = models.TimeField(_("closes at"))
@@ -133,112 +137,6 @@ class Downtime(models.Model):
 
     def __str__(self) -> str:
         return f"{self.machine}: {self.reason}"
-
-
-class Training(models.Model):
-    """A training that qualifies people for a machine or for a process (and its sub-processes)."""
-
-    title = models.CharField(_("title"), max_length=200)
-    machine = models.ForeignKey(
-        Machine, on_delete=models.CASCADE, null=True, blank=True, related_name="trainings"
-    )
-    process = models.ForeignKey(
-        Process, on_delete=models.PROTECT, null=True, blank=True, related_name="trainings"
-    )
-    organisation = models.ForeignKey(
-        Organisation, verbose_name=_("given by"), on_delete=models.CASCADE, related_name="trainings"
-    )
-    trainer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("trainer"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    description = models.TextField(_("description"), blank=True)
-    validity_months = models.PositiveSmallIntegerField(
-        _("valid for (months)"), default=24, validators=[MinValueValidator(1)]
-    )
-    idle_lapse_months = models.PositiveSmallIntegerField(
-        _("lapses after (months without use)"),
-        null=True,
-        blank=True,
-        help_text=_("Empty: use does not matter."),
-    )
-
-    class Meta:
-        ordering = ["title"]
-        verbose_name = _("training")
-        verbose_name_plural = _("trainings")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(machine__isnull=False) | models.Q(process__isnull=False),
-                name="sharing_training_machine_or_process",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class TrainingSession(models.Model):
-    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="sessions")
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
-    capacity = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
-    place = models.CharField(_("place"), max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["start"]
-        verbose_name = _("training session")
-        verbose_name_plural = _("training sessions")
-
-    def __str__(self) -> str:
-        return f"{self.training} {self.start:%Y-%m-%d}"
-
-
-class Registration(models.Model):
-    session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="registrations"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_registrations"
-    )
-    attended = models.BooleanField(_("attended"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "user"], name="sharing_registration_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.session}"
-
-
-class Qualification(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications"
-    )
-    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="qualifications")
-    issued_at = models.DateTimeField(_("issued on"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    expires_at = models.DateTimeField(_("expires on"))
-    last_used_at = models.DateTimeField(_("last used on"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-issued_at"]
-        verbose_name = _("qualification")
-        verbose_name_plural = _("qualifications")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "training"], name="sharing_qualification_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.training}"
 
 
 def unknown_secret_hash() -> str:

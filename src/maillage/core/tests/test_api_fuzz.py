@@ -56,7 +56,7 @@ def world(make_user, make_organisation):
     """A member of an organisation with a machine offered for booking, and a training."""
     from maillage.directory import actions as directory_actions
     from maillage.equipment import actions as equipment_actions
-    from maillage.sharing import actions as sharing_actions
+    from maillage.sharing.actions import offers as offer_actions
 
     alice = make_user("alice")
     workshop = make_organisation("Atelier Alice", admin=alice)
@@ -65,7 +65,7 @@ def world(make_user, make_organisation):
         workshop,
         equipment_actions.MachineInput(name="Trotec Speedy 400", process_codes=["3.4.1.1"]),
     )
-    sharing_actions.save_offer(alice, laser, sharing_actions.OfferInput())
+    offer_actions.save_offer(alice, laser, offer_actions.OfferInput())
     token = directory_actions.create_api_token(alice, "fuzz")[1]
     site = workshop.sites.get()
     return {

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from maillage.directory import actions as directory_actions
 from maillage.equipment import actions as equipment_actions
-from maillage.sharing import actions as sharing_actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import offers as offer_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def laser(alice, workshop):
     machine = equipment_actions.create_machine(
         alice, workshop, equipment_actions.MachineInput(name="Trotec", process_codes=["3.4.1.1"])
     )
-    sharing_actions.save_offer(alice, machine, sharing_actions.OfferInput(horizon_days=30))
+    offer_actions.save_offer(alice, machine, offer_actions.OfferInput(horizon_days=30))
     return machine
 
 
@@ -133,7 +134,7 @@ def test_a_booking_beyond_the_horizon_is_refused_before_the_calendar_is_read(las
     start = timezone.now() + dt.timedelta(days=3000)
 
     with pytest.raises(ValidationError) as caught:
-        sharing_actions.request_booking(alice, laser, start, start + dt.timedelta(hours=2))
+        booking_actions.request_booking(alice, laser, start, start + dt.timedelta(hours=2))
 
     assert "start" in caught.value.message_dict
 

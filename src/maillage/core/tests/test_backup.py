@@ -27,7 +27,8 @@ from maillage.directory import actions as directory_actions
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.api import machine_input
-from maillage.sharing import actions as sharing_actions
+from maillage.qualifications import actions as qualification_actions
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.models import Booking, BookingState
 from maillage.testing import table_counts
 
@@ -64,13 +65,13 @@ def _territory(coordinator, make_user, make_organisation):
         data.notes = "Révisée"
         equipment_actions.update_machine(alice, machine, data)
         machines.append(machine)
-    training = sharing_actions.create_training(
+    training = qualification_actions.create_training(
         alice, workshop, "Sécurité laser", machine=machines[1]
     )
-    sharing_actions.save_offer(
-        alice, machines[1], sharing_actions.OfferInput(required_training_ids=(training.pk,))
+    offer_actions.save_offer(
+        alice, machines[1], offer_actions.OfferInput(required_training_ids=(training.pk,))
     )
-    sharing_actions.save_offer(alice, machines[0], sharing_actions.OfferInput(mode="self_service"))
+    offer_actions.save_offer(alice, machines[0], offer_actions.OfferInput(mode="self_service"))
     start = timezone.now().replace(microsecond=0) - dt.timedelta(days=3)
     for days, state in [(0, BookingState.COMPLETED), (5, BookingState.CONFIRMED)]:
         begin = start + dt.timedelta(days=days)

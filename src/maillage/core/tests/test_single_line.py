@@ -107,8 +107,8 @@ def test_a_machine_name_with_a_newline_is_refused(make_user, make_organisation):
 
 @pytest.mark.django_db
 def test_a_training_title_with_a_newline_is_refused(make_user, make_organisation):
-    from maillage.sharing.actions import create_training
-    from maillage.sharing.models import Training
+    from maillage.qualifications.actions import create_training
+    from maillage.qualifications.models import Training
 
     alice = make_user("alice")
     workshop = make_organisation("Atelier Sud", admin=alice)

@@ -20,7 +20,9 @@ from maillage.directory.models import Membership, Role
 from maillage.equipment import actions as equipment_actions
 from maillage.matching.loader import CACHE
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
-from maillage.sharing import actions as sharing_actions
+from maillage.qualifications import actions as qualification_actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.models import BookingState
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -73,7 +75,7 @@ def _laser(host: Any, organisation: Any, name: str, envelope: tuple[float, float
         "max_minutes": 600,
         **offer,
     }
-    sharing_actions.save_offer(host, machine, sharing_actions.OfferInput(**fields))
+    offer_actions.save_offer(host, machine, offer_actions.OfferInput(**fields))
     return machine
 
 
@@ -188,7 +190,7 @@ def test_a_busy_nearest_machine_gives_way_to_the_next_one(
 ) -> None:
     m, alice = territory["machines"], territory["alice"]
     earliest, deadline = window(2, 6)
-    booking = sharing_actions.request_booking(
+    booking = booking_actions.request_booking(
         alice,
         m["a"],
         earliest - dt.timedelta(hours=1),
@@ -263,13 +265,13 @@ def test_a_bad_token_is_refused(client: Any, territory: Any) -> None:
 
 def test_missing_trainings_say_who_gives_them(client: Any, territory: Any, token_for: Any) -> None:
     bob, laser_b = territory["bob"], territory["machines"]["b"]
-    training = sharing_actions.create_training(
+    training = qualification_actions.create_training(
         bob, territory["orgs"]["b"], "Laser safety", machine=laser_b
     )
-    sharing_actions.save_offer(
+    offer_actions.save_offer(
         bob,
         laser_b,
-        sharing_actions.OfferInput(
+        offer_actions.OfferInput(
             mode="self_service",
             price_member_cents=2000,
             fixed_fee_cents=500,

@@ -14,7 +14,7 @@ from maillage.matching.forms import CSV_COLUMNS, day_end, day_start, local_today
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS, PLASMA, THERMAL_REMOVAL
-from maillage.sharing import actions as sharing_actions
+from maillage.sharing.actions import bookings as booking_actions
 
 # The territory's fixtures, shared with the API tests.
 _fresh_index, taxonomy, territory = test_api._fresh_index, test_api.taxonomy, test_api.territory
@@ -339,7 +339,7 @@ def test_the_booking_link_is_prefilled_on_the_booking_page(client: Any, territor
     assert f'value="{start.astimezone(PARIS):%Y-%m-%d}"' in page
     assert f'value="{start.astimezone(PARIS):%H:%M}"' in page
     # And it books.
-    booking = sharing_actions.request_booking(
+    booking = booking_actions.request_booking(
         territory["dave"], m["a"], start, start + dt.timedelta(hours=2)
     )
     assert booking.pk

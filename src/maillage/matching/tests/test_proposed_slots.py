@@ -23,7 +23,9 @@ from maillage.matching.actions import NeedInput, find_machines
 from maillage.matching.loader import CACHE
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING
-from maillage.sharing import actions as sharing_actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import hours as hour_actions
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.models import (
     LIVE_STATES,
     Audience,
@@ -61,12 +63,10 @@ def test_a_day_of_notice_moves_the_proposed_slot_a_day_ahead_and_it_can_be_booke
     territory: Any,
 ) -> None:
     machine, alice, dave = territory["machines"]["a"], territory["alice"], territory["dave"]
-    sharing_actions.save_offer(
+    offer_actions.save_offer(
         alice,
         machine,
-        sharing_actions.OfferInput(
-            mode=Mode.SELF_SERVICE, max_minutes=600, min_notice_minutes=1440
-        ),
+        offer_actions.OfferInput(mode=Mode.SELF_SERVICE, max_minutes=600, min_notice_minutes=1440),
     )
     CACHE.clear()
     now = timezone.now()
@@ -75,18 +75,18 @@ def test_a_day_of_notice_moves_the_proposed_slot_a_day_ahead_and_it_can_be_booke
     assert row.slot_start is not None and row.slot_end is not None
     assert row.slot_start >= now + dt.timedelta(hours=24)
     assert row.slot_start.second == 0  # the booking link writes it to the minute
-    booking = sharing_actions.request_booking(dave, machine, row.slot_start, row.slot_end, now=now)
+    booking = booking_actions.request_booking(dave, machine, row.slot_start, row.slot_end, now=now)
     assert booking.start == row.slot_start and booking.state in LIVE_STATES
 
 
 def test_the_notice_refusal_says_the_notice_as_people_read_it(territory: Any) -> None:
     machine, alice, dave = territory["machines"]["a"], territory["alice"], territory["dave"]
-    sharing_actions.save_offer(
-        alice, machine, sharing_actions.OfferInput(max_minutes=600, min_notice_minutes=1440)
+    offer_actions.save_offer(
+        alice, machine, offer_actions.OfferInput(max_minutes=600, min_notice_minutes=1440)
     )
     start = timezone.now() + 2 * HOUR
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
-        sharing_actions.request_booking(dave, machine, start, start + HOUR)
+        booking_actions.request_booking(dave, machine, start, start + HOUR)
     assert "L'hôte demande un préavis de 1\N{NO-BREAK SPACE}jour." in refused.value.messages
 
 
@@ -94,8 +94,8 @@ def test_a_machine_booked_by_its_own_organisation_only_is_not_proposed_to_outsid
     territory: Any,
 ) -> None:
     machine, alice, dave = territory["machines"]["a"], territory["alice"], territory["dave"]
-    sharing_actions.save_offer(
-        alice, machine, sharing_actions.OfferInput(max_minutes=600, audience=Audience.OWN)
+    offer_actions.save_offer(
+        alice, machine, offer_actions.OfferInput(max_minutes=600, audience=Audience.OWN)
     )
     CACHE.clear()
     now = timezone.now()
@@ -107,8 +107,8 @@ def test_a_need_shorter_than_the_hosts_minimum_is_not_proposed_that_machine(
     territory: Any,
 ) -> None:
     machine, alice, dave = territory["machines"]["a"], territory["alice"], territory["dave"]
-    sharing_actions.save_offer(
-        alice, machine, sharing_actions.OfferInput(min_minutes=120, max_minutes=600)
+    offer_actions.save_offer(
+        alice, machine, offer_actions.OfferInput(min_minutes=120, max_minutes=600)
     )
     CACHE.clear()
     now = timezone.now()
@@ -120,9 +120,9 @@ def test_a_need_shorter_than_the_hosts_minimum_is_not_proposed_that_machine(
 
 
 @st.composite
-def offers(draw: Any) -> sharing_actions.OfferInput:
+def offers(draw: Any) -> offer_actions.OfferInput:
     low = draw(st.sampled_from([5, 15, 30, 60, 120]))
-    return sharing_actions.OfferInput(
+    return offer_actions.OfferInput(
         audience=draw(
             st.sampled_from([Audience.NETWORK, Audience.NETWORK, Audience.REGISTERED, Audience.OWN])
         ),
@@ -159,12 +159,12 @@ def _lay_calendar(
         for weekday, hour, minute, quarters in hours:
             closes = min(hour * 60 + minute + 15 * quarters, 23 * 60 + 45)
             lines.append(
-                sharing_actions.WindowInput(
+                hour_actions.WindowInput(
                     weekday, dt.time(hour, minute), dt.time(closes // 60, closes % 60)
                 )
             )
         target = {"machine": machine} if scope == "machine" else {"site": machine.site}
-        sharing_actions.set_opening_windows(host, lines, **target)
+        hour_actions.set_opening_windows(host, lines, **target)
     for kind in (ExceptionKind.CLOSURE, ExceptionKind.OPENING):
         for offset, length in draw(spans):
             start = now + dt.timedelta(minutes=offset)
@@ -217,7 +217,7 @@ def test_every_slot_a_search_proposes_is_accepted_by_the_booking(territory: Any)
             for key, host in (("a", territory["alice"]), ("b", territory["bob"])):
                 machine = territory["machines"][key]
                 offer = data.draw(offers())
-                sharing_actions.save_offer(host, machine, offer)
+                offer_actions.save_offer(host, machine, offer)
                 _lay_calendar(machine, host, carol, now, offer.buffer_minutes, data.draw)
             CACHE.clear()
             hours = data.draw(st.sampled_from([Decimal("0.25"), Decimal(1), Decimal("1.5"), 4]))
@@ -229,7 +229,7 @@ def test_every_slot_a_search_proposes_is_accepted_by_the_booking(territory: Any)
                 assert row.slot_start >= max(earliest, now)
                 assert row.slot_end <= earliest + dt.timedelta(days=days)
                 with transaction.atomic():
-                    booking = sharing_actions.request_booking(
+                    booking = booking_actions.request_booking(
                         dave,
                         row.machine,
                         row.slot_start,

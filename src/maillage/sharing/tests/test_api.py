@@ -13,8 +13,12 @@ from django.utils import timezone
 
 from maillage.directory import actions as directory_actions
 from maillage.equipment import actions as equipment_actions
-from maillage.sharing import actions
-from maillage.sharing.models import Booking, BookingState, Offer, Qualification
+from maillage.qualifications import actions as qualification_actions
+from maillage.qualifications.models import Qualification
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import hours as hour_actions
+from maillage.sharing.actions import offers as offer_actions
+from maillage.sharing.models import Booking, BookingState, Offer
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +75,7 @@ def token_for(db):
 
 
 def _offer(actor, machine, **fields):
-    return actions.save_offer(actor, machine, actions.OfferInput(**fields))
+    return offer_actions.save_offer(actor, machine, offer_actions.OfferInput(**fields))
 
 
 def _send(client, method, url, payload=None, **extra):
@@ -183,15 +187,15 @@ def test_availability_gives_opening_hours_and_free_time_around_bookings_with_the
     client, alice, bob, guest_org, laser
 ):
     _offer(alice, laser, mode="self_service", buffer_minutes=30)
-    actions.set_opening_windows(
+    hour_actions.set_opening_windows(
         alice,
-        [actions.WindowInput(day, dt.time(8), dt.time(18)) for day in range(5)],
+        [hour_actions.WindowInput(day, dt.time(8), dt.time(18)) for day in range(5)],
         machine=laser,
     )
     monday = _monday_in(2)
     tz = timezone.get_current_timezone()
     at = lambda hour, minute=0: dt.datetime.combine(monday, dt.time(hour, minute), tzinfo=tz)  # noqa: E731
-    actions.request_booking(bob, laser, at(10), at(12))
+    booking_actions.request_booking(bob, laser, at(10), at(12))
 
     start = at(0)
     end = start + dt.timedelta(days=2)
@@ -517,7 +521,9 @@ def test_the_host_cancels_with_a_reason(client, alice, bob, guest_org, laser, to
 
 @pytest.fixture
 def laser_training(alice, host, laser):
-    return actions.create_training(alice, host, "Découpe laser : sécurité", machine=laser)
+    return qualification_actions.create_training(
+        alice, host, "Découpe laser : sécurité", machine=laser
+    )
 
 
 def test_a_missing_qualification_is_refused_naming_the_training_and_who_gives_it(
@@ -570,7 +576,7 @@ def test_an_expired_qualification_is_refused_when_the_host_approves(
     client, alice, bob, guest_org, laser, laser_training, token_for
 ):
     _offer(alice, laser, mode="on_request", required_training_ids=(laser_training.pk,))
-    actions.grant_qualification(alice, bob, laser_training)
+    qualification_actions.grant_qualification(alice, bob, laser_training)
     start, end = _slot()
     created = _book(client, laser, start, end, token_for(bob))
     assert created.status_code == 201, created.content
@@ -622,7 +628,7 @@ def test_only_the_trainer_organisation_grants(
 
 
 def test_trainings_of_the_network_are_listed(client, alice, host, laser, laser_training):
-    actions.create_training(alice, host, "Fraisage", process_code="3.2.3")
+    qualification_actions.create_training(alice, host, "Fraisage", process_code="3.2.3")
     response = client.get(f"{API}/trainings")
     assert response.status_code == 200
     items = response.json()["items"]

@@ -17,7 +17,11 @@ from django.utils import timezone, translation
 
 from maillage.directory.models import Membership, MembershipState, OrganisationStatus, Role
 from maillage.equipment import actions as equipment_actions
-from maillage.sharing import actions, booking_reads, schedule
+from maillage.qualifications import actions as qualification_actions
+from maillage.sharing import notifications, schedule
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import checks as booking_checks
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.availability import PARIS, Interval
 from maillage.sharing.models import (
     LIVE_STATES,
@@ -28,6 +32,7 @@ from maillage.sharing.models import (
     ExceptionKind,
     OpeningWindow,
 )
+from maillage.sharing.queries import reads as booking_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +54,10 @@ def machine(host, workshop):
         workshop,
         equipment_actions.MachineInput(name="Plieuse", process_codes=["2.1.5"]),
     )
-    actions.save_offer(
+    offer_actions.save_offer(
         host,
         machine,
-        actions.OfferInput(mode="self_service", buffer_minutes=15, no_show_grace_minutes=20),
+        offer_actions.OfferInput(mode="self_service", buffer_minutes=15, no_show_grace_minutes=20),
     )
     return machine
 
@@ -91,7 +96,9 @@ def test_terms_read_the_offer_the_host_and_only_the_valid_memberships(
     assert terms.required_trainings == 0
     assert terms.booker_org_ids == (own.pk,)  # not the pending one, not the asked one
 
-    training = actions.create_training(host, workshop, "Pliage en sécurité", machine=machine)
+    training = qualification_actions.create_training(
+        host, workshop, "Pliage en sécurité", machine=machine
+    )
     machine.offer.required_trainings.add(training)
     host_terms = booking_reads.load_terms(machine.pk, host.pk)
     assert host_terms is not None
@@ -210,10 +217,12 @@ def _local(days_ahead: int, hour: int) -> dt.datetime:
 
 
 def test_a_late_no_show_stops_holding_the_machine(machine, booker, host):
-    late = actions.request_booking(host, machine, _local(3, 9), _local(3, 12), now=_local(2, 9))
+    late = booking_actions.request_booking(
+        host, machine, _local(3, 9), _local(3, 12), now=_local(2, 9)
+    )
     assert late.state == BookingState.CONFIRMED
     with pytest.raises(ValidationError) as refused:  # 09:15: within the grace, still held
-        actions.request_booking(
+        booking_actions.request_booking(
             booker,
             machine,
             _local(3, 10),
@@ -222,7 +231,7 @@ def test_a_late_no_show_stops_holding_the_machine(machine, booker, host):
         )
     assert "start" in refused.value.message_dict
     # 09:21: the 09:00 booking was never checked in and the host's 20 minutes are over.
-    taken = actions.request_booking(
+    taken = booking_actions.request_booking(
         booker, machine, _local(3, 10), _local(3, 11), now=_local(3, 9) + dt.timedelta(minutes=21)
     )
     assert taken.state == BookingState.CONFIRMED
@@ -235,7 +244,7 @@ def test_the_notification_is_queued_in_the_booking_transaction(machine, booker, 
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     start = _local(2, 10)
-    booking = actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+    booking = booking_actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
     queued = DBTaskResult.objects.filter(task_path="maillage.sharing.tasks.notify_booking")
     assert [row.args_kwargs["args"][:2] for row in queued] == [[booking.pk, "requested"]]
     assert [row.args_kwargs["args"][2:] for row in queued] == [
@@ -248,7 +257,7 @@ def test_the_notification_is_queued_in_the_booking_transaction(machine, booker, 
 
     with pytest.raises(Abort), transaction.atomic():
         later = _local(4, 10)
-        actions.request_booking(booker, machine, later, later + dt.timedelta(hours=1))
+        booking_actions.request_booking(booker, machine, later, later + dt.timedelta(hours=1))
         raise Abort
     assert queued.count() == 1  # the rolled-back booking left no task behind
 
@@ -259,7 +268,9 @@ def test_without_a_queue_the_notification_leaves_after_commit(
     """The immediate backend (tests, small installations): e-mails once the booking is in."""
     start = _local(2, 14)
     with django_capture_on_commit_callbacks(execute=True):
-        booking = actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+        booking = booking_actions.request_booking(
+            booker, machine, start, start + dt.timedelta(hours=1)
+        )
         assert mail.outbox == []
     assert sorted(m.to[0] for m in mail.outbox) == sorted([booker.email, host.email])
     assert booking.machine.name in mail.outbox[0].subject
@@ -269,7 +280,7 @@ def test_without_a_queue_the_notification_leaves_after_commit(
 def test_writers_lock_each_utc_day_the_blocked_time_touches(machine):
     start = dt.datetime(2026, 12, 3, 22, 30, tzinfo=dt.UTC)
     with transaction.atomic():
-        actions._lock_days(machine.pk, start, start + dt.timedelta(hours=2))
+        booking_checks.lock_days(machine.pk, start, start + dt.timedelta(hours=2))
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT classid, objid FROM pg_locks WHERE locktype = 'advisory' "
@@ -283,11 +294,11 @@ def test_writers_lock_each_utc_day_the_blocked_time_touches(machine):
 def test_the_e_mail_tells_the_state_of_its_event_even_when_sent_later(machine, booker):
     """The worker may send after the booking changed again: the e-mail keeps its own event."""
     start = _local(2, 15)
-    booking = actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
-    actions.cancel_booking(booker, booking)
+    booking = booking_actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+    booking_actions.cancel_booking(booker, booking)
     mail.outbox.clear()
     with translation.override("en"):
-        actions.send_booking_notification(
+        notifications.send_booking_notification(
             booking.pk, "requested", BookingState.CONFIRMED, start.isoformat()
         )
     assert mail.outbox and all("Confirmed" in m.subject for m in mail.outbox)
@@ -299,7 +310,7 @@ def test_a_refused_slot_is_explained_in_french_first(machine, booker):
         machine=machine, weekday=start.weekday(), start=dt.time(8), end=dt.time(18)
     )
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
-        actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
+        booking_actions.request_booking(booker, machine, start, start + dt.timedelta(hours=1))
     assert refused.value.message_dict["start"] == [
         "La machine n'est pas ouverte pendant tout le créneau."
     ]

@@ -45,7 +45,8 @@ def shared_laser(taxonomy: Any, make_user: Any, make_organisation: Any) -> dict[
     """Org A (Alice) shares a laser cutter on request, billed by use, training required;
     Bob, admin of org B, holds that training."""
     from maillage.equipment import actions as equipment_actions
-    from maillage.sharing import actions
+    from maillage.qualifications import actions as qualification_actions
+    from maillage.sharing.actions import offers as offer_actions
 
     alice = make_user("alice", first_name="Alice", last_name="Hôte")
     bob = make_user("bob", first_name="Bob", last_name="Bricoleur")
@@ -56,11 +57,11 @@ def shared_laser(taxonomy: Any, make_user: Any, make_organisation: Any) -> dict[
         workshop,
         equipment_actions.MachineInput(name="Trotec Speedy 400", process_codes=[LASER_CUTTING]),
     )
-    training = actions.create_training(alice, workshop, "Laser safety", machine=laser)
-    actions.save_offer(
+    training = qualification_actions.create_training(alice, workshop, "Laser safety", machine=laser)
+    offer_actions.save_offer(
         alice,
         laser,
-        actions.OfferInput(
+        offer_actions.OfferInput(
             mode="on_request",
             billing="used",
             price_own_cents=1000,
@@ -72,7 +73,7 @@ def shared_laser(taxonomy: Any, make_user: Any, make_organisation: Any) -> dict[
             safety_notes="Wear the goggles; never leave the machine cutting alone.",
         ),
     )
-    actions.grant_qualification(alice, bob, training)
+    qualification_actions.grant_qualification(alice, bob, training)
     return {"workshop": workshop, "fablab": fablab, "laser": laser}
 
 

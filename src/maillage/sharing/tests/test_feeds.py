@@ -10,7 +10,9 @@ from icalendar import Calendar
 
 from maillage.directory.auth import hash_token
 from maillage.equipment.actions import MachineInput, create_machine
-from maillage.sharing import actions, actions_trainings
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import feeds as feed_actions
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.models import Audience, CalendarToken, Mode
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,9 @@ def _machine(actor, organisation, name, mode):
     machine = create_machine(
         actor, organisation, MachineInput(name=name, process_codes=["3.4.1.1"])
     )
-    actions.save_offer(actor, machine, actions.OfferInput(audience=Audience.REGISTERED, mode=mode))
+    offer_actions.save_offer(
+        actor, machine, offer_actions.OfferInput(audience=Audience.REGISTERED, mode=mode)
+    )
     return machine
 
 
@@ -72,11 +76,11 @@ def _slot(days, hour, hours=2):
 
 @pytest.fixture
 def carols_bookings(carol, bob, fablab, laser, lathe):
-    confirmed = actions.request_booking(carol, laser, *_slot(2, 9))
-    requested = actions.request_booking(carol, lathe, *_slot(3, 14))
-    cancelled = actions.request_booking(carol, laser, *_slot(4, 9))
-    actions.cancel_booking(carol, cancelled)
-    others = actions.request_booking(bob, laser, *_slot(5, 9))
+    confirmed = booking_actions.request_booking(carol, laser, *_slot(2, 9))
+    requested = booking_actions.request_booking(carol, lathe, *_slot(3, 14))
+    cancelled = booking_actions.request_booking(carol, laser, *_slot(4, 9))
+    booking_actions.cancel_booking(carol, cancelled)
+    others = booking_actions.request_booking(bob, laser, *_slot(5, 9))
     return {
         "confirmed": confirmed,
         "requested": requested,
@@ -152,7 +156,7 @@ def test_the_uid_stays_the_same_when_the_booking_changes(client, alice, carol, c
     requested = carols_bookings["requested"]
     uid = f"booking-{requested.pk}@maillage.example"
     assert str(_events(client.get(url))[uid]["STATUS"]) == "TENTATIVE"
-    actions.decide_booking(alice, requested, approve=True)
+    booking_actions.decide_booking(alice, requested, approve=True)
     assert str(_events(client.get(url))[uid]["STATUS"]) == "CONFIRMED"
 
 
@@ -189,7 +193,7 @@ def test_the_calendar_page_needs_signing_in(client):
 def _machine_feed(machine):
     """A fresh feed address for the machine, made by its organisation's admin."""
     host = machine.organisation.memberships.get().user
-    secret = actions_trainings.renew_machine_feed_token(host, machine.offer)
+    secret = feed_actions.renew_machine_feed_token(host, machine.offer)
     return reverse("statements:machine_feed", args=[machine.pk, secret])
 
 
@@ -232,7 +236,7 @@ def test_host_members_make_their_machine_feeds_and_others_do_not(client, alice, 
 
 
 def test_the_offers_history_holds_no_feed_secret_or_hash(alice, laser):
-    secret = actions_trainings.renew_machine_feed_token(alice, laser.offer)
+    secret = feed_actions.renew_machine_feed_token(alice, laser.offer)
     laser.offer.refresh_from_db()
     rows = [str(row) for row in laser.offer.history.values()]
     assert rows and not any(secret in r or laser.offer.feed_token_hash in r for r in rows)
@@ -247,7 +251,7 @@ def test_renewing_a_machine_feed_invalidates_the_old_address(client, alice, bob,
     )
     assert response.status_code == 403
     with pytest.raises(PermissionDenied):
-        actions_trainings.renew_machine_feed_token(bob, laser.offer)
+        feed_actions.renew_machine_feed_token(bob, laser.offer)
     assert client.get(old_url).status_code == 200
     client.force_login(alice)
     response = client.post(

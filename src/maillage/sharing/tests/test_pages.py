@@ -13,7 +13,13 @@ from django.utils import timezone
 from maillage.directory.models import Membership, OrganisationStatus, Role
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import MachineStatus
-from maillage.sharing import actions
+from maillage.qualifications import actions as qualification_actions
+from maillage.qualifications.models import Qualification
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import downtimes as downtime_actions
+from maillage.sharing.actions import hours as hour_actions
+from maillage.sharing.actions import offers as offer_actions
+from maillage.sharing.actions import usage as usage_actions
 from maillage.sharing.models import (
     AvailabilityException,
     Booking,
@@ -21,9 +27,8 @@ from maillage.sharing.models import (
     Downtime,
     Offer,
     OpeningWindow,
-    Qualification,
 )
-from maillage.sharing.queries import week_label
+from maillage.sharing.queries.calendar import week_label
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +94,7 @@ def laser(alice, workshop):
 
 @pytest.fixture
 def training(alice, workshop, laser):
-    return actions.create_training(alice, workshop, "Laser safety", machine=laser)
+    return qualification_actions.create_training(alice, workshop, "Laser safety", machine=laser)
 
 
 def _offer(alice, laser, training=None, **fields):
@@ -104,7 +109,7 @@ def _offer(alice, laser, training=None, **fields):
         "safety_notes": "Wear the goggles.",
         **fields,
     }
-    return actions.save_offer(alice, laser, actions.OfferInput(**data))
+    return offer_actions.save_offer(alice, laser, offer_actions.OfferInput(**data))
 
 
 @pytest.fixture
@@ -114,7 +119,7 @@ def offer(alice, laser, training):
 
 @pytest.fixture
 def qualified_bob(alice, bob, fablab, training):
-    actions.grant_qualification(alice, bob, training)
+    qualification_actions.grant_qualification(alice, bob, training)
     return bob
 
 
@@ -153,7 +158,7 @@ def _follow_messages(response):
 
 def _book(actor, machine, start, end, **kwargs):
     kwargs.setdefault("safety_acknowledged", True)
-    return actions.request_booking(actor, machine, start, end, **kwargs)
+    return booking_actions.request_booking(actor, machine, start, end, **kwargs)
 
 
 # --- the whole flow ------------------------------------------------------------------
@@ -246,7 +251,7 @@ def test_the_host_can_check_in_and_out_from_the_dashboard(
     client, alice, qualified_bob, laser, offer
 ):
     start, end = _soon(minutes=5)
-    booking = actions.decide_booking(alice, _book(qualified_bob, laser, start, end), True)
+    booking = booking_actions.decide_booking(alice, _book(qualified_bob, laser, start, end), True)
     client.force_login(alice)
     back = reverse("sharing:host_dashboard")
     board = client.get(back).content.decode()
@@ -389,7 +394,7 @@ def test_a_machine_without_offer_or_down_cannot_be_booked(client, alice, qualifi
     assert 'id="booking-form"' not in client.get(url).content.decode()
     _offer(alice, laser)
     assert 'id="booking-form"' in client.get(url).content.decode()
-    actions.set_machine_down(alice, laser, "Tube broken")
+    downtime_actions.set_machine_down(alice, laser, "Tube broken")
     html = client.get(url).content.decode()
     assert 'id="booking-form"' not in html
     assert "out of service" in html
@@ -477,8 +482,8 @@ def test_the_week_shows_openings_closures_downtimes_and_hides_who_booked(
 ):
     today = _local_day(0)
     day = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=8)  # next Tuesday
-    actions.set_opening_windows(
-        alice, [actions.WindowInput(day.weekday(), dt.time(8), dt.time(18))], machine=laser
+    hour_actions.set_opening_windows(
+        alice, [hour_actions.WindowInput(day.weekday(), dt.time(8), dt.time(18))], machine=laser
     )
     other_day = day + dt.timedelta(days=1)
     AvailabilityException.objects.create(
@@ -508,7 +513,7 @@ def test_the_week_shows_openings_closures_downtimes_and_hides_who_booked(
     assert "Bob Bricoleur (Fablab Bob)" in html
     assert reverse("sharing:offer_edit", args=[laser.pk]) in html
 
-    actions.set_machine_down(alice, laser, "Tube broken")
+    downtime_actions.set_machine_down(alice, laser, "Tube broken")
     current = reverse("sharing:calendar", args=[laser.pk])
     assert "Tube broken" in client.get(current).content.decode()
     assert booking.pk
@@ -544,7 +549,7 @@ def test_the_calendar_moves_by_week_and_answers_htmx_with_the_partial_only(clien
 def test_the_booker_moves_then_cancels_with_a_reason(client, alice, qualified_bob, laser, offer):
     day = _local_day(3)
     booking = _book(qualified_bob, laser, _at(day, 10), _at(day, 12))
-    actions.decide_booking(alice, booking, True)
+    booking_actions.decide_booking(alice, booking, True)
     client.force_login(qualified_bob)
     html = client.get(reverse("sharing:my_bookings")).content.decode()
     assert f'id="move-b{booking.pk}-date"' in html
@@ -584,8 +589,8 @@ def test_bad_usage_is_refused_with_its_message_and_changes_nothing(
     client, alice, qualified_bob, laser, offer
 ):
     start, end = _soon(minutes=5)
-    booking = actions.decide_booking(alice, _book(qualified_bob, laser, start, end), True)
-    actions.check_in(qualified_bob, booking)
+    booking = booking_actions.decide_booking(alice, _book(qualified_bob, laser, start, end), True)
+    usage_actions.check_in(qualified_bob, booking)
     client.force_login(qualified_bob)
     url = reverse("sharing:booking_action", args=[booking.pk, "check_out"])
     for hours, message in (("-1", "cannot be negative"), ("two", "Give a number"), ("", "")):
@@ -642,8 +647,12 @@ def _offer_post(**overrides):
 def test_the_host_shares_a_machine_with_prices_in_euros_and_trainings(
     client, alice, workshop, laser, training
 ):
-    laser_family = actions.create_training(alice, workshop, "Thermal cutting", process_code="3.4")
-    milling = actions.create_training(alice, workshop, "Milling", process_code="3.2.3")
+    laser_family = qualification_actions.create_training(
+        alice, workshop, "Thermal cutting", process_code="3.4"
+    )
+    milling = qualification_actions.create_training(
+        alice, workshop, "Milling", process_code="3.2.3"
+    )
     client.force_login(alice)
     url = reverse("sharing:offer_edit", args=[laser.pk])
     html = client.get(url).content.decode()
@@ -774,15 +783,18 @@ def test_the_release_command_marks_late_bookings_as_no_shows(make_user, make_org
     from django.utils import timezone
 
     from maillage.equipment.actions import MachineInput, create_machine
-    from maillage.sharing import actions
+    from maillage.sharing.actions import bookings as booking_actions
+    from maillage.sharing.actions import offers as offer_actions
     from maillage.sharing.models import Booking, BookingState
 
     host = make_user("host-ns")
     organisation = make_organisation("Atelier NS", admin=host)
     machine = create_machine(host, organisation, MachineInput(name="Tour", process_codes=["3.2.1"]))
-    actions.save_offer(host, machine, actions.OfferInput(mode="self_service", audience="own"))
+    offer_actions.save_offer(
+        host, machine, offer_actions.OfferInput(mode="self_service", audience="own")
+    )
     start = timezone.now() - dt.timedelta(hours=3)
-    booking = actions.request_booking(
+    booking = booking_actions.request_booking(
         host, machine, start, start + dt.timedelta(hours=1), now=start - dt.timedelta(days=1)
     )
     assert booking.state == BookingState.CONFIRMED

@@ -1,7 +1,7 @@
 """Concurrent bookings of one machine: the database keeps them from overlapping.
 
 Many threads, each with its own database connection, start together (threading.Barrier) and
-ask `actions.request_booking` for overlapping slots. Whatever the interleaving, the accepted
+ask `booking_actions.request_booking` for overlapping slots. Whatever the interleaving, the accepted
 bookings never overlap (buffer included), every refusal is explained by an accepted booking,
 and a direct SQL query finds no two live bookings overlapping. A second group of tests skips
 the action and writes with the ORM: the database itself (a trigger on SQLite, an exclusion
@@ -24,7 +24,8 @@ from django.utils import timezone
 from maillage.directory.models import Membership, Role, User
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import Machine
-from maillage.sharing import actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import offers as offer_actions
 from maillage.sharing.models import LIVE_STATES, Booking, BookingState
 
 BUFFER_MINUTES = 15
@@ -76,10 +77,10 @@ def shared_machine(fast_hasher, reference_data, make_user, make_organisation):
         host,
         equipment_actions.MachineInput(name="Laser partagé", process_codes=["3.4.1.1"]),
     )
-    actions.save_offer(
+    offer_actions.save_offer(
         host_admin,
         machine,
-        actions.OfferInput(
+        offer_actions.OfferInput(
             mode="self_service", buffer_minutes=BUFFER_MINUTES, min_minutes=30, max_minutes=240
         ),
     )
@@ -111,7 +112,9 @@ def _book_concurrently(
             own_machine = Machine.objects.get(pk=machine.pk)
             barrier.wait(timeout=JOIN_TIMEOUT)
             try:
-                booking = actions.request_booking(user, own_machine, attempt.start, attempt.end)
+                booking = booking_actions.request_booking(
+                    user, own_machine, attempt.start, attempt.end
+                )
             except ValidationError as exc:
                 attempt.refusal = " ".join(exc.messages)
             else:

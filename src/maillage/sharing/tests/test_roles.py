@@ -5,15 +5,18 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Role
 from maillage.equipment import actions as equipment_actions
-from maillage.sharing import actions, actions_trainings
-from maillage.sharing.models import Booking, BookingState, Offer, Qualification
+from maillage.qualifications import actions as qualification_actions
+from maillage.qualifications.models import Qualification
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import offers as offer_actions
+from maillage.sharing.models import Booking, BookingState, Offer
 
 pytestmark = pytest.mark.django_db
 
@@ -72,16 +75,18 @@ def laser(alice, host):
 @pytest.fixture
 def request_(alice, bob, laser):
     """Bob's request on Alice's laser, waiting for the host's decision."""
-    actions.save_offer(alice, laser, actions.OfferInput(mode="on_request"))
+    offer_actions.save_offer(alice, laser, offer_actions.OfferInput(mode="on_request"))
     start = (timezone.localtime() + dt.timedelta(days=7)).replace(
         hour=10, minute=0, second=0, microsecond=0
     )
-    return actions.request_booking(bob, laser, start, start + dt.timedelta(hours=2))
+    return booking_actions.request_booking(bob, laser, start, start + dt.timedelta(hours=2))
 
 
 @pytest.fixture
 def training(alice, host, laser):
-    return actions.create_training(alice, host, "Découpe laser : sécurité", machine=laser)
+    return qualification_actions.create_training(
+        alice, host, "Découpe laser : sécurité", machine=laser
+    )
 
 
 def _token(user):
@@ -109,24 +114,24 @@ def _error_fields(response):
 
 def test_a_member_can_neither_approve_nor_price_nor_qualify(mia, bob, laser, request_, training):
     with pytest.raises(PermissionDenied):
-        actions.decide_booking(mia, request_, approve=True)
+        booking_actions.decide_booking(mia, request_, approve=True)
     with pytest.raises(PermissionDenied):
-        actions.save_offer(mia, laser, actions.OfferInput(price_member_cents=1))
+        offer_actions.save_offer(mia, laser, offer_actions.OfferInput(price_member_cents=1))
     with pytest.raises(PermissionDenied):
-        actions.grant_qualification(mia, bob, training)
+        qualification_actions.grant_qualification(mia, bob, training)
     with pytest.raises(PermissionDenied):
-        actions_trainings.grant_to(mia, training, "bob")
+        qualification_actions.grant_to(mia, training, "bob")
     assert Booking.objects.get().state == BookingState.REQUESTED
     assert Offer.objects.get().price_member_cents == 0
     assert not Qualification.objects.exists()
 
 
 def test_a_member_still_books_and_edits_machines(mia, alice, laser):
-    actions.save_offer(alice, laser, actions.OfferInput(mode="self_service"))
+    offer_actions.save_offer(alice, laser, offer_actions.OfferInput(mode="self_service"))
     start = (timezone.localtime() + dt.timedelta(days=3)).replace(
         hour=9, minute=0, second=0, microsecond=0
     )
-    booking = actions.request_booking(mia, laser, start, start + dt.timedelta(hours=1))
+    booking = booking_actions.request_booking(mia, laser, start, start + dt.timedelta(hours=1))
     assert booking.state == BookingState.CONFIRMED
     equipment_actions.update_machine(
         mia, laser, equipment_actions.MachineInput(name="Laser", process_codes=["3.4.1.1"])
@@ -180,10 +185,12 @@ def test_a_host_approves_and_prices_but_does_not_qualify(
     decided = _post(client, f"{API}/bookings/{request_.pk}/decide", {"approve": True}, hana)
     assert decided.status_code == 200, decided.content
     assert Booking.objects.get().state == BookingState.CONFIRMED
-    actions.save_offer(hana, laser, actions.OfferInput(mode="on_request", price_member_cents=900))
+    offer_actions.save_offer(
+        hana, laser, offer_actions.OfferInput(mode="on_request", price_member_cents=900)
+    )
     assert Offer.objects.get().price_member_cents == 900
     with pytest.raises(PermissionDenied):
-        actions.grant_qualification(hana, bob, training)
+        qualification_actions.grant_qualification(hana, bob, training)
 
 
 def test_a_host_approves_on_the_page(client, hana, request_):
@@ -197,68 +204,5 @@ def test_a_trainer_qualifies_but_does_not_approve(client, theo, bob, request_, t
     assert granted.status_code == 201, granted.content
     assert Qualification.objects.get().user == bob
     with pytest.raises(PermissionDenied):
-        actions.decide_booking(theo, request_, approve=True)
+        booking_actions.decide_booking(theo, request_, approve=True)
     assert Booking.objects.get().state == BookingState.REQUESTED
-
-
-def test_a_trainer_schedules_a_session_and_records_attendance(theo, bob, training):
-    start = timezone.now() - dt.timedelta(hours=3)
-    session = actions.schedule_session(theo, training, start, start + dt.timedelta(hours=2), 4)
-    registration = actions.register(bob, session)
-    actions_trainings.record_attendance_sheet(theo, session, {registration.pk})
-    assert Qualification.objects.get().user == bob
-
-
-# --- what a qualification may say ----------------------------------------------------------
-
-
-def test_nobody_qualifies_themselves_except_a_coordinator(
-    client, alice, theo, coordinator, training
-):
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        actions.grant_qualification(theo, theo, training)
-    assert "yourself" in str(caught.value)
-    response = _post(client, f"{API}/trainings/{training.pk}/grant", {"username": "alice"}, alice)
-    assert _error_fields(response) == {"username"}
-    assert not Qualification.objects.exists()
-    actions.grant_qualification(coordinator, coordinator, training)
-    assert Qualification.objects.get().user == coordinator
-
-
-def test_attending_ones_own_session_does_not_qualify(theo, training):
-    start = timezone.now() - dt.timedelta(hours=3)
-    session = actions.schedule_session(theo, training, start, start + dt.timedelta(hours=2), 4)
-    registration = actions.register(theo, session)
-    with pytest.raises(ValidationError):
-        actions_trainings.record_attendance_sheet(theo, session, {registration.pk})
-    assert not Qualification.objects.exists()
-
-
-def test_a_qualification_dated_in_2099_is_refused(client, theo, bob, training):
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        actions.grant_qualification(theo, bob, training, dt.datetime(2099, 1, 1, tzinfo=dt.UTC))
-    assert caught.value.message_dict == {
-        "issued_at": ["A qualification cannot be dated in the future."]
-    }
-    response = _post(
-        client,
-        f"{API}/trainings/{training.pk}/grant",
-        {"username": "bob", "issued_at": "2099-01-01T00:00:00+00:00"},
-        theo,
-    )
-    assert _error_fields(response) == {"issued_at"}
-    assert not Qualification.objects.exists()
-
-
-def test_a_qualification_dated_too_far_back_is_refused_but_last_year_is_fine(theo, bob, training):
-    with pytest.raises(ValidationError) as caught:
-        actions.grant_qualification(
-            theo, bob, training, timezone.now() - dt.timedelta(days=11 * 366)
-        )
-    assert list(caught.value.message_dict) == ["issued_at"]
-    assert not Qualification.objects.exists()
-    # A minute ahead is clock skew; a year back is a qualification recorded late.
-    actions.grant_qualification(theo, bob, training, timezone.now() + dt.timedelta(minutes=1))
-    last_year = timezone.now() - dt.timedelta(days=365)
-    actions.grant_qualification(theo, bob, training, last_year)
-    assert Qualification.objects.get().user == bob

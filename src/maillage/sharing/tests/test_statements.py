@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.equipment.actions import MachineInput, create_machine
-from maillage.sharing import actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import offers as offer_actions
+from maillage.sharing.actions import usage as usage_actions
 from maillage.sharing.models import Audience, BookingState, Mode
-from maillage.sharing.statement_queries import Month, person_key
+from maillage.sharing.queries.statements import Month, person_key
 from maillage.sharing.statements import Line, balance, net_debts, pair_totals
 
 PARIS = timezone.get_default_timezone()
@@ -137,10 +139,10 @@ def laser(alice, workshop):
     machine = create_machine(
         alice, workshop, MachineInput(name="Trotec Speedy 400", process_codes=["3.4.1.1"])
     )
-    actions.save_offer(
+    offer_actions.save_offer(
         alice,
         machine,
-        actions.OfferInput(
+        offer_actions.OfferInput(
             audience=Audience.REGISTERED,
             mode=Mode.ON_REQUEST,
             price_own_cents=0,
@@ -155,20 +157,22 @@ def laser(alice, workshop):
 @pytest.fixture
 def router(bob, fablab):
     machine = create_machine(bob, fablab, MachineInput(name="Shaper", process_codes=["3.4.1.1"]))
-    actions.save_offer(
-        bob, machine, actions.OfferInput(mode=Mode.SELF_SERVICE, price_member_cents=3000)
+    offer_actions.save_offer(
+        bob, machine, offer_actions.OfferInput(mode=Mode.SELF_SERVICE, price_member_cents=3000)
     )
     return machine
 
 
 def _completed(booker, machine, start, end, hours, host_admin):
     """A booking taken through every real step: request, approval, check-in, check-out."""
-    booking = actions.request_booking(booker, machine, start, end, now=start - dt.timedelta(days=1))
+    booking = booking_actions.request_booking(
+        booker, machine, start, end, now=start - dt.timedelta(days=1)
+    )
     if booking.state == BookingState.REQUESTED:
-        booking = actions.decide_booking(host_admin, booking, approve=True)
-    booking = actions.check_in(booker, booking, now=start)
-    return actions.check_out(
-        booker, booking, actions.UsageInput(hours_used=Decimal(hours)), now=end
+        booking = booking_actions.decide_booking(host_admin, booking, approve=True)
+    booking = usage_actions.check_in(booker, booking, now=start)
+    return usage_actions.check_out(
+        booker, booking, usage_actions.UsageInput(hours_used=Decimal(hours)), now=end
     )
 
 
@@ -196,7 +200,7 @@ def february(alice, bob, carol, laser, router):
         ),
     }
     # Confirmed but never checked out: not on any statement.
-    b["open"] = actions.request_booking(
+    b["open"] = booking_actions.request_booking(
         alice, router, paris(2026, 2, 20, 9), paris(2026, 2, 20, 10), now=paris(2026, 2, 19)
     )
     return b
@@ -366,7 +370,7 @@ def test_csv_cells_cannot_run_as_formulas(client, alice, bob, workshop, fablab):
     machine = create_machine(
         alice, workshop, MachineInput(name='=HYPERLINK("x")', process_codes=["3.4.1.1"])
     )
-    actions.save_offer(alice, machine, actions.OfferInput(mode=Mode.SELF_SERVICE))
+    offer_actions.save_offer(alice, machine, offer_actions.OfferInput(mode=Mode.SELF_SERVICE))
     _completed(bob, machine, paris(2026, 2, 5, 9), paris(2026, 2, 5, 10), "1", alice)
     client.force_login(alice)
     response = client.get(

@@ -33,7 +33,11 @@ from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Role, User
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import Machine
-from maillage.sharing import actions
+from maillage.qualifications import actions as qualification_actions
+from maillage.sharing.actions import bookings as booking_actions
+from maillage.sharing.actions import downtimes as downtime_actions
+from maillage.sharing.actions import offers as offer_actions
+from maillage.sharing.actions import usage as usage_actions
 from maillage.sharing.models import Booking, BookingState
 
 TRIALS = 6
@@ -87,7 +91,9 @@ def people(fast_hasher, reference_data, make_user, make_organisation) -> People:
             host,
             equipment_actions.MachineInput(name=f"Laser {mode}", process_codes=["3.4.1.1"]),
         )
-        actions.save_offer(host_admin, machine, actions.OfferInput(mode=mode, max_minutes=240))
+        offer_actions.save_offer(
+            host_admin, machine, offer_actions.OfferInput(mode=mode, max_minutes=240)
+        )
         machines[mode] = machine
     return People(host_admin, booker, machines)
 
@@ -121,14 +127,18 @@ def _booking(people: People, mode: str, state: str, start: dt.datetime) -> Booki
 Call = Callable[[People, Booking, dt.datetime], object]
 
 CALLS: dict[str, Call] = {
-    "approve": lambda p, b, now: actions.decide_booking(p.host, b, True),
-    "refuse": lambda p, b, now: actions.decide_booking(p.host, b, False, "Réservé pour un cours"),
-    "cancel": lambda p, b, now: actions.cancel_booking(p.booker, b, now=now),
-    "host_cancel": lambda p, b, now: actions.cancel_booking(p.host, b, "Panne", now=now),
-    "move": lambda p, b, now: actions.move_booking(p.booker, b, b.start + MOVE, b.end + MOVE, now),
-    "check_in": lambda p, b, now: actions.check_in(p.booker, b, now=now),
-    "check_out": lambda p, b, now: actions.check_out(
-        p.booker, b, actions.UsageInput(hours_used=Decimal("1")), now=now
+    "approve": lambda p, b, now: booking_actions.decide_booking(p.host, b, True),
+    "refuse": lambda p, b, now: booking_actions.decide_booking(
+        p.host, b, False, "Réservé pour un cours"
+    ),
+    "cancel": lambda p, b, now: booking_actions.cancel_booking(p.booker, b, now=now),
+    "host_cancel": lambda p, b, now: booking_actions.cancel_booking(p.host, b, "Panne", now=now),
+    "move": lambda p, b, now: booking_actions.move_booking(
+        p.booker, b, b.start + MOVE, b.end + MOVE, now
+    ),
+    "check_in": lambda p, b, now: usage_actions.check_in(p.booker, b, now=now),
+    "check_out": lambda p, b, now: usage_actions.check_out(
+        p.booker, b, usage_actions.UsageInput(hours_used=Decimal("1")), now=now
     ),
 }
 
@@ -137,7 +147,7 @@ def _answer(call: Call, people: People, booking: Booking, now: dt.datetime) -> s
     """What the client is told: success, the conflict, or (listed where allowed) a refusal."""
     try:
         call(people, booking, now)
-    except actions.BookingConflict as exc:
+    except booking_actions.BookingConflict as exc:
         assert "changed meanwhile" in " ".join(exc.messages), exc.messages
         return CONFLICT
     except ValidationError as exc:
@@ -328,9 +338,9 @@ def test_the_api_answers_409_with_the_usual_error_shape_to_a_conflict(people):
     """What the racing API clients above get when they lose under the lock."""
     booking = _booking(people, "on_request", REQUESTED, _slot(0))
     stale = Booking.objects.get(pk=booking.pk)
-    actions.cancel_booking(people.booker, booking)
-    with pytest.raises(actions.BookingConflict) as caught:
-        actions.decide_booking(people.host, stale, True)
+    booking_actions.cancel_booking(people.booker, booking)
+    with pytest.raises(booking_actions.BookingConflict) as caught:
+        booking_actions.decide_booking(people.host, stale, True)
     response = booking_conflict(RequestFactory().post("/api/v1/bookings/1/decide"), caught.value)
     assert response.status_code == 409
     assert json.loads(response.content) == {
@@ -371,7 +381,7 @@ def test_a_transition_from_a_stale_copy_gets_the_conflict_and_changes_nothing(
     people, call, mode, state, now_state, label, clock
 ):
     stale, before = _stale(people, mode, state, now_state)
-    with pytest.raises(actions.BookingConflict) as caught:
+    with pytest.raises(booking_actions.BookingConflict) as caught:
         CALLS[call](people, stale, stale.start + clock)
     assert caught.value.messages == [f"This booking was changed meanwhile: it is now “{label}”."]
     after = Booking.objects.get(pk=stale.pk)
@@ -387,8 +397,8 @@ def test_the_conflict_reads_in_french(people, settings):
     from django.utils import translation
 
     stale, _row = _stale(people, "on_request", REQUESTED, CANCELLED)
-    with translation.override("fr"), pytest.raises(actions.BookingConflict) as caught:
-        actions.decide_booking(people.host, stale, True)
+    with translation.override("fr"), pytest.raises(booking_actions.BookingConflict) as caught:
+        booking_actions.decide_booking(people.host, stale, True)
     assert caught.value.messages == [
         "Cette réservation a changé entre-temps : elle est maintenant « Annulée »."
     ]
@@ -407,7 +417,7 @@ def test_a_stale_start_is_checked_again_for_the_cancellation_notice(people):
     )
     Booking.objects.filter(pk=stale.pk).update(blocked_until=now + dt.timedelta(hours=2))
     with pytest.raises(ValidationError, match="Too late to cancel online"):
-        actions.cancel_booking(people.booker, stale, now=now)
+        booking_actions.cancel_booking(people.booker, stale, now=now)
     assert Booking.objects.get(pk=stale.pk).state == CONFIRMED
 
 
@@ -420,7 +430,7 @@ def test_a_stale_start_is_checked_again_for_the_check_in_window(people):
         start=later, end=later + dt.timedelta(hours=1), blocked_until=later + dt.timedelta(hours=1)
     )
     with pytest.raises(ValidationError, match="Check in from 30 minutes"):
-        actions.check_in(people.booker, stale, now=now)
+        usage_actions.check_in(people.booker, stale, now=now)
     assert Booking.objects.get(pk=stale.pk).state == CONFIRMED
 
 
@@ -429,12 +439,12 @@ def test_the_callers_copy_shows_the_new_state_and_the_locked_row_is_returned(peo
     booking = _booking(people, "on_request", REQUESTED, _slot(0))
     other_copy = Booking.objects.get(pk=booking.pk)
     Booking.objects.filter(pk=booking.pk).update(note="changed by someone else")
-    returned = actions.decide_booking(people.host, booking, True)
+    returned = booking_actions.decide_booking(people.host, booking, True)
     assert returned.state == booking.state == CONFIRMED
     assert returned.note == booking.note == "changed by someone else"
     assert returned.decided_by_id == booking.decided_by_id == people.host.pk
     # A move of the other copy starts from the confirmed row and asks for approval again.
-    moved = actions.move_booking(
+    moved = booking_actions.move_booking(
         people.booker, other_copy, other_copy.start + MOVE, other_copy.end + MOVE
     )
     assert moved.state == other_copy.state == REQUESTED
@@ -451,16 +461,16 @@ def test_a_request_or_move_to_a_past_start_says_the_date_has_passed(people):
     machine.offer.save()
     past = timezone.now() - dt.timedelta(hours=2)
     with pytest.raises(ValidationError) as caught:
-        actions.request_booking(people.booker, machine, past, past + dt.timedelta(hours=1))
+        booking_actions.request_booking(people.booker, machine, past, past + dt.timedelta(hours=1))
     assert caught.value.message_dict == {"start": ["This date has passed."]}
     booking = _booking(people, "self_service", CONFIRMED, _slot(2))
     with pytest.raises(ValidationError) as caught:
-        actions.move_booking(people.booker, booking, past, past + dt.timedelta(hours=1))
+        booking_actions.move_booking(people.booker, booking, past, past + dt.timedelta(hours=1))
     assert caught.value.message_dict == {"start": ["This date has passed."]}
     # A future start within the notice still gets the notice message.
     soon = timezone.now() + dt.timedelta(hours=2)
     with pytest.raises(ValidationError) as caught:
-        actions.request_booking(people.booker, machine, soon, soon + dt.timedelta(hours=1))
+        booking_actions.request_booking(people.booker, machine, soon, soon + dt.timedelta(hours=1))
     assert "This date has passed." not in caught.value.message_dict.get("start", [])
     assert caught.value.message_dict.get("start")
 
@@ -496,19 +506,24 @@ def test_concurrent_grants_keep_the_latest_expiry_and_a_machine_is_down_iff_a_do
     people,
 ):
     from maillage.equipment.models import MachineStatus
-    from maillage.sharing.models import Downtime, Qualification
+    from maillage.qualifications.models import Qualification
+    from maillage.sharing.models import Downtime
 
     machine = people.machines["self_service"]
-    training = actions.create_training(people.host, machine.organisation, "Laser", machine=machine)
+    training = qualification_actions.create_training(
+        people.host, machine.organisation, "Laser", machine=machine
+    )
     recent = timezone.now()
     for trial in range(TRIALS):
         older = recent - dt.timedelta(days=30 + trial)
         Qualification.objects.filter(user=people.booker, training=training).delete()
         _together(
-            lambda older=older: actions.grant_qualification(
+            lambda older=older: qualification_actions.grant_qualification(
                 people.host, people.booker, training, older
             ),
-            lambda: actions.grant_qualification(people.host, people.booker, training, recent),
+            lambda: qualification_actions.grant_qualification(
+                people.host, people.booker, training, recent
+            ),
         )
         # Whichever came second, the older session did not shorten the later qualification.
         assert Qualification.objects.get(user=people.booker, training=training).issued_at == recent
@@ -516,8 +531,8 @@ def test_concurrent_grants_keep_the_latest_expiry_and_a_machine_is_down_iff_a_do
         Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
         Downtime.objects.all().delete()
         _together(
-            lambda: actions.set_machine_down(people.host, machine, "Tube cassé"),
-            lambda: actions.set_machine_up(people.host, machine),
+            lambda: downtime_actions.set_machine_down(people.host, machine, "Tube cassé"),
+            lambda: downtime_actions.set_machine_up(people.host, machine),
         )
         down = Machine.objects.get(pk=machine.pk).status == MachineStatus.DOWN
         assert down == Downtime.objects.filter(machine=machine, end__isnull=True).exists()

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from maillage.sharing.actions import release_no_shows
+from maillage.sharing.actions.usage import release_no_shows
 
 
 class Command(BaseCommand):

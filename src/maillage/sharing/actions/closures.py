@@ -1,6 +1,6 @@
 """Closures and exceptional openings of a machine: the host adds and removes them.
 
-Same rules as `actions`: one transaction each, permission checked inside, bookers told after
+Same rules as every action: one transaction each, permission checked inside, bookers told after
 commit when a closure falls on their booking (the booking stays: the host decides what to do).
 """
 
@@ -13,7 +13,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.core.mail import send_notification
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
@@ -24,6 +23,7 @@ from maillage.sharing.models import (
     Booking,
     ExceptionKind,
 )
+from maillage.sharing.tasks import notify_closure
 
 REASON_MAX = 200
 
@@ -62,8 +62,6 @@ def add_exception(
                 ).values_list("pk", flat=True)
             )
         if affected:
-            from maillage.sharing.tasks import notify_closure
-
             enqueue_in_transaction(notify_closure, exception.pk, affected)
     return exception
 
@@ -77,23 +75,3 @@ def remove_exception(actor: User, exception: AvailabilityException) -> None:
         raise PermissionDenied(_("Only the organisation's hosts can change its opening hours."))
     with transaction.atomic():
         AvailabilityException.objects.filter(pk=exception.pk).delete()
-
-
-def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None:
-    exception = AvailabilityException.objects.filter(pk=exception_id).first()
-    if exception is None:
-        return
-    for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
-        if booking.booker.email:
-            send_notification(
-                _("%(machine)s will be closed") % {"machine": booking.machine.name},
-                _(
-                    "Your booking of %(when)s falls during a closure (%(reason)s). "
-                    "The host will contact you."
-                )
-                % {
-                    "when": timezone.localtime(booking.start).strftime("%d/%m/%Y %H:%M"),
-                    "reason": exception.reason or _("no reason given"),
-                },
-                [booking.booker.email],
-            )

@@ -1,132 +1,30 @@
-"""Monthly statements between organisations (page, CSV, print) and the iCalendar feeds."""
+"""The iCalendar feeds (a person's bookings, a machine's bookings) and their settings page."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 from icalendar import Calendar, Event
 
-from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.auth import hash_token
-from maillage.directory.models import Organisation, User
-from maillage.sharing import actions_trainings, statement_queries
+from maillage.sharing.actions import feeds as feed_actions
 from maillage.sharing.models import Booking, BookingState, CalendarToken, Offer
-from maillage.sharing.statement_queries import Month
-
-# --- statements -------------------------------------------------------------------------
-
-
-class MonthForm(forms.Form):
-    month = forms.CharField(
-        label=gettext_lazy("Month"),
-        max_length=7,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-03"}),
-    )
-
-
-def _member_org_or_404(request: HttpRequest, slug: str) -> Organisation:
-    """Statements are private: hosts, admins, coordinators; other members get 403, others 404."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not (
-        permissions.is_coordinator(request.user)
-        or permissions.membership_of(request.user, organisation) is not None
-    ):
-        raise Http404
-    if not permissions.can_host(request.user, organisation):
-        raise PermissionDenied
-    return organisation
-
-
-def _month(request: HttpRequest) -> Month:
-    """The ?month=YYYY-MM parameter, the current month when absent; ValidationError if bad."""
-    raw = str(request.GET.get("month") or "").strip()
-    return Month.parse(raw) if raw else Month.containing(timezone.now())
-
-
-@login_required
-def statement(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _member_org_or_404(request, slug)
-    form = MonthForm(request.GET or None)
-    try:
-        month = _month(request)
-    except ValidationError as exc:
-        form.is_valid()
-        add_action_errors(form, exc)
-        month = Month.containing(timezone.now())
-    if not request.GET.get("month"):
-        form = MonthForm(initial={"month": month.param})
-    return render(
-        request,
-        "sharing/statements/statement.html",
-        {
-            "organisation": organisation,
-            "statement": statement_queries.build_statement(organisation, month),
-            "month": month,
-            "form": form,
-        },
-    )
-
-
-@login_required
-def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _member_org_or_404(request, slug)
-    try:
-        month = _month(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # the BOM: spreadsheets then read the file as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerows(
-        statement_queries.csv_rows(statement_queries.build_statement(organisation, month))
-    )
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    filename = f"maillage-{organisation.slug}-{month.param}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@login_required
-def statement_print(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _member_org_or_404(request, slug)
-    try:
-        month = _month(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
-    return render(
-        request,
-        "sharing/statements/print.html",
-        {
-            "organisation": organisation,
-            "statement": statement_queries.build_statement(organisation, month),
-            "month": month,
-            "printed_at": timezone.now(),
-        },
-    )
-
-
-# --- calendar feeds ---------------------------------------------------------------------
+from maillage.sharing.queries.bookings import has_calendar_feed
+from maillage.sharing.views.common import acting_user
 
 # How far back a feed reaches; everything ahead is included.
 FEED_PAST_DAYS = 180
@@ -228,11 +126,6 @@ def machine_feed(request: HttpRequest, machine_id: int, token: str) -> HttpRespo
     return _ics(_calendar(name, bookings), f"maillage-machine-{machine_id}.ics")
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
     """The canonical address (SITE_URL, as in e-mails), and its webcal:// twin."""
     url = settings.SITE_URL.rstrip("/") + path
@@ -242,12 +135,12 @@ def _feed_links(request: HttpRequest, path: str) -> dict[str, str]:
 @login_required
 def calendar_settings(request: HttpRequest) -> HttpResponse:
     """Feed addresses are shown once, when made: only their secrets' hashes are kept."""
-    actor = _actor(request)
+    actor = acting_user(request)
     new_links = None
     new_machine: dict[str, Any] | None = None
     if request.method == "POST":
         if "renew" in request.POST:
-            secret = actions_trainings.renew_calendar_token(actor)
+            secret = feed_actions.renew_calendar_token(actor)
             new_links = _feed_links(request, reverse("statements:user_feed", args=[secret]))
         elif "renew_machine" in request.POST:
             try:
@@ -259,7 +152,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
             )
             if not permissions.can_host(actor, offer.machine.organisation):
                 raise PermissionDenied
-            secret = actions_trainings.renew_machine_feed_token(actor, offer)
+            secret = feed_actions.renew_machine_feed_token(actor, offer)
             path = reverse("statements:machine_feed", args=[offer.machine_id, secret])
             new_machine = {"offer_id": offer.pk, "links": _feed_links(request, path)}
     my_orgs = permissions.hosted_organisation_ids(actor)
@@ -282,7 +175,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
         "sharing/statements/calendar.html",
         {
             "new_links": new_links,
-            "has_feed": new_links is not None or actions_trainings.has_calendar_feed(actor),
+            "has_feed": new_links is not None or has_calendar_feed(actor),
             "machine_feeds": machine_feeds,
         },
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from maillage.sharing import views_trainings as views
+from maillage.qualifications import views
 
 app_name = "trainings"
 

@@ -2,7 +2,6 @@
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -12,9 +11,9 @@ from django.utils import timezone
 
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment.actions import MachineInput, create_machine
-from maillage.sharing import actions, actions_trainings
-from maillage.sharing.models import Audience, Mode, Qualification, Registration, Training
-from maillage.sharing.qualifications import is_valid, missing_trainings
+from maillage.qualifications import actions as qualification_actions
+from maillage.qualifications.equivalence import is_valid
+from maillage.qualifications.models import Qualification, Registration, Training
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +65,7 @@ def laser(alice, workshop):
 
 @pytest.fixture
 def laser_training(alice, workshop, laser):
-    return actions.create_training(
+    return qualification_actions.create_training(
         alice,
         workshop,
         "Laser cutter: safe use",
@@ -78,12 +77,16 @@ def laser_training(alice, workshop, laser):
 
 def _future_session(actor, training, capacity=2, days=10):
     start = timezone.now() + dt.timedelta(days=days)
-    return actions.schedule_session(actor, training, start, start + dt.timedelta(hours=3), capacity)
+    return qualification_actions.schedule_session(
+        actor, training, start, start + dt.timedelta(hours=3), capacity
+    )
 
 
 def _past_session(actor, training, capacity=4, hours_ago=1):
     end = timezone.now().replace(microsecond=0) - dt.timedelta(hours=hours_ago)
-    return actions.schedule_session(actor, training, end - dt.timedelta(hours=3), end, capacity)
+    return qualification_actions.schedule_session(
+        actor, training, end - dt.timedelta(hours=3), end, capacity
+    )
 
 
 def _has_error_beside(response, field):
@@ -234,17 +237,17 @@ def test_the_register_action_refuses_a_full_session_and_a_second_registration(
     make_user, alice, carol, laser_training
 ):
     session = _future_session(alice, laser_training, capacity=1)
-    actions_trainings.register_for_session(carol, session)
+    qualification_actions.register_for_session(carol, session)
     with pytest.raises(ValidationError):
-        actions_trainings.register_for_session(carol, session)
+        qualification_actions.register_for_session(carol, session)
     with pytest.raises(ValidationError):
-        actions_trainings.register_for_session(make_user("dave"), session)
+        qualification_actions.register_for_session(make_user("dave"), session)
 
 
 def test_a_started_session_takes_no_registration(alice, carol, laser_training):
     session = _past_session(alice, laser_training)
     with pytest.raises(ValidationError):
-        actions_trainings.register_for_session(carol, session)
+        qualification_actions.register_for_session(carol, session)
 
 
 def test_registering_requires_signing_in(client, alice, laser_training):
@@ -256,7 +259,9 @@ def test_registering_requires_signing_in(client, alice, laser_training):
 
 def test_trainings_of_a_pending_organisation_are_hidden(client, make_organisation, alice, carol):
     pending = make_organisation("En attente", admin=alice, status=OrganisationStatus.PENDING)
-    training = actions.create_training(alice, pending, "Secret", process_code=LASER_CUTTING)
+    training = qualification_actions.create_training(
+        alice, pending, "Secret", process_code=LASER_CUTTING
+    )
     session = _future_session(alice, training)
     client.force_login(carol)
     assert client.get(reverse("trainings:detail", args=[training.pk])).status_code == 404
@@ -272,8 +277,8 @@ def test_attendance_grants_the_qualification_with_the_right_expiry(
 ):
     session = _past_session(alice, laser_training)
     dave = make_user("dave")
-    came = actions.register(carol, session)
-    actions.register(dave, session)
+    came = qualification_actions.register(carol, session)
+    qualification_actions.register(dave, session)
     client.force_login(alice)
     url = reverse("trainings:attendance", args=[session.pk])
     assert client.get(url).status_code == 200
@@ -288,14 +293,14 @@ def test_attendance_grants_the_qualification_with_the_right_expiry(
 
 
 def test_expiry_counts_calendar_months(alice, carol, workshop):
-    training = actions.create_training(
+    training = qualification_actions.create_training(
         alice, workshop, "Un mois", process_code=LASER_CUTTING, validity_months=1
     )
-    session = actions.schedule_session(
+    session = qualification_actions.schedule_session(
         alice, training, paris(2026, 1, 31, 14), paris(2026, 1, 31, 17), 3
     )
-    registration = actions.register(carol, session)
-    qualification = actions.record_attendance(alice, registration)
+    registration = qualification_actions.register(carol, session)
+    qualification = qualification_actions.record_attendance(alice, registration)
     # 31 January + 1 month = 28 February (no 31 February), same hour, Paris time.
     assert qualification.expires_at == paris(2026, 2, 28, 17)
 
@@ -304,7 +309,7 @@ def test_unticking_takes_back_the_qualification_this_session_gave(
     client, alice, carol, laser_training
 ):
     session = _past_session(alice, laser_training)
-    registration = actions.register(carol, session)
+    registration = qualification_actions.register(carol, session)
     client.force_login(alice)
     url = reverse("trainings:attendance", args=[session.pk])
     client.post(url, {"attended": [str(registration.pk)]})
@@ -317,9 +322,9 @@ def test_unticking_takes_back_the_qualification_this_session_gave(
 
 def test_attendance_waits_for_the_session(alice, carol, laser_training):
     session = _future_session(alice, laser_training)
-    registration = actions.register(carol, session)
+    registration = qualification_actions.register(carol, session)
     with pytest.raises(ValidationError):
-        actions_trainings.record_attendance_sheet(alice, session, {registration.pk})
+        qualification_actions.record_attendance_sheet(alice, session, {registration.pk})
     assert not Qualification.objects.exists()
 
 
@@ -327,7 +332,7 @@ def test_only_the_trainers_organisation_sees_and_fills_the_sheet(
     client, alice, bob, carol, laser_training
 ):
     session = _past_session(alice, laser_training)
-    registration = actions.register(carol, session)
+    registration = qualification_actions.register(carol, session)
     url = reverse("trainings:attendance", args=[session.pk])
     for person in (bob, carol):
         client.force_login(person)
@@ -335,7 +340,7 @@ def test_only_the_trainers_organisation_sees_and_fills_the_sheet(
         assert client.post(url, {"attended": [str(registration.pk)]}).status_code == 403
     assert not Qualification.objects.exists()
     with pytest.raises(PermissionDenied):
-        actions_trainings.record_attendance_sheet(bob, session, {registration.pk})
+        qualification_actions.record_attendance_sheet(bob, session, {registration.pk})
 
 
 def test_grant_directly_by_email_or_username(client, alice, carol, make_user, laser_training):
@@ -355,7 +360,7 @@ def test_outsiders_cannot_grant(client, bob, carol, laser_training):
     url = reverse("trainings:detail", args=[laser_training.pk])
     assert client.post(url, {"form": "grant", "grant-who": "carol"}).status_code == 403
     with pytest.raises(PermissionDenied):
-        actions_trainings.grant_to(bob, laser_training, "carol")
+        qualification_actions.grant_to(bob, laser_training, "carol")
     assert not Qualification.objects.exists()
 
 
@@ -364,58 +369,24 @@ def test_outsiders_cannot_grant(client, bob, carol, laser_training):
 
 def test_an_expired_qualification_is_not_valid(alice, carol, laser_training):
     issued = paris(2025, 3, 1, 12)
-    qualification = actions.grant_qualification(alice, carol, laser_training, issued)
+    qualification = qualification_actions.grant_qualification(alice, carol, laser_training, issued)
     assert is_valid(qualification, paris(2027, 2, 28, 12)) == ""
     assert is_valid(qualification, paris(2027, 3, 1, 12)) == "expired"
 
 
-def test_a_qualification_lapses_after_idle_months_and_use_keeps_it(
-    alice, bob, carol, workshop, laser
-):
-    training = actions.create_training(
-        alice, workshop, "Laser", machine=laser, validity_months=36, idle_lapse_months=6
-    )
-    actions.save_offer(
-        alice,
-        laser,
-        actions.OfferInput(
-            audience=Audience.REGISTERED,
-            mode=Mode.SELF_SERVICE,
-            required_training_ids=(training.pk,),
-        ),
-    )
-    issued = paris(2025, 1, 10, 12)
-    qualification = actions.grant_qualification(alice, carol, training, issued)
-    assert is_valid(qualification, paris(2025, 7, 10, 12)) == "lapsed"
-    offer = laser.offer
-    assert [m.reason for m in missing_trainings(carol, offer, paris(2025, 7, 11))] == ["lapsed"]
-
-    # Used on 1 June: still valid in November, lapsed in December.
-    now = paris(2025, 6, 1, 8)
-    booking = actions.request_booking(
-        carol, laser, paris(2025, 6, 1, 9), paris(2025, 6, 1, 11), now=now
-    )
-    actions.check_in(carol, booking, now=paris(2025, 6, 1, 9))
-    actions.check_out(
-        carol, booking, actions.UsageInput(hours_used=Decimal("2")), now=paris(2025, 6, 1, 11)
-    )
-    qualification.refresh_from_db()
-    assert qualification.last_used_at == paris(2025, 6, 1, 11)
-    assert is_valid(qualification, paris(2025, 11, 30, 12)) == ""
-    assert is_valid(qualification, paris(2025, 12, 1, 12)) == "lapsed"
-
-
 def test_my_qualifications_show_each_status(client, alice, carol, workshop, laser_training):
     now = timezone.now()
-    idle = actions.create_training(
+    idle = qualification_actions.create_training(
         alice, workshop, "Idle", process_code=LASER_ENGRAVING, idle_lapse_months=1
     )
-    old = actions.create_training(
+    old = qualification_actions.create_training(
         alice, workshop, "Old", process_code=LASER_CUTTING, validity_months=1
     )
-    actions.grant_qualification(alice, carol, laser_training, now - dt.timedelta(days=1))
-    actions.grant_qualification(alice, carol, idle, now - dt.timedelta(days=60))
-    actions.grant_qualification(alice, carol, old, now - dt.timedelta(days=62))
+    qualification_actions.grant_qualification(
+        alice, carol, laser_training, now - dt.timedelta(days=1)
+    )
+    qualification_actions.grant_qualification(alice, carol, idle, now - dt.timedelta(days=60))
+    qualification_actions.grant_qualification(alice, carol, old, now - dt.timedelta(days=62))
     client.force_login(carol)
     response = client.get(reverse("trainings:mine"))
     statuses = {q.training.title: q.status for q in response.context["qualifications"]}
@@ -428,84 +399,15 @@ def test_my_qualifications_show_each_status(client, alice, carol, workshop, lase
 # --- which qualifications count: missing_trainings -------------------------------------
 
 
-@pytest.fixture
-def offer(alice, laser, laser_training):
-    return actions.save_offer(
-        alice,
-        laser,
-        actions.OfferInput(mode=Mode.SELF_SERVICE, required_training_ids=(laser_training.pk,)),
-    )
-
-
-def _set_network(offer, accept):
-    offer.accept_network_qualifications = accept
-    offer.save()
-    return offer
-
-
-@pytest.mark.parametrize(
-    ("process_code", "counts"),
-    [
-        (LASER_CUTTING, True),  # the same process
-        (THERMAL_REMOVAL, True),  # its parent
-        (NON_MECHANICAL, True),  # its grandparent
-        (LASER_ENGRAVING, False),  # a sibling
-    ],
-)
-def test_a_training_elsewhere_counts_for_the_same_or_a_broader_process(
-    bob, carol, fablab, offer, process_code, counts
-):
-    elsewhere = actions.create_training(bob, fablab, "Ailleurs", process_code=process_code)
-    actions.grant_qualification(bob, carol, elsewhere)
-    missing = missing_trainings(carol, offer, timezone.now())
-    assert (missing == []) is counts
-    if not counts:
-        assert [m.reason for m in missing] == ["never"]
-
-
-def test_another_training_for_the_same_machine_counts_only_with_the_network(
-    alice, carol, workshop, laser, offer
-):
-    refresher = actions.create_training(alice, workshop, "Laser refresher", machine=laser)
-    actions.grant_qualification(alice, carol, refresher)
-    assert missing_trainings(carol, offer, timezone.now()) == []
-    _set_network(offer, accept=False)
-    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["never"]
-
-
-def test_only_the_listed_trainings_count_when_the_host_refuses_the_network(
-    bob, carol, fablab, offer
-):
-    _set_network(offer, accept=False)
-    elsewhere = actions.create_training(bob, fablab, "Ailleurs", process_code=THERMAL_REMOVAL)
-    actions.grant_qualification(bob, carol, elsewhere)
-    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["never"]
-    _set_network(offer, accept=True)
-    assert missing_trainings(carol, offer, timezone.now()) == []
-
-
-def test_the_listed_training_itself_always_counts(alice, carol, offer, laser_training):
-    _set_network(offer, accept=False)
-    actions.grant_qualification(alice, carol, laser_training)
-    assert missing_trainings(carol, offer, timezone.now()) == []
-
-
-def test_an_expired_equivalent_does_not_count(bob, carol, fablab, offer):
-    elsewhere = actions.create_training(
-        bob, fablab, "Ailleurs", process_code=THERMAL_REMOVAL, validity_months=1
-    )
-    actions.grant_qualification(bob, carol, elsewhere, timezone.now() - dt.timedelta(days=40))
-    assert [m.reason for m in missing_trainings(carol, offer, timezone.now())] == ["expired"]
-
-
-# --- the list --------------------------------------------------------------------------
-
-
 def test_the_list_filters_by_process_and_by_machine(
     client, alice, bob, workshop, fablab, laser, laser_training
 ):
-    broad = actions.create_training(bob, fablab, "Découpe thermique", process_code=THERMAL_REMOVAL)
-    engraving = actions.create_training(bob, fablab, "Gravure", process_code=LASER_ENGRAVING)
+    broad = qualification_actions.create_training(
+        bob, fablab, "Découpe thermique", process_code=THERMAL_REMOVAL
+    )
+    engraving = qualification_actions.create_training(
+        bob, fablab, "Gravure", process_code=LASER_ENGRAVING
+    )
     _future_session(alice, laser_training, capacity=3)
     url = reverse("trainings:list")
 

@@ -1,15 +1,24 @@
-"""Which trainings a person still lacks for a machine; used by every booking path."""
+"""Equivalent trainings, and which ones a person still lacks; used by every booking path."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from maillage.directory.models import User
-from maillage.sharing.models import Offer, Qualification, Training
+from maillage.qualifications.models import Qualification, Training
+
+
+class RequiresTrainings(Protocol):
+    """What asks for trainings (a sharing offer): which ones, and whether equivalents count."""
+
+    required_trainings: Any
+    accept_network_qualifications: bool
 
 
 @dataclass(frozen=True)
@@ -18,8 +27,6 @@ class Missing:
     reason: str  # "never" | "expired" | "lapsed"
 
     def message(self) -> str:
-        from django.utils.translation import gettext as _
-
         trainer = self.training.trainer.display_name() if self.training.trainer else ""
         given_by = self.training.organisation.name + (f" ({trainer})" if trainer else "")
         texts = {
@@ -56,7 +63,7 @@ def equivalent_trainings(required: Training) -> Q:
     return condition
 
 
-def missing_trainings(user: User, offer: Offer, at: dt.datetime) -> list[Missing]:
+def missing_trainings(user: User, offer: RequiresTrainings, at: dt.datetime) -> list[Missing]:
     """The host's required trainings this person does not hold, valid, at that instant."""
     missing: list[Missing] = []
     # `.all()` so that a caller's prefetch (matching lists many offers) saves the query.

@@ -1,132 +1,29 @@
-"""Training pages: the network's trainings, one training with its sessions, attendance, mine.
-
-Forms are here rather than in `forms.py` (kept by the bookings pages); they only shape input,
-the actions validate and save.
-"""
+"""Training pages: the network's trainings, one training with its sessions, attendance, mine."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dateutil.relativedelta import relativedelta
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from maillage.core.dates import validate_in_window
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
-from maillage.directory.forms import process_choices
 from maillage.directory.models import Organisation, User
 from maillage.directory.queries import visible_organisations
-from maillage.equipment.models import Machine, MachineStatus, Process
-from maillage.equipment.queries import machines_with_process
-from maillage.sharing import actions, actions_trainings
-from maillage.sharing.actions_trainings import can_manage_training
-from maillage.sharing.models import Qualification, Registration, Training, TrainingSession
-from maillage.sharing.qualifications import is_valid
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
-
-
-# --- forms ------------------------------------------------------------------------------
-
-
-class TrainingFilterForm(forms.Form):
-    process = forms.ChoiceField(label=gettext_lazy("Process"), required=False)
-    machine = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["process"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Any process")), *process_choices()]
-
-
-class TrainingForm(forms.Form):
-    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    machine = forms.ChoiceField(
-        label=gettext_lazy("Machine"),
-        required=False,
-        help_text=gettext_lazy("A training for one of your machines…"),
-    )
-    process = forms.ChoiceField(
-        label=gettext_lazy("Process"),
-        required=False,
-        help_text=gettext_lazy(
-            "…or for a process: it then qualifies for every machine of that process "
-            "and of its sub-processes."
-        ),
-    )
-    validity_months = forms.IntegerField(
-        label=gettext_lazy("Valid for (months)"), min_value=1, max_value=240, initial=24
-    )
-    idle_lapse_months = forms.IntegerField(
-        label=gettext_lazy("Lapses after (months without use)"),
-        min_value=1,
-        max_value=240,
-        required=False,
-        help_text=gettext_lazy("Empty: use does not matter."),
-    )
-    description = forms.CharField(
-        label=gettext_lazy("Description"), required=False, widget=forms.Textarea
-    )
-
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.machines = {
-            str(m.pk): m
-            for m in organisation.machines.exclude(status=MachineStatus.RETIRED).order_by("name")
-        }
-        machine_field = self.fields["machine"]
-        assert isinstance(machine_field, forms.ChoiceField)
-        machine_field.choices = [("", "—")] + [(k, m.name) for k, m in self.machines.items()]
-        process_field = self.fields["process"]
-        assert isinstance(process_field, forms.ChoiceField)
-        process_field.choices = [("", "—"), *process_choices()]
-
-    def chosen_machine(self) -> Machine | None:
-        return self.machines.get(self.cleaned_data["machine"] or "")
-
-
-class SessionForm(forms.Form):
-    start = forms.DateTimeField(
-        label=gettext_lazy("Start"),
-        widget=DATETIME_WIDGET,
-        input_formats=DATETIME_FORMATS,
-        validators=[validate_in_window],
-    )
-    end = forms.DateTimeField(
-        label=gettext_lazy("End"),
-        widget=DATETIME_WIDGET,
-        input_formats=DATETIME_FORMATS,
-        validators=[validate_in_window],
-    )
-    capacity = forms.IntegerField(
-        label=gettext_lazy("Places"), min_value=1, max_value=1000, initial=6
-    )
-    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
-
-
-class GrantForm(forms.Form):
-    who = forms.CharField(
-        label=gettext_lazy("Username or e-mail"),
-        max_length=254,
-        help_text=gettext_lazy("Qualifies this person now, without a session."),
-    )
-
-
-# --- reads ------------------------------------------------------------------------------
+from maillage.equipment.models import Machine, Process
+from maillage.qualifications import actions, queries
+from maillage.qualifications.equivalence import is_valid
+from maillage.qualifications.forms import GrantForm, SessionForm, TrainingFilterForm, TrainingForm
+from maillage.qualifications.models import Qualification, Registration, Training, TrainingSession
+from maillage.qualifications.permissions import can_manage_training
 
 
 def _actor(request: HttpRequest) -> User:
@@ -134,54 +31,9 @@ def _actor(request: HttpRequest) -> User:
     return request.user
 
 
-def _visible_trainings(user: Any) -> QuerySet[Training]:
-    """Trainings of the organisations this person may see."""
-    return Training.objects.filter(organisation__in=visible_organisations(user).values("pk"))
-
-
-def _ancestor_codes(path: str) -> list[str]:
-    return [code for code in path.split("|") if code]
-
-
-def _for_process(qs: QuerySet[Training], process: Process) -> QuerySet[Training]:
-    """Trainings that concern this process: for it, a broader or a narrower one, or a
-    machine that does it."""
-    return qs.filter(
-        Q(process__path__startswith=process.path)
-        | Q(process__code__in=_ancestor_codes(process.path))
-        | Q(machine__in=machines_with_process(process.code))
-    )
-
-
-def _for_machine(qs: QuerySet[Training], machine: Machine) -> QuerySet[Training]:
-    """Trainings that qualify for this machine: its own, or one for a process it does (or a
-    broader one), as `qualifications.equivalent_trainings` counts them."""
-    codes: set[str] = set()
-    for path in machine.processes.values_list("path", flat=True):
-        codes.update(_ancestor_codes(path))
-    return qs.filter(Q(machine=machine) | Q(process__code__in=codes))
-
-
-def _upcoming_sessions(now: Any) -> Prefetch:
-    return Prefetch(
-        "sessions",
-        queryset=TrainingSession.objects.filter(end__gt=now)
-        .annotate(taken=Count("registrations"))
-        .order_by("start"),
-        to_attr="upcoming",
-    )
-
-
-def _places_left(session: TrainingSession) -> int:
-    return max(0, session.capacity - int(getattr(session, "taken", 0)))
-
-
-# --- pages ------------------------------------------------------------------------------
-
-
 def training_list(request: HttpRequest) -> HttpResponse:
     form = TrainingFilterForm(request.GET)
-    qs = _visible_trainings(request.user)
+    qs = queries.visible_trainings(request.user)
     machine: Machine | None = None
     process: Process | None = None
     if form.is_valid():
@@ -199,21 +51,21 @@ def training_list(request: HttpRequest) -> HttpResponse:
             if machine is None:
                 raise Http404
     if process is not None:
-        qs = _for_process(qs, process)
+        qs = queries.for_process(qs, process)
     if machine is not None:
-        qs = _for_machine(qs, machine)
+        qs = queries.for_machine(qs, machine)
     now = timezone.now()
     trainings = list(
         qs.select_related("organisation", "trainer", "machine", "process")
-        .prefetch_related(_upcoming_sessions(now))
+        .prefetch_related(queries.upcoming_sessions(now))
         .order_by("title", "pk")
     )
     for training in trainings:
         for session in training.upcoming:  # type: ignore[attr-defined]
-            session.places_left = _places_left(session)
+            session.places_left = queries.places_left(session)
     return render(
         request,
-        "sharing/trainings/list.html",
+        "qualifications/list.html",
         {"form": form, "trainings": trainings, "machine": machine, "process": process},
     )
 
@@ -249,9 +101,7 @@ def training_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Training created. Now schedule its sessions."))
             return redirect("trainings:detail", training_id=training.pk)
-    return render(
-        request, "sharing/trainings/form.html", {"form": form, "organisation": organisation}
-    )
+    return render(request, "qualifications/form.html", {"form": form, "organisation": organisation})
 
 
 def _training_or_404(request: HttpRequest, training_id: int) -> Training:
@@ -296,7 +146,7 @@ def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
             grant_form = GrantForm(request.POST, prefix="grant")
             if grant_form.is_valid():
                 try:
-                    qualification = actions_trainings.grant_to(
+                    qualification = actions.grant_to(
                         _actor(request), training, grant_form.cleaned_data["who"]
                     )
                 except ValidationError as exc:
@@ -327,7 +177,7 @@ def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
             ).values_list("session_id", flat=True)
         )
     for session in sessions:
-        session.places_left = _places_left(session)  # type: ignore[attr-defined]
+        session.places_left = queries.places_left(session)  # type: ignore[attr-defined]
         session.is_mine = session.pk in mine  # type: ignore[attr-defined]
         session.is_open = session.start > now  # type: ignore[attr-defined]
     holders: list[Qualification] = []
@@ -337,7 +187,7 @@ def training_detail(request: HttpRequest, training_id: int) -> HttpResponse:
             qualification.status = is_valid(qualification, now)  # type: ignore[attr-defined]
     return render(
         request,
-        "sharing/trainings/detail.html",
+        "qualifications/detail.html",
         {
             "training": training,
             "sessions": sessions,
@@ -358,7 +208,7 @@ def session_register(request: HttpRequest, session_id: int) -> HttpResponse:
     if not permissions.can_view_organisation(request.user, session.training.organisation):
         raise Http404
     try:
-        actions_trainings.register_for_session(_actor(request), session)
+        actions.register_for_session(_actor(request), session)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -392,9 +242,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
             errors.append(_("Tick people from the list."))
         if not errors:
             try:
-                granted = actions_trainings.record_attendance_sheet(
-                    _actor(request), session, attended
-                )
+                granted = actions.record_attendance_sheet(_actor(request), session, attended)
             except ValidationError as exc:
                 errors.extend(exc.messages)
             else:
@@ -406,7 +254,7 @@ def session_attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     registrations = list(session.registrations.select_related("user").order_by("user__username"))
     return render(
         request,
-        "sharing/trainings/attendance.html",
+        "qualifications/attendance.html",
         {
             "session": session,
             "training": training,
@@ -440,6 +288,6 @@ def my_qualifications(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "sharing/trainings/mine.html",
+        "qualifications/mine.html",
         {"qualifications": qualifications, "registrations": registrations},
     )

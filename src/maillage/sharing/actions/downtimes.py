@@ -1,0 +1,58 @@
+"""A machine goes out of service (its bookers are told) and comes back."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core.outbox import enqueue_in_transaction
+from maillage.directory import permissions
+from maillage.directory.models import User
+from maillage.equipment.models import Machine, MachineStatus
+from maillage.sharing.models import LIVE_STATES, Booking, Downtime
+from maillage.sharing.tasks import notify_downtime
+
+
+def set_machine_down(
+    actor: User,
+    machine: Machine,
+    reason: str,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> Downtime:
+    """Record a downtime; the machine stops taking bookings and affected bookers are told."""
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines down."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why, so that bookers understand.")})
+    start = start or timezone.now()
+    if end is not None and end <= start:
+        raise ValidationError({"end": _("The end must come after the start.")})
+    with transaction.atomic():
+        # One status change of a machine at a time: a concurrent "up" cannot leave a downtime open.
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        downtime = Downtime.objects.create(
+            machine=machine, start=start, end=end, reason=reason.strip(), created_by=actor
+        )
+        if end is None:
+            Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.DOWN)
+        affected = Booking.objects.filter(machine=machine, state__in=LIVE_STATES, end__gt=start)
+        if end is not None:
+            affected = affected.filter(start__lt=end)
+        affected_ids = list(affected.values_list("pk", flat=True))
+        if affected_ids:
+            enqueue_in_transaction(notify_downtime, downtime.pk, affected_ids)
+    return downtime
+
+
+def set_machine_up(actor: User, machine: Machine) -> None:
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines back up."))
+    with transaction.atomic():
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
+        Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
