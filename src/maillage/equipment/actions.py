@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -27,7 +26,27 @@ from maillage.equipment.models import (
     Process,
     ToleranceClass,
 )
+from maillage.equipment.signals import machine_retiring
 from maillage.equipment.taxonomy import path_for
+
+# The machine's physical capacity, one definition for forms, API, imports and exports.
+ENVELOPE_FIELDS = ("envelope_x_mm", "envelope_y_mm", "envelope_z_mm")
+CAPACITY_FIELDS = (*ENVELOPE_FIELDS, "max_part_mass_kg", "power_kw")
+# Fields copied as they are between a Machine and a MachineInput.
+PLAIN_FIELDS = (
+    "name",
+    "site_id",
+    "make",
+    "model",
+    "serial_number",
+    "year",
+    *CAPACITY_FIELDS,
+    "computer_controlled",
+    "tolerance_class",
+    "condition",
+    "status",
+    "notes",
+)
 
 
 @dataclass
@@ -50,6 +69,15 @@ class MachineInput:
     condition: str = Condition.GOOD
     status: str = MachineStatus.OPERATIONAL
     notes: str = ""
+
+    @classmethod
+    def from_machine(cls, machine: Machine) -> MachineInput:
+        """The machine as it stands, as an input to change some of its fields."""
+        return cls(
+            **{name: getattr(machine, name) for name in PLAIN_FIELDS},
+            process_codes=sorted(p.code for p in machine.processes.all()),
+            materials=machine.material_codes(),
+        )
 
 
 def create_machine(actor: User, organisation: Organisation, data: MachineInput) -> Machine:
@@ -118,21 +146,8 @@ def retire_machine(actor: User, machine: Machine) -> Machine:
 
 
 def _refuse_if_bookings_to_come(machine: Machine) -> None:
-    """Nothing is cancelled behind the bookers' backs: they are cancelled or moved first."""
-    from maillage.sharing.models import LIVE_STATES
-
-    to_come = machine.bookings.filter(state__in=LIVE_STATES, end__gt=timezone.now()).count()
-    if to_come:
-        raise ValidationError(
-            {
-                "status": ngettext(
-                    "This machine still has %(n)d booking to come: cancel or move it first.",
-                    "This machine still has %(n)d bookings to come: cancel or move them first.",
-                    to_come,
-                )
-                % {"n": to_come}
-            }
-        )
+    """Nothing is cancelled behind the bookers' backs: the apps that book machines refuse."""
+    machine_retiring.send(sender=Machine, machine=machine)
 
 
 def save_machine(machine: Machine, data: MachineInput) -> Machine:
@@ -158,11 +173,8 @@ def save_machine(machine: Machine, data: MachineInput) -> Machine:
     this_year = datetime.date.today().year
     if data.year is not None and not 1850 <= data.year <= this_year:
         errors["year"] = [_("The year must be between 1850 and %(year)s.") % {"year": this_year}]
-    for name_, value in (
-        ("envelope_x_mm", data.envelope_x_mm),
-        ("envelope_y_mm", data.envelope_y_mm),
-        ("envelope_z_mm", data.envelope_z_mm),
-    ):
+    for name_ in ENVELOPE_FIELDS:
+        value = getattr(data, name_)
         if value is not None and not (math.isfinite(value) and value > 0):
             errors[name_] = [_("A dimension must be a positive number of millimetres.")]
     for name_, value in (("max_part_mass_kg", data.max_part_mass_kg), ("power_kw", data.power_kw)):
@@ -195,11 +207,8 @@ def save_machine(machine: Machine, data: MachineInput) -> Machine:
     machine.model = data.model.strip()
     machine.serial_number = data.serial_number.strip()
     machine.year = data.year
-    machine.envelope_x_mm = data.envelope_x_mm
-    machine.envelope_y_mm = data.envelope_y_mm
-    machine.envelope_z_mm = data.envelope_z_mm
-    machine.max_part_mass_kg = data.max_part_mass_kg
-    machine.power_kw = data.power_kw
+    for name_ in CAPACITY_FIELDS:
+        setattr(machine, name_, getattr(data, name_))
     machine.computer_controlled = data.computer_controlled
     machine.tolerance_class = data.tolerance_class
     machine.condition = data.condition
@@ -269,3 +278,24 @@ def save_process(actor: User, process: Process) -> Process:
                 child.depth = child.path.count("|") - 2
                 child.save(update_fields=["path", "depth"])
     return process
+
+
+def save_imported_machine(
+    actor: User,
+    organisation: Organisation,
+    machine: Machine | None,
+    data: MachineInput,
+    *,
+    source: str,
+    source_ref: str,
+) -> Machine:
+    """Create or update a machine an import brings: the source's reference finds it again."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only network coordinators import the fablabs.io directory."))
+    with transaction.atomic():
+        if machine is None:
+            machine = Machine(organisation=organisation, source=source, source_ref=source_ref)
+        machine.organisation = organisation
+        machine._history_user = actor  # type: ignore[attr-defined]
+        save_machine(machine, data)
+    return machine

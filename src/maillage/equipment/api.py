@@ -116,14 +116,7 @@ class MachineIn(Schema):
 
 
 # MachinePatch fields whose null means "none": the rest keep their value when sent null.
-_CLEARABLE = {
-    "year",
-    "envelope_x_mm",
-    "envelope_y_mm",
-    "envelope_z_mm",
-    "max_part_mass_kg",
-    "power_kw",
-}
+_CLEARABLE = {"year", *actions.CAPACITY_FIELDS}
 
 
 class MachinePatch(Schema):
@@ -175,26 +168,7 @@ def _machine_for(request: HttpRequest, machine_id: int) -> Machine:
 
 def machine_input(machine: Machine) -> actions.MachineInput:
     """The machine as it stands, as an input to patch."""
-    return actions.MachineInput(
-        name=machine.name,
-        site_id=machine.site_id,
-        make=machine.make,
-        model=machine.model,
-        serial_number=machine.serial_number,
-        year=machine.year,
-        process_codes=[p.code for p in machine.processes.all()],
-        materials=machine.material_codes(),
-        envelope_x_mm=machine.envelope_x_mm,
-        envelope_y_mm=machine.envelope_y_mm,
-        envelope_z_mm=machine.envelope_z_mm,
-        max_part_mass_kg=machine.max_part_mass_kg,
-        power_kw=machine.power_kw,
-        computer_controlled=machine.computer_controlled,
-        tolerance_class=machine.tolerance_class,
-        condition=machine.condition,
-        status=machine.status,
-        notes=machine.notes,
-    )
+    return actions.MachineInput.from_machine(machine)
 
 
 @router.get("/processes", response=list[ProcessOut], summary="The capability taxonomy")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.forms import process_choices
 from maillage.directory.models import Department, Organisation, OrganisationKind
-from maillage.equipment.actions import MachineInput
+from maillage.equipment.actions import CAPACITY_FIELDS, MachineInput
 from maillage.equipment.models import (
     Condition,
     DocumentKind,
@@ -107,11 +107,7 @@ class MachineForm(forms.Form):
             year=d["year"],
             process_codes=list(d["processes"]),
             materials=list(d["materials"]),
-            envelope_x_mm=d["envelope_x_mm"],
-            envelope_y_mm=d["envelope_y_mm"],
-            envelope_z_mm=d["envelope_z_mm"],
-            max_part_mass_kg=d["max_part_mass_kg"],
-            power_kw=d["power_kw"],
+            **{name: d[name] for name in CAPACITY_FIELDS},
             computer_controlled=d["computer_controlled"],
             tolerance_class=d["tolerance_class"],
             condition=d["condition"],
@@ -130,11 +126,7 @@ class MachineForm(forms.Form):
             "model": machine.model,
             "serial_number": machine.serial_number,
             "year": machine.year,
-            "envelope_x_mm": machine.envelope_x_mm,
-            "envelope_y_mm": machine.envelope_y_mm,
-            "envelope_z_mm": machine.envelope_z_mm,
-            "max_part_mass_kg": machine.max_part_mass_kg,
-            "power_kw": machine.power_kw,
+            **{name: getattr(machine, name) for name in CAPACITY_FIELDS},
             "computer_controlled": machine.computer_controlled,
             "tolerance_class": machine.tolerance_class,
             "condition": machine.condition,

@@ -12,7 +12,9 @@ from ninja import Body, Query, Router, Status
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.equipment.api import MachineFilterParams
 from maillage.equipment.queries import MachineFilters, filter_machines, public_machines
-from maillage.interop import exports, imports
+from maillage.interop.exports import machines as machine_exports
+from maillage.interop.exports import okw as okw_exports
+from maillage.interop.imports.okw import import_okw
 
 router = Router(tags=["interop"])
 
@@ -38,8 +40,8 @@ def _public_machines(filters: MachineFilterParams) -> Any:
     summary="A public site as an Open Know-Where manufacturing facility",
 )
 def okw_site(request: HttpRequest, site_id: int) -> Any:
-    site = get_object_or_404(exports.public_sites(), pk=site_id)
-    return _json(exports.site_okw(site), f"okw-site-{site.pk}.json", OKW_CONTENT_TYPE, "inline")
+    site = get_object_or_404(okw_exports.public_sites(), pk=site_id)
+    return _json(okw_exports.site_okw(site), f"okw-site-{site.pk}.json", OKW_CONTENT_TYPE, "inline")
 
 
 @router.get(
@@ -48,7 +50,7 @@ def okw_site(request: HttpRequest, site_id: int) -> Any:
     summary="Every public site as one Open Know-Where collection",
 )
 def okw_directory(request: HttpRequest) -> Any:
-    return _json(exports.directory_okw(), "maillage-okw.json", OKW_CONTENT_TYPE, "attachment")
+    return _json(okw_exports.directory_okw(), "maillage-okw.json", OKW_CONTENT_TYPE, "attachment")
 
 
 @router.post(
@@ -64,7 +66,7 @@ def okw_import(
         ..., description="One OKW facility, or a collection {okw_version, facilities: [...]}"
     ),
 ) -> Any:
-    report = imports.import_okw(payload, request_user(request))
+    report = import_okw(payload, request_user(request))
     return Status(201, report.as_dict())
 
 
@@ -75,7 +77,7 @@ def okw_import(
 )
 def machines_csv(request: HttpRequest, filters: Query[MachineFilterParams]) -> Any:
     response = StreamingHttpResponse(
-        exports.machines_csv(_public_machines(filters)), content_type=CSV_CONTENT_TYPE
+        machine_exports.machines_csv(_public_machines(filters)), content_type=CSV_CONTENT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="maillage-machines.csv"'
     return response
@@ -88,7 +90,7 @@ def machines_csv(request: HttpRequest, filters: Query[MachineFilterParams]) -> A
 )
 def machines_export_geojson(request: HttpRequest, filters: Query[MachineFilterParams]) -> Any:
     return _json(
-        exports.machines_feature_collection(_public_machines(filters)),
+        machine_exports.machines_feature_collection(_public_machines(filters)),
         "maillage-machines.geojson",
         GEOJSON_CONTENT_TYPE,
         "attachment",

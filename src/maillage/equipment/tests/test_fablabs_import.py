@@ -18,9 +18,16 @@ from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import translation
 
 from maillage.core.text import fold
-from maillage.equipment import fablabs
+from maillage.equipment.fablabs.brands import normalise_brand, split_name
+from maillage.equipment.fablabs.labs import KnownLab, LabIndex
+from maillage.equipment.fablabs.machines import facility_key
+from maillage.equipment.fablabs.places import parse_length_mm
+from maillage.equipment.fablabs.processes import all_process_codes
+from maillage.equipment.fablabs.reader import parse_file
+from maillage.equipment.fablabs.rows import FILE_NAMES, FablabsFileError
+from maillage.equipment.fablabs.text import repair_lost_accents
 from maillage.equipment.taxonomy import read_fablabs_classes, read_processes
-from maillage.equipment.views_import import import_fablabs_view
+from maillage.equipment.views.imports import import_fablabs_view
 
 # Page tests use this module as URLconf: the project's routes plus the page, routed or not yet.
 urlpatterns = [
@@ -43,7 +50,7 @@ def _data_dir() -> Path:
 
 
 DATA = _data_dir()
-LABS, MACHINES, ENVELOPES = (DATA / n for n in fablabs.FILE_NAMES.values())
+LABS, MACHINES, ENVELOPES = (DATA / n for n in FILE_NAMES.values())
 needs_data = pytest.mark.skipif(not LABS.exists(), reason=f"no fablabs data in {DATA}")
 
 LABS_HEADER = (
@@ -66,7 +73,7 @@ def _counts() -> tuple[int, int, int]:
 
 
 def _import(source: Any, actor: Any, **kwargs: Any) -> Any:
-    from maillage.equipment.importers import import_fablabs_file
+    from maillage.equipment.imports.fablabs import import_fablabs_file
 
     return import_fablabs_file(source, actor, **kwargs)
 
@@ -76,7 +83,7 @@ def _import(source: Any, actor: Any, **kwargs: Any) -> Any:
 
 def test_every_process_code_the_parser_hands_out_exists():
     codes = {row.code for row in read_processes()}
-    assert fablabs.all_process_codes() <= codes
+    assert all_process_codes() <= codes
     assert {c for c in read_fablabs_classes().values() if c} <= codes
 
 
@@ -101,7 +108,7 @@ def test_every_process_code_the_parser_hands_out_exists():
     ],
 )
 def test_brands_are_merged_and_title_cased(raw, display):
-    assert fablabs.normalise_brand(raw) == display
+    assert normalise_brand(raw) == display
 
 
 @pytest.mark.parametrize(
@@ -126,29 +133,27 @@ def test_brands_are_merged_and_title_cased(raw, display):
     ],
 )
 def test_names_lose_the_repeated_brand(name, brand, expected):
-    assert fablabs.split_name(name, brand) == expected
+    assert split_name(name, brand) == expected
 
 
 def test_lengths_in_inches_become_millimetres():
-    assert fablabs.parse_length_mm("9.8in") == (248.92, "in")
-    assert fablabs.parse_length_mm("220") == (220.0, "")
-    assert fablabs.parse_length_mm('12"') == (304.8, "in")
-    assert fablabs.parse_length_mm("") == (None, "")
+    assert parse_length_mm("9.8in") == (248.92, "in")
+    assert parse_length_mm("220") == (220.0, "")
+    assert parse_length_mm('12"') == (304.8, "in")
+    assert parse_length_mm("") == (None, "")
     with pytest.raises(ValueError):
-        fablabs.parse_length_mm("about a metre")
+        parse_length_mm("about a metre")
 
 
 def test_lost_accents_are_repaired_only_where_unambiguous():
-    assert (
-        fablabs.repair_lost_accents("Fab Lab SESI - S?o Bernardo") == "Fab Lab SESI - São Bernardo"
-    )
-    assert fablabs.repair_lost_accents("Jo?o Pessoa, Gda?sk") == "João Pessoa, Gdańsk"
-    assert fablabs.repair_lost_accents("Me?k?n? laboratorija") == "Me?k?n? laboratorija"
+    assert repair_lost_accents("Fab Lab SESI - S?o Bernardo") == "Fab Lab SESI - São Bernardo"
+    assert repair_lost_accents("Jo?o Pessoa, Gda?sk") == "João Pessoa, Gdańsk"
+    assert repair_lost_accents("Me?k?n? laboratorija") == "Me?k?n? laboratorija"
 
 
 def test_wrong_header_names_the_missing_columns():
-    with pytest.raises(fablabs.FablabsFileError) as caught:
-        fablabs.parse_file("source_id,name,city\n1,Lab,Paris\n", read_fablabs_classes())
+    with pytest.raises(FablabsFileError) as caught:
+        parse_file("source_id,name,city\n1,Lab,Paris\n", read_fablabs_classes())
     assert caught.value.missing == (
         "postal_code",
         "country_code",
@@ -160,9 +165,7 @@ def test_wrong_header_names_the_missing_columns():
 
 
 def test_a_name_with_lost_letters_matches_the_intact_one():
-    index = fablabs.LabIndex(
-        [fablabs.KnownLab(1, "FabLab Vilnius | Me?k?n? laboratorija", "LT", 54.7, 25.3)]
-    )
+    index = LabIndex([KnownLab(1, "FabLab Vilnius | Me?k?n? laboratorija", "LT", 54.7, 25.3)])
     assert [lab.key for lab in index.by_name("FabLab Vilnius | Meškėnų laboratorija", "LT")] == [1]
     assert index.by_name("FabLab Vilnius | Meškėnų laboratorija", "FR") == []
     assert [lab.key for _d, lab in index.near(54.7001, 25.3, 0.5)] == [1]
@@ -175,7 +178,7 @@ def test_rows_carry_their_line_numbers_and_reasons():
         + "2,Lab two,,,Tokyo,,,JP,123,139.7,laser;flying,http://ok.example\n"
         + ",,,,,,,,,,,\n"
     )
-    parsed = fablabs.parse_file(text, read_fablabs_classes())
+    parsed = parse_file(text, read_fablabs_classes())
     assert [lab.line for lab in parsed.labs] == [2, 4]
     assert parsed.labs[0].capability_codes == ("3.4.1.1",)
     reasons = {(p.line, p.level, p.reason) for p in parsed.problems}
@@ -286,7 +289,7 @@ def test_real_files_import_counts_samples_and_reimport(coordinator):
     with_travel = 0
     for line, row in envelope_rows:
         expected = tuple(_travel_mm(row[f"{a}_travel_mm"]) for a in "xyz")
-        key = fablabs.facility_key(row["facility"])
+        key = facility_key(row["facility"])
         made = Machine.objects.filter(
             source_ref__startswith=f"machines_with_envelopes.csv:{key}:"
             f"{fold(row['brand'])}|{fold(row['model'])}:"
@@ -348,7 +351,7 @@ def test_an_undecodable_row_rejects_the_whole_file(coordinator):
 
 @pytest.mark.django_db
 def test_a_failure_while_saving_rolls_the_whole_file_back(coordinator, monkeypatch):
-    from maillage.equipment import importers
+    from maillage.directory import actions
 
     calls = []
 
@@ -357,7 +360,7 @@ def test_a_failure_while_saving_rolls_the_whole_file_back(coordinator, monkeypat
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importers, "refresh_search_text", failing)
+    monkeypatch.setattr(actions, "refresh_search_text", failing)
     data = (
         LABS_HEADER + "1,Lab one,,,Lyon,,,FR,45.76,4.83,laser,\n2,Lab two,,,Nice,,,FR,43.7,7.26,,\n"
     )

@@ -11,7 +11,9 @@ from maillage.directory import actions
 from maillage.directory.models import Organisation, OrganisationStatus
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
-from maillage.interop import exports
+from maillage.interop.exports.identifiers import site_uri
+from maillage.interop.exports.machines import CSV_COLUMNS
+from maillage.interop.exports.okw import directory_okw, site_okw
 
 pytestmark = pytest.mark.django_db
 
@@ -78,10 +80,10 @@ def territory(make_organisation, coordinator):
 
 def test_a_site_exports_as_an_okw_facility_without_private_data(territory):
     site = territory.sites.get()
-    data = exports.site_okw(site)
+    data = site_okw(site)
     text = json.dumps(data)
     assert "SN-" not in text and "serial_number" not in text
-    assert data["id"] == exports.site_uri(site.pk)
+    assert data["id"] == site_uri(site.pk)
     assert data["name"] == "Fablab Étoile" and data["facility_status"] == "Active"
     assert data["access_type"] == "Public"
     assert data["owner"]["maillage_kind"] == "fablab"
@@ -105,7 +107,7 @@ def test_a_process_with_a_wikidata_item_is_exported_by_it(territory, coordinator
     create_machine(
         coordinator, territory, MachineInput(name="Imprimante", process_codes=["AM", "AM.3"])
     )
-    data = exports.site_okw(territory.sites.get())
+    data = site_okw(territory.sites.get())
     printer = next(e for e in data["equipment"] if e["name"] == "Imprimante")
     assert printer["manufacturing_process"] == [
         "https://www.wikidata.org/wiki/Q229367",
@@ -117,7 +119,7 @@ def test_a_process_with_a_wikidata_item_is_exported_by_it(territory, coordinator
 def test_a_pending_site_is_not_exported(territory):
     hidden = Organisation.objects.get(name="Usine Secrète").sites.get()
     with pytest.raises(ValueError):
-        exports.site_okw(hidden)
+        site_okw(hidden)
 
 
 def test_the_directory_is_one_collection_of_public_sites(
@@ -133,7 +135,7 @@ def test_the_directory_is_one_collection_of_public_sites(
                 MachineInput(name=f"Machine {m}", process_codes=["3.2.1", "AM.3"]),
             )
     with django_assert_max_num_queries(6):
-        data = exports.directory_okw()
+        data = directory_okw()
     assert data["okw_version"] == "1.0" and data["generator"] == "Maillage"
     assert data["facility_count"] == len(data["facilities"]) == 1 + 3 * 2
     names = {f["owner"]["name"] for f in data["facilities"]}
@@ -155,7 +157,7 @@ def test_machines_csv_has_a_header_and_one_row_per_public_machine(client, territ
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="maillage-machines.csv"'
     rows, text = _csv(response)
-    assert text.splitlines()[0] == ",".join(exports.CSV_COLUMNS)
+    assert text.splitlines()[0] == ",".join(CSV_COLUMNS)
     assert [r["name"] for r in rows] == ["'=Laser", "Tour"]  # no formula, no retired, no pending
     assert "SN-" not in text and "Fraiseuse" not in text
     lathe = rows[1]
@@ -266,7 +268,7 @@ def test_import_through_the_api(client, make_user, token_for):
 
 
 def test_import_of_someone_elses_facility_is_forbidden(client, territory, make_user, token_for):
-    document = exports.site_okw(territory.sites.get())
+    document = site_okw(territory.sites.get())
     response = client.post(
         "/api/v1/okw/import",
         json.dumps(document),

@@ -10,30 +10,40 @@ from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Organisation, OrganisationStatus, Role, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
-from maillage.interop import exports, okw
-from maillage.interop.imports import import_okw
+from maillage.interop.exports.okw import site_okw
+from maillage.interop.imports.okw import import_okw
+from maillage.interop.okw.build import collection_to_okw, facility_to_okw
+from maillage.interop.okw.model import Agent, Equipment, Facility, Location, OkwError, ProcessRef
+from maillage.interop.okw.parse import okw_to_facilities, okw_to_facility
+from maillage.interop.okw.vocabulary import (
+    condition_code,
+    guess_kind,
+    material_code,
+    parse_process_ref,
+    tolerance_code,
+)
 
 # --- plain Python: the mapping -------------------------------------------------------------
 
 
-def _facility() -> okw.Facility:
-    return okw.Facility(
+def _facility() -> Facility:
+    return Facility(
         id="https://example.org/api/v1/okw/sites/1",
         name="Atelier du Port",
-        location=okw.Location(
+        location=Location(
             latitude=43.296482, longitude=5.36978, street="1 quai du Port", city="Marseille"
         ),
-        owner=okw.Agent(
+        owner=Agent(
             id="https://example.org/o/atelier/", name="Atelier", kind="fablab", fields=("food",)
         ),
-        contact=okw.Agent(name="Atelier", email="bonjour@example.org"),
+        contact=Agent(name="Atelier", email="bonjour@example.org"),
         access_type="Public",
         description="Un atelier",
         equipment=(
-            okw.Equipment(
+            Equipment(
                 id="https://example.org/api/v1/machines/1",
                 name="Tour",
-                process_refs=(okw.ProcessRef("maillage", "3.2.1"),),
+                process_refs=(ProcessRef("maillage", "3.2.1"),),
                 process_codes=("3.2.1",),
                 serial_number="SN-SECRET",
                 power_kw=2.2,
@@ -53,10 +63,10 @@ def _facility() -> okw.Facility:
 
 def test_a_facility_survives_json_and_back_except_its_serial_number():
     facility = _facility()
-    data = okw.facility_to_okw(facility)
+    data = facility_to_okw(facility)
     assert "serial_number" not in str(data) and "SN-SECRET" not in str(data)
-    back = okw.okw_to_facility(data)
-    expected_equipment = (okw.Equipment(**{**_asdict(facility.equipment[0]), "serial_number": ""}),)
+    back = okw_to_facility(data)
+    expected_equipment = (Equipment(**{**_asdict(facility.equipment[0]), "serial_number": ""}),)
     assert back.equipment == expected_equipment
     assert back.location == facility.location
     assert back.owner == facility.owner and back.contact == facility.contact
@@ -68,7 +78,7 @@ def _asdict(obj):
 
 
 def test_it_writes_the_spec_keys_in_snake_case_with_okw_units():
-    data = okw.facility_to_okw(_facility())
+    data = facility_to_okw(_facility())
     assert data["facility_status"] == "Active"
     assert data["access_type"] == "Public"
     assert data["location"]["gps_coordinates"] == "43.296482, 5.369780"
@@ -91,56 +101,56 @@ def test_it_writes_the_spec_keys_in_snake_case_with_okw_units():
     ]
     assert data["manufacturing_processes"] == ["maillage:process:3.2.1"]
     assert data["typical_materials"] == equipment["materials_worked"]
-    assert okw.facility_to_okw(_facility(), include_private=True)["equipment"][0][
-        "serial_number"
-    ] == ("SN-SECRET")
+    assert facility_to_okw(_facility(), include_private=True)["equipment"][0]["serial_number"] == (
+        "SN-SECRET"
+    )
 
 
 def test_a_collection_wraps_the_facilities_with_a_version():
-    data = okw.collection_to_okw([_facility()], source="https://example.org/")
+    data = collection_to_okw([_facility()], source="https://example.org/")
     assert data["okw_version"] == "1.0" and data["facility_count"] == 1
-    assert [f.name for f in okw.okw_to_facilities(data)] == ["Atelier du Port"]
-    assert okw.collection_to_okw([])["facilities"] == []
+    assert [f.name for f in okw_to_facilities(data)] == ["Atelier du Port"]
+    assert collection_to_okw([])["facilities"] == []
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("https://www.wikidata.org/wiki/Q229367", okw.ProcessRef("wikidata", "Q229367")),
-        ("http://www.wikidata.org/entity/q229367", okw.ProcessRef("wikidata", "Q229367")),
-        ("Q229367", okw.ProcessRef("wikidata", "Q229367")),
-        ("maillage:process:3.4.1.1", okw.ProcessRef("maillage", "3.4.1.1")),
+        ("https://www.wikidata.org/wiki/Q229367", ProcessRef("wikidata", "Q229367")),
+        ("http://www.wikidata.org/entity/q229367", ProcessRef("wikidata", "Q229367")),
+        ("Q229367", ProcessRef("wikidata", "Q229367")),
+        ("maillage:process:3.4.1.1", ProcessRef("maillage", "3.4.1.1")),
         (
             "https://en.wikipedia.org/wiki/Laser_cutting",
-            okw.ProcessRef("wikipedia", "Laser cutting", "en"),
+            ProcessRef("wikipedia", "Laser cutting", "en"),
         ),
         (
             "https://fr.wikipedia.org/wiki/D%C3%A9coupe_laser#Principe",
-            okw.ProcessRef("wikipedia", "Découpe laser", "fr"),
+            ProcessRef("wikipedia", "Découpe laser", "fr"),
         ),
     ],
 )
 def test_it_reads_process_references(text, expected):
-    assert okw.parse_process_ref(text, "p") == expected
+    assert parse_process_ref(text, "p") == expected
 
 
 def test_an_unknown_reference_names_its_path():
-    with pytest.raises(okw.OkwError) as caught:
-        okw.parse_process_ref("laser", "equipment[0].manufacturing_process[1]")
+    with pytest.raises(OkwError) as caught:
+        parse_process_ref("laser", "equipment[0].manufacturing_process[1]")
     assert caught.value.path == "equipment[0].manufacturing_process[1]"
 
 
 def test_it_maps_materials_conditions_and_tolerances():
-    assert okw.material_code("https://en.wikipedia.org/wiki/Polylactic_acid") == "plastics"
-    assert okw.material_code("https://en.wikipedia.org/wiki/Medium-density_fibreboard") == "wood"
-    assert okw.material_code("Stainless steel") == "stainless"
-    assert okw.material_code("maillage:material:glass") == "glass"
-    assert okw.material_code("https://en.wikipedia.org/wiki/Soil") is None
-    assert okw.condition_code("Needs repair") == "needs_repair"
-    assert okw.condition_code("as_new") == "as_new"
-    assert okw.tolerance_code("ISO 2768-mK") == "m"
-    assert okw.tolerance_code("very coarse") == "v"
-    assert okw.tolerance_code("IT7") is None
+    assert material_code("https://en.wikipedia.org/wiki/Polylactic_acid") == "plastics"
+    assert material_code("https://en.wikipedia.org/wiki/Medium-density_fibreboard") == "wood"
+    assert material_code("Stainless steel") == "stainless"
+    assert material_code("maillage:material:glass") == "glass"
+    assert material_code("https://en.wikipedia.org/wiki/Soil") is None
+    assert condition_code("Needs repair") == "needs_repair"
+    assert condition_code("as_new") == "as_new"
+    assert tolerance_code("ISO 2768-mK") == "m"
+    assert tolerance_code("very coarse") == "v"
+    assert tolerance_code("IT7") is None
 
 
 def _doc(**equipment):
@@ -169,11 +179,11 @@ def _doc(**equipment):
     ],
 )
 def test_a_bad_value_names_its_json_path(equipment, path):
-    with pytest.raises(okw.OkwError) as caught:
-        okw.okw_to_facility(_doc(**equipment))
+    with pytest.raises(OkwError) as caught:
+        okw_to_facility(_doc(**equipment))
     assert caught.value.path == path
-    with pytest.raises(okw.OkwError) as caught:
-        okw.okw_to_facilities({"okw_version": "1.0", "facilities": [_doc(**equipment)]})
+    with pytest.raises(OkwError) as caught:
+        okw_to_facilities({"okw_version": "1.0", "facilities": [_doc(**equipment)]})
     assert caught.value.path == f"facilities[0].{path}"
 
 
@@ -196,13 +206,13 @@ def test_a_bad_value_names_its_json_path(equipment, path):
     ],
 )
 def test_a_bad_facility_value_names_its_path(change, path):
-    with pytest.raises(okw.OkwError) as caught:
-        okw.okw_to_facility({**_doc(), **change})
+    with pytest.raises(OkwError) as caught:
+        okw_to_facility({**_doc(), **change})
     assert caught.value.path == path
 
 
 def test_it_reads_loose_but_valid_shapes_and_warns_of_what_it_drops():
-    facility = okw.okw_to_facility(
+    facility = okw_to_facility(
         {
             "name": "Lab",
             "facility_status": "temporary closure",
@@ -231,14 +241,14 @@ def test_it_reads_loose_but_valid_shapes_and_warns_of_what_it_drops():
     assert equipment.materials == ("wood",)
     assert equipment.computer_controlled is True and equipment.x_travel_mm == 600
     assert equipment.condition == "good" and "Excellent condition" in equipment.notes
-    assert okw.guess_kind(facility) == "fablab"
+    assert guess_kind(facility) == "fablab"
     assert len(facility.warnings) == 3
     assert facility.warnings[0].startswith("equipment[0].condition")
 
 
 def test_an_unsupported_version_is_refused():
-    with pytest.raises(okw.OkwError) as caught:
-        okw.okw_to_facilities({"okw_version": "2.0", "facilities": []})
+    with pytest.raises(OkwError) as caught:
+        okw_to_facilities({"okw_version": "2.0", "facilities": []})
     assert caught.value.path == "okw_version"
 
 
@@ -368,7 +378,7 @@ def _counts():
 def test_round_trip_rebuilds_the_same_organisation_site_and_machines(workshop, coordinator):
     site = workshop.sites.get()
     before = _snapshot(workshop.name)
-    document = exports.site_okw(site)
+    document = site_okw(site)
     _delete(workshop)
     assert Organisation.objects.count() == 0
 
@@ -382,7 +392,7 @@ def test_round_trip_rebuilds_the_same_organisation_site_and_machines(workshop, c
     # Serial numbers never left, so none came back.
     assert set(Machine.objects.values_list("serial_number", flat=True)) == {""}
     # The new site's own export matches the first one but for identifiers and dates.
-    again = exports.site_okw(new_site)
+    again = site_okw(new_site)
     for data in (document, again):
         data.pop("id"), data.pop("date_created"), data.pop("last_updated")
         data["owner"].pop("id")
@@ -392,7 +402,7 @@ def test_round_trip_rebuilds_the_same_organisation_site_and_machines(workshop, c
 
 
 def test_a_second_import_of_the_same_document_changes_nothing(workshop, coordinator):
-    document = exports.site_okw(workshop.sites.get())
+    document = site_okw(workshop.sites.get())
     _delete(workshop)
     import_okw(copy.deepcopy(document), coordinator)
     counts, machine_ids = _counts(), set(Machine.objects.values_list("pk", flat=True))
@@ -410,7 +420,7 @@ def test_reimporting_our_own_export_updates_in_place_and_keeps_serial_numbers(
     workshop, coordinator
 ):
     site = workshop.sites.get()
-    document = exports.site_okw(site)
+    document = site_okw(site)
     lathe = Machine.objects.get(name="Tour conventionnel")
     for equipment in document["equipment"]:
         if equipment["name"] == lathe.name:
@@ -547,7 +557,7 @@ def test_a_schema_error_names_its_path(coordinator):
 
 
 def test_an_outsider_cannot_update_someone_elses_organisation(workshop, make_user):
-    document = exports.site_okw(workshop.sites.get())
+    document = site_okw(workshop.sites.get())
     with pytest.raises(PermissionDenied) as caught:
         import_okw(document, make_user("mallory"))
     assert "owner.name" in str(caught.value)
@@ -563,7 +573,7 @@ def test_an_unpublished_organisation_is_not_named_to_who_may_not_see_it(
     client, make_organisation, make_user, coordinator
 ):
     hidden = make_organisation("Atelier Secret")
-    document = exports.site_okw(hidden.sites.get())
+    document = site_okw(hidden.sites.get())
     # Exported while public, then taken back to moderation: its ids now point to a hidden one.
     Organisation.objects.filter(pk=hidden.pk).update(status=OrganisationStatus.PENDING)
     document["name"] = document["owner"]["name"] = "Autre nom"

@@ -15,8 +15,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maillage.directory import permissions
 from maillage.directory.models import User
-from maillage.equipment import fablabs
-from maillage.equipment.importers import Counts, ImportReport, import_fablabs_file
+from maillage.equipment.fablabs.reader import detect_format
+from maillage.equipment.fablabs.rows import FablabsFileError
+from maillage.equipment.imports.fablabs import import_fablabs_file
+from maillage.equipment.imports.report import Counts, ImportReport
 
 # labs.csv first: the machines files attach their machines to the labs it creates.
 KIND_ORDER = {"labs": 0, "machines": 1, "envelopes": 2}
@@ -84,6 +86,6 @@ def _kind_rank(path: Path) -> int:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = handle.readline().split(",")
-        return KIND_ORDER[fablabs.detect_format(header)]
-    except (OSError, UnicodeDecodeError, fablabs.FablabsFileError):
+        return KIND_ORDER[detect_format(header)]
+    except (OSError, UnicodeDecodeError, FablabsFileError):
         return len(KIND_ORDER)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maillage.interop import exports
+from maillage.interop.exports import okw as exports
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from maillage.directory.models import User
-from maillage.interop import imports
+from maillage.interop.imports import okw as imports
 
 
 class Command(BaseCommand):

@@ -1,8 +1,7 @@
-"""Machine pages: the list with its filters, a machine, its form, and the process taxonomy."""
+"""Machine pages: the list with its filters, a machine, its form, removal and documents."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -20,12 +19,18 @@ from maillage.directory.models import User
 from maillage.directory.queries import visible_organisations
 from maillage.equipment import actions, queries
 from maillage.equipment.forms import DocumentForm, MachineFilterForm, MachineForm
-from maillage.equipment.models import Machine, Process
+from maillage.equipment.models import Machine
 
 
 def _actor(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
+
+
+def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
+    """An action's refusal, one message each, shown on the page redirected to."""
+    for message in exc.messages:
+        messages.error(request, message)
 
 
 def machine_list(request: HttpRequest) -> HttpResponse:
@@ -130,8 +135,7 @@ def machine_delete(request: HttpRequest, machine_id: int) -> HttpResponse:
     try:
         actions.delete_machine(_actor(request), machine)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _flash_errors(request, exc)
         return redirect(machine)  # its page offers to retire it
     messages.success(request, _("Machine removed."))
     return redirect(organisation)
@@ -144,8 +148,7 @@ def machine_retire(request: HttpRequest, machine_id: int) -> HttpResponse:
     try:
         actions.retire_machine(_actor(request), machine)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _flash_errors(request, exc)
     else:
         messages.success(request, _("Machine retired: it keeps its history."))
     return redirect(machine)
@@ -173,32 +176,3 @@ def document_add(request: HttpRequest, machine_id: int) -> HttpResponse:
     else:
         messages.error(request, _("Check the document's kind, title and file or link."))
     return redirect(machine)
-
-
-def process_tree(request: HttpRequest) -> HttpResponse:
-    # The whole taxonomy with, for each node, how many public machines in service it (or a
-    # sub-process) has: each machine counted once per node, as the machine list shows them.
-    processes = list(Process.objects.all())
-    machines_at: dict[str, set[int]] = defaultdict(set)
-    rows = (
-        Machine.processes.through.objects.filter(machine__organisation__status="validated")
-        .exclude(machine__status="retired")
-        .values_list("machine_id", "process__path")
-    )
-    for machine_id, path in rows:
-        for code in path.strip("|").split("|"):
-            machines_at[code].add(machine_id)
-    totals = {p.pk: len(machines_at.get(p.code, ())) for p in processes}
-    return render(
-        request,
-        "equipment/process_tree.html",
-        {
-            "processes": [(p, totals[p.pk]) for p in processes],
-            "is_coordinator": permissions.is_coordinator(request.user),
-        },
-    )
-
-
-def process_detail(request: HttpRequest, code: str) -> HttpResponse:
-    process = get_object_or_404(Process, code=code)
-    return redirect(f"/machines/?{urlencode({'process': process.code})}")

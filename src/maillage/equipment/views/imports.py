@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.models import User
-from maillage.equipment.importers import ImportReport, import_fablabs_file
+from maillage.equipment.imports.fablabs import import_fablabs_file
+from maillage.equipment.imports.report import ImportReport
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the real labs.csv is 0.3 MB
 
