@@ -20,11 +20,14 @@ from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
 from maillage.api_auth import WRITE_AUTH, request_user
-from maillage.core.dates import WindowDate, WindowDateTime
+from maillage.core.dates import PARIS, WindowDate, WindowDateTime
 from maillage.core.pagination import Pagination
 from maillage.directory import permissions
-from maillage.matching import actions, batch, queries
-from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS, PARIS
+from maillage.matching import queries
+from maillage.matching.actions.batches import submit_batch
+from maillage.matching.actions.needs import NeedInput, find_machines
+from maillage.matching.convert import criteria
+from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS
 from maillage.matching.models import AllocationRun, NeedStatus
 
 router = Router(tags=["matching"])
@@ -239,31 +242,20 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def need_input(payload: NeedIn, limit: int = 20) -> actions.NeedInput:
+def need_input(payload: NeedIn, limit: int = 20) -> NeedInput:
     earliest = _aware(payload.earliest) or timezone.now()
     deadline = _aware(payload.deadline) or earliest + timedelta(days=DEFAULT_WINDOW_DAYS)
-    return actions.NeedInput(
+    return NeedInput(
         process_code=payload.process,
         hours=str(payload.hours),
         earliest=earliest,
         deadline=deadline,
-        max_km=payload.max_km,
         commune=payload.commune,
         latitude=payload.latitude,
         longitude=payload.longitude,
         label=payload.label,
-        material=payload.material,
-        part_x_mm=payload.part_x_mm,
-        part_y_mm=payload.part_y_mm,
-        part_z_mm=payload.part_z_mm,
-        allow_rotation=payload.allow_rotation,
-        tolerance_class=payload.tolerance_class,
-        operator=payload.operator,
-        budget_cents_per_hour=payload.budget_cents_per_hour,
-        weight_distance=payload.weight_distance,
-        weight_price=payload.weight_price,
-        weight_impact=payload.weight_impact,
         limit=limit,
+        **criteria(payload),
     )
 
 
@@ -393,7 +385,7 @@ def search_needs(request: HttpRequest, payload: SearchIn) -> Any:
     caller = _caller(request)
     data = need_input(payload, payload.limit)
     try:
-        need, matches = actions.find_machines(caller, data)
+        need, matches = find_machines(caller, data)
     except ValidationError as exc:
         raise _api_names(exc) from None
     rows = queries.result_rows(matches, data.hours)
@@ -465,7 +457,7 @@ def unmet_layer(request: HttpRequest, period: Query[PeriodParams]) -> Any:
 def create_batch(request: HttpRequest, payload: BatchIn) -> Any:
     actor = request_user(request)
     try:
-        run = batch.submit_batch(
+        run = submit_batch(
             actor,
             payload.title,
             [need_input(n) for n in payload.needs],

@@ -13,8 +13,10 @@ from playwright.sync_api import expect
 
 from maillage.directory.tests.browser import *  # noqa: F403 - fixtures: browser, site, page…
 from maillage.directory.tests.browser import log_in
+from maillage.matching.models import Need, NeedStatus
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS
+from maillage.sharing.models import Booking, BookingState
 
 # The territory's fixtures, shared with the API tests.
 _fresh_index, taxonomy, territory = test_api._fresh_index, test_api.taxonomy, test_api.territory
@@ -36,9 +38,6 @@ def shared_lasers(site: Any, territory: Any) -> dict[str, Any]:
 def test_a_member_enters_a_need_reads_the_ranking_and_books_the_first_slot(
     make_page: Any, shared_lasers: Any
 ) -> None:
-    from maillage.matching.models import Need, NeedStatus
-    from maillage.sharing.models import Booking, BookingState
-
     machines = shared_lasers["machines"]
     page = make_page(locale="en-GB")
     log_in(page, "dave")
