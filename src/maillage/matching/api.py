@@ -25,8 +25,8 @@ from maillage.core.pagination import Pagination
 from maillage.directory import permissions
 from maillage.matching import queries
 from maillage.matching.actions.batches import submit_batch
-from maillage.matching.actions.needs import NeedInput, find_machines
-from maillage.matching.convert import criteria
+from maillage.matching.actions.needs import find_machines
+from maillage.matching.convert import NeedInput, criteria
 from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS
 from maillage.matching.models import AllocationRun, NeedStatus
 

@@ -57,12 +57,7 @@ def _allocate(run: AllocationRun) -> None:
     reasons: list[str] = []
     for i, need in enumerate(needs):
         query = need_query(
-            need,
-            process_node=taxonomy.node_of_code[need.process.code],
-            latitude=need.latitude,
-            longitude=need.longitude,
-            hours=need.hours,
-            limit=CANDIDATES_PER_NEED,
+            need, need, node_of_code=taxonomy.node_of_code, limit=CANDIDATES_PER_NEED
         )
         # The allocation weighs cost and CO2 itself: candidates are picked with even weights.
         query = dataclasses.replace(query, weight_distance=1.0, weight_price=1.0, weight_impact=1.0)

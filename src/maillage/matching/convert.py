@@ -1,20 +1,24 @@
 """One converter per boundary: a need, however it came in, as the engine and the database see it.
 
-A need comes in as a `NeedInput` (page form, API body, CSV line) or as a recorded `Need` row
-(a batch being allocated). Both carry the criteria below under the same names, so that the
-engine's query and the recorded row are built here once rather than field by field in each
-caller.
+A need comes in as a `NeedInput` (page form, API body, CSV line), is checked by the action
+into a `Checked` (process, place, hours), and is recorded as a `Need` row (which a batch being
+allocated reads back). They carry the criteria below under the same names, so that the engine's
+query and the recorded row are built here once rather than field by field in each caller.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple
 
+from maillage.directory.models import Commune
+from maillage.equipment.models import Process
 from maillage.matching import engine
 from maillage.matching.loader import MATERIAL_BITS, TOLERANCE_RANKS
-from maillage.matching.models import OperatorChoice
+from maillage.matching.models import Need, OperatorChoice
 
 # The criteria a need input, a recorded need and the API body all name the same way.
 CRITERIA = (
@@ -36,23 +40,41 @@ CRITERIA = (
 OPERATOR_NEEDED: dict[str, bool] = {OperatorChoice.WITH: True, OperatorChoice.WITHOUT: False}
 
 
-class NeedCriteria(Protocol):
-    """What `need_query` reads: a `NeedInput` or a recorded `matching.models.Need`."""
+@dataclass
+class NeedInput:
+    """A need as a person, the API or a CSV line gives it, before the action checks it."""
 
-    material: str
-    part_x_mm: float | None
-    part_y_mm: float | None
-    part_z_mm: float | None
-    allow_rotation: bool
-    tolerance_class: str
-    operator: str
-    max_km: float
-    budget_cents_per_hour: int | None
-    weight_distance: float
-    weight_price: float
-    weight_impact: float
+    process_code: str
+    hours: Decimal | float | str
     earliest: dt.datetime
     deadline: dt.datetime
+    max_km: float
+    commune: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    label: str = ""
+    material: str = ""
+    part_x_mm: float | None = None
+    part_y_mm: float | None = None
+    part_z_mm: float | None = None
+    allow_rotation: bool = True
+    tolerance_class: str = ""
+    operator: str = OperatorChoice.ANY
+    budget_cents_per_hour: int | None = None
+    weight_distance: float = 1.0
+    weight_price: float = 1.0
+    weight_impact: float = 1.0
+    limit: int = 20
+
+
+class Checked(NamedTuple):
+    """A need's input once checked: its process, its place and its hours."""
+
+    process: Process
+    commune: Commune | None
+    latitude: float
+    longitude: float
+    hours: Decimal
 
 
 def criteria(source: Any) -> dict[str, Any]:
@@ -61,22 +83,21 @@ def criteria(source: Any) -> dict[str, Any]:
 
 
 def need_query(
-    need: NeedCriteria,
+    need: NeedInput | Need,
+    checked: Checked | Need,
     *,
-    process_node: int,
-    latitude: float,
-    longitude: float,
-    hours: Decimal | float,
+    node_of_code: Mapping[str, int],
     limit: int,
 ) -> engine.Need:
-    """The engine's query for a need (the place and hours as checked by the action)."""
+    """The engine's query for a need: its criteria, and its process, place and hours as checked
+    (a recorded need holds both)."""
     part = (need.part_x_mm, need.part_y_mm, need.part_z_mm)
     return engine.Need(
-        process_node=process_node,
-        latitude=latitude,
-        longitude=longitude,
+        process_node=node_of_code[checked.process.code],
+        latitude=checked.latitude,
+        longitude=checked.longitude,
         max_km=need.max_km,
-        hours=float(hours),
+        hours=float(checked.hours),
         material_bit=MATERIAL_BITS.get(need.material, 0),
         part=part if None not in part else None,  # type: ignore[arg-type]
         allow_rotation=need.allow_rotation,

@@ -28,7 +28,7 @@ from maillage.core.dates import (
 )
 from maillage.directory.forms import process_choices
 from maillage.equipment.models import Material, ToleranceClass
-from maillage.matching.actions.needs import NeedInput
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import OperatorChoice
 from maillage.sharing.forms import parse_decimal
 

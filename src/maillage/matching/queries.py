@@ -18,7 +18,8 @@ from maillage.core.dates import PARIS, day_end, day_start
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import Department, Organisation, Site, User
 from maillage.equipment.models import Machine, Process
-from maillage.matching.actions.needs import Match, NeedInput, ask_engine, clean_need
+from maillage.matching.actions.needs import Match, ask_engine, clean_need
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
 from maillage.sharing.pricing import format_euros
 

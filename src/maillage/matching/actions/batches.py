@@ -11,7 +11,8 @@ from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.matching import engine
-from maillage.matching.actions.needs import NeedInput, clean_need, record_need
+from maillage.matching.actions.needs import clean_need, record_need
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import AllocationRun
 from maillage.matching.tasks import run_allocation
 

@@ -6,7 +6,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,7 +19,7 @@ from maillage.directory.geocode import find_commune
 from maillage.directory.models import Commune, Membership, MembershipState, User
 from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 from maillage.matching import engine
-from maillage.matching.convert import criteria, need_query
+from maillage.matching.convert import Checked, NeedInput, criteria, need_query
 from maillage.matching.loader import CACHE, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
 from maillage.sharing.models import Training
@@ -30,47 +29,12 @@ MAX_WINDOW_DAYS = 366
 
 
 @dataclass
-class NeedInput:
-    process_code: str
-    hours: Decimal | float | str
-    earliest: dt.datetime
-    deadline: dt.datetime
-    max_km: float
-    commune: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    label: str = ""
-    material: str = ""
-    part_x_mm: float | None = None
-    part_y_mm: float | None = None
-    part_z_mm: float | None = None
-    allow_rotation: bool = True
-    tolerance_class: str = ""
-    operator: str = OperatorChoice.ANY
-    budget_cents_per_hour: int | None = None
-    weight_distance: float = 1.0
-    weight_price: float = 1.0
-    weight_impact: float = 1.0
-    limit: int = 20
-
-
-@dataclass
 class Match:
     """One ranked machine with everything the page says about it."""
 
     machine: Machine
     result: engine.Result
     missing: list[Missing] = field(default_factory=list)
-
-
-class Checked(NamedTuple):
-    """A need's input once checked: its process, its place and its hours."""
-
-    process: Process
-    commune: Commune | None
-    latitude: float
-    longitude: float
-    hours: Decimal
 
 
 def clean_need(data: NeedInput, now: dt.datetime) -> Checked:
@@ -148,14 +112,7 @@ def ask_engine(
 ) -> engine.Answer:
     """The engine's answer for a checked need, with slots `booker` could book at `now`."""
     index, taxonomy = CACHE.get()
-    query = need_query(
-        data,
-        process_node=taxonomy.node_of_code[checked.process.code],
-        latitude=checked.latitude,
-        longitude=checked.longitude,
-        hours=checked.hours,
-        limit=data.limit,
-    )
+    query = need_query(data, checked, node_of_code=taxonomy.node_of_code, limit=data.limit)
     return index.query(query, FreeSlots(data.earliest, data.deadline, now=now, booker=booker))
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from maillage.matching.actions.needs import NeedInput, find_machines
+from maillage.matching.actions.needs import find_machines
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import AllocationRun, Need, NeedStatus
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PLASMA

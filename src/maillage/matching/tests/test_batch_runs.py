@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 
 from maillage.matching.actions.batches import submit_batch
-from maillage.matching.actions.needs import NeedInput
 from maillage.matching.actions.runs import NeedOutcome, RunOutcome, fail_run, finish_run, start_run
 from maillage.matching.batch import allocate
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import AllocationRun, NeedStatus
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS
