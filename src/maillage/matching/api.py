@@ -85,16 +85,20 @@ class OrganisationRef(Schema):
     name: str
     url: str
 
+    @staticmethod
+    def resolve_url(organisation: Any) -> str:
+        return str(organisation.get_absolute_url())
+
 
 class ResultOut(Schema):
     rank: int
-    machine_id: int
-    machine: str
+    machine_id: int = Field(..., alias="machine.pk")
+    machine: str = Field(..., alias="machine.name")
     machine_url: str
     organisation: OrganisationRef
-    city: str
-    latitude: float
-    longitude: float
+    city: str = Field(..., alias="site.city")
+    latitude: float = Field(..., alias="site.latitude")
+    longitude: float = Field(..., alias="site.longitude")
     distance_km: float
     cost_cents: int = Field(..., description="machine_cents + transport_cents")
     machine_cents: int = Field(..., description="hours × rate_cents + fee_cents")
@@ -109,7 +113,11 @@ class ResultOut(Schema):
     slot_start: datetime | None = Field(..., description="The slot proposed for booking")
     slot_end: datetime | None
     book_url: str = Field(..., description="The booking page with the slot filled in")
-    missing_trainings: list[MissingTrainingOut]
+    missing_trainings: list[MissingTrainingOut] = Field(..., alias="missing")
+
+    @staticmethod
+    def resolve_machine_url(row: queries.ResultRow) -> str:
+        return str(row.machine.get_absolute_url())
 
 
 class SearchOut(Schema):
@@ -293,36 +301,6 @@ def _coordinator(request: HttpRequest) -> Any:
     return user
 
 
-def _result_out(row: queries.ResultRow) -> dict[str, Any]:
-    return {
-        "rank": row.rank,
-        "machine_id": row.machine.pk,
-        "machine": row.machine.name,
-        "machine_url": row.machine.get_absolute_url(),
-        "organisation": {
-            "slug": row.organisation.slug,
-            "name": row.organisation.name,
-            "url": row.organisation.get_absolute_url(),
-        },
-        "city": row.site.city,
-        "latitude": row.site.latitude,
-        "longitude": row.site.longitude,
-        "distance_km": row.distance_km,
-        "cost_cents": row.cost_cents,
-        "machine_cents": row.machine_cents,
-        "rate_cents": row.rate_cents,
-        "fee_cents": row.fee_cents,
-        "transport_cents": row.transport_cents,
-        "co2_kg": row.co2_kg,
-        "score": row.score,
-        "first_free": row.first_free,
-        "slot_start": row.slot_start,
-        "slot_end": row.slot_end,
-        "book_url": row.book_url,
-        "missing_trainings": [vars(m) for m in row.missing],
-    }
-
-
 def _batch_out(run: AllocationRun) -> dict[str, Any]:
     done = run.state == AllocationRun.State.DONE
     lines = queries.batch_lines(run) if done else []
@@ -397,7 +375,7 @@ def search_needs(request: HttpRequest, payload: SearchIn) -> Any:
         "unmet_reason": outcome.reason if outcome else "",
         "unmet_reason_label": outcome.label if outcome else "",
         "nearest_km": outcome.nearest_km if outcome else None,
-        "results": [_result_out(row) for row in rows],
+        "results": rows,
     }
 
 
