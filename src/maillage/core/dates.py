@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -17,6 +18,23 @@ from pydantic import AfterValidator
 
 EARLIEST = dt.date(2000, 1, 1)
 YEARS_AHEAD = 10
+# The network's wall clock: days typed in forms and CSV files are days in Paris.
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def local_today(now: dt.datetime | None = None) -> dt.date:
+    """Today in Paris (at `now`, default the clock)."""
+    return (now or timezone.now()).astimezone(PARIS).date()
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """Midnight, Paris time, at the start of that day."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """Midnight, Paris time, at the end of that day: a deadline date counts whole."""
+    return day_start(day + dt.timedelta(days=1))
 
 
 def latest(today: dt.date | None = None) -> dt.date:

@@ -19,12 +19,15 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 from ninja.utils import check_csrf
 
-from maillage.core.dates import WindowDate, WindowDateTime
+from maillage.core.dates import PARIS, WindowDate, WindowDateTime
 from maillage.core.pagination import Pagination
 from maillage.directory import permissions
 from maillage.directory.auth import WRITE_AUTH, request_user
-from maillage.matching import actions, batch, queries
-from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS, PARIS
+from maillage.matching import queries
+from maillage.matching.actions.batches import submit_batch
+from maillage.matching.actions.needs import find_machines
+from maillage.matching.convert import NeedInput, criteria
+from maillage.matching.forms import DEFAULT_MAX_KM, DEFAULT_WINDOW_DAYS
 from maillage.matching.models import AllocationRun, NeedStatus
 
 router = Router(tags=["matching"])
@@ -82,16 +85,20 @@ class OrganisationRef(Schema):
     name: str
     url: str
 
+    @staticmethod
+    def resolve_url(organisation: Any) -> str:
+        return str(organisation.get_absolute_url())
+
 
 class ResultOut(Schema):
     rank: int
-    machine_id: int
-    machine: str
+    machine_id: int = Field(..., alias="machine.pk")
+    machine: str = Field(..., alias="machine.name")
     machine_url: str
     organisation: OrganisationRef
-    city: str
-    latitude: float
-    longitude: float
+    city: str = Field(..., alias="site.city")
+    latitude: float = Field(..., alias="site.latitude")
+    longitude: float = Field(..., alias="site.longitude")
     distance_km: float
     cost_cents: int = Field(..., description="machine_cents + transport_cents")
     machine_cents: int = Field(..., description="hours × rate_cents + fee_cents")
@@ -106,7 +113,11 @@ class ResultOut(Schema):
     slot_start: datetime | None = Field(..., description="The slot proposed for booking")
     slot_end: datetime | None
     book_url: str = Field(..., description="The booking page with the slot filled in")
-    missing_trainings: list[MissingTrainingOut]
+    missing_trainings: list[MissingTrainingOut] = Field(..., alias="missing")
+
+    @staticmethod
+    def resolve_machine_url(row: queries.ResultRow) -> str:
+        return str(row.machine.get_absolute_url())
 
 
 class SearchOut(Schema):
@@ -239,31 +250,20 @@ def _aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def need_input(payload: NeedIn, limit: int = 20) -> actions.NeedInput:
+def need_input(payload: NeedIn, limit: int = 20) -> NeedInput:
     earliest = _aware(payload.earliest) or timezone.now()
     deadline = _aware(payload.deadline) or earliest + timedelta(days=DEFAULT_WINDOW_DAYS)
-    return actions.NeedInput(
+    return NeedInput(
         process_code=payload.process,
         hours=str(payload.hours),
         earliest=earliest,
         deadline=deadline,
-        max_km=payload.max_km,
         commune=payload.commune,
         latitude=payload.latitude,
         longitude=payload.longitude,
         label=payload.label,
-        material=payload.material,
-        part_x_mm=payload.part_x_mm,
-        part_y_mm=payload.part_y_mm,
-        part_z_mm=payload.part_z_mm,
-        allow_rotation=payload.allow_rotation,
-        tolerance_class=payload.tolerance_class,
-        operator=payload.operator,
-        budget_cents_per_hour=payload.budget_cents_per_hour,
-        weight_distance=payload.weight_distance,
-        weight_price=payload.weight_price,
-        weight_impact=payload.weight_impact,
         limit=limit,
+        **criteria(payload),
     )
 
 
@@ -299,36 +299,6 @@ def _coordinator(request: HttpRequest) -> Any:
     if not permissions.is_coordinator(user):
         raise PermissionDenied(_("Only network coordinators see this."))
     return user
-
-
-def _result_out(row: queries.ResultRow) -> dict[str, Any]:
-    return {
-        "rank": row.rank,
-        "machine_id": row.machine.pk,
-        "machine": row.machine.name,
-        "machine_url": row.machine.get_absolute_url(),
-        "organisation": {
-            "slug": row.organisation.slug,
-            "name": row.organisation.name,
-            "url": row.organisation.get_absolute_url(),
-        },
-        "city": row.site.city,
-        "latitude": row.site.latitude,
-        "longitude": row.site.longitude,
-        "distance_km": row.distance_km,
-        "cost_cents": row.cost_cents,
-        "machine_cents": row.machine_cents,
-        "rate_cents": row.rate_cents,
-        "fee_cents": row.fee_cents,
-        "transport_cents": row.transport_cents,
-        "co2_kg": row.co2_kg,
-        "score": row.score,
-        "first_free": row.first_free,
-        "slot_start": row.slot_start,
-        "slot_end": row.slot_end,
-        "book_url": row.book_url,
-        "missing_trainings": [vars(m) for m in row.missing],
-    }
 
 
 def _batch_out(run: AllocationRun) -> dict[str, Any]:
@@ -393,7 +363,7 @@ def search_needs(request: HttpRequest, payload: SearchIn) -> Any:
     caller = _caller(request)
     data = need_input(payload, payload.limit)
     try:
-        need, matches = actions.find_machines(caller, data)
+        need, matches = find_machines(caller, data)
     except ValidationError as exc:
         raise _api_names(exc) from None
     rows = queries.result_rows(matches, data.hours)
@@ -405,7 +375,7 @@ def search_needs(request: HttpRequest, payload: SearchIn) -> Any:
         "unmet_reason": outcome.reason if outcome else "",
         "unmet_reason_label": outcome.label if outcome else "",
         "nearest_km": outcome.nearest_km if outcome else None,
-        "results": [_result_out(row) for row in rows],
+        "results": rows,
     }
 
 
@@ -465,7 +435,7 @@ def unmet_layer(request: HttpRequest, period: Query[PeriodParams]) -> Any:
 def create_batch(request: HttpRequest, payload: BatchIn) -> Any:
     actor = request_user(request)
     try:
-        run = batch.submit_batch(
+        run = submit_batch(
             actor,
             payload.title,
             [need_input(n) for n in payload.needs],

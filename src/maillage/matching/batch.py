@@ -1,95 +1,47 @@
-"""Many needs at once: submit a batch, allocate it in the background, give each need a slot."""
+"""The batch runner: candidates per need, the optimal assignment, then slots (run by a task).
+
+It computes; every write of the run goes through `matching.actions.runs`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import traceback
 from decimal import Decimal
 
 import numpy as np
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.core.outbox import enqueue_in_transaction
-from maillage.directory import permissions
-from maillage.directory.models import User
 from maillage.equipment.models import Machine
-from maillage.matching import actions, engine
+from maillage.matching import engine
+from maillage.matching.actions.runs import (
+    NeedOutcome,
+    RunOutcome,
+    fail_run,
+    finish_run,
+    report_progress,
+    start_run,
+)
+from maillage.matching.convert import need_query
 from maillage.matching.loader import CACHE, FreeSlots
-from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
+from maillage.matching.models import AllocationRun, Need, UnmetReason
 from maillage.sharing import availability
 from maillage.sharing.schedule import open_intervals
 
 CANDIDATES_PER_NEED = 30
-MAX_NEEDS = 5000
-
-
-def submit_batch(
-    actor: User,
-    title: str,
-    needs: list[actions.NeedInput],
-    *,
-    time_limit_s: int = 30,
-    co2_price_cents_per_kg: int = 10,
-) -> AllocationRun:
-    """Record a batch (every need checked first; one bad need saves nothing) and queue it."""
-    if not permissions.is_coordinator(actor):
-        raise PermissionDenied(_("Only network coordinators allocate batches of needs."))
-    errors: dict[str, list[str]] = {}
-    if not title.strip():
-        errors["title"] = [_("Give the batch a title.")]
-    if not needs:
-        errors["needs"] = [_("The batch holds no need.")]
-    if len(needs) > MAX_NEEDS:
-        errors["needs"] = [_("At most %(n)s needs per batch.") % {"n": MAX_NEEDS}]
-    if not 1 <= time_limit_s <= 600:
-        errors["time_limit_s"] = [_("Between 1 and 600 seconds.")]
-    if co2_price_cents_per_kg < 0:
-        errors["co2_price_cents_per_kg"] = [_("The CO2 price cannot be negative.")]
-    now = timezone.now()
-    cleaned = []
-    for i, data in enumerate(needs):
-        try:
-            cleaned.append(actions._clean(data, now))
-        except ValidationError as exc:
-            for key, messages in exc.message_dict.items():
-                errors[f"needs[{i}].{key}"] = messages
-    if errors:
-        raise ValidationError(errors)
-    empty = engine.Answer([], 0)
-    with transaction.atomic():
-        run = AllocationRun.objects.create(
-            title=title.strip(),
-            created_by=actor,
-            time_limit_s=time_limit_s,
-            co2_price_cents_per_kg=co2_price_cents_per_kg,
-        )
-        for data, (process, commune, lat, lon, hours) in zip(needs, cleaned, strict=True):
-            actions._record(actor, data, process, commune, lat, lon, hours, empty, batch=run)
-        # Queued with the run itself: a run is never left waiting without its task.
-        from maillage.matching.tasks import run_allocation
-
-        enqueue_in_transaction(run_allocation, run.pk)
-    return run
-
-
-def _progress(run: AllocationRun, percent: int, message: str = "") -> None:
-    AllocationRun.objects.filter(pk=run.pk).update(progress=percent, message=message[:300])
 
 
 def allocate(run_id: int) -> AllocationRun:
-    """Compute the batch: candidates per need, the optimal assignment, then slots."""
-    run = AllocationRun.objects.get(pk=run_id)
-    AllocationRun.objects.filter(pk=run.pk).update(state=AllocationRun.State.RUNNING, progress=1)
+    """Compute a queued batch; a run already taken, done or failed is left as it is."""
+    run = start_run(run_id)
+    if run is None:
+        return AllocationRun.objects.get(pk=run_id)
     try:
         _allocate(run)
     except Exception:  # the run page must say what went wrong
-        AllocationRun.objects.filter(pk=run.pk).update(
-            state=AllocationRun.State.FAILED, message=traceback.format_exc(limit=2)[-300:]
-        )
+        fail_run(run.pk, traceback.format_exc(limit=2))
         raise
     run.refresh_from_db()
     return run
@@ -104,21 +56,16 @@ def _allocate(run: AllocationRun) -> None:
     candidates: list[list[engine.Result]] = []
     reasons: list[str] = []
     for i, need in enumerate(needs):
-        query = actions.engine_need(
-            _input_of(need),
-            taxonomy.node_of_code[need.process.code],
-            need.latitude,
-            need.longitude,
-            need.hours,
+        query = need_query(
+            need, need, node_of_code=taxonomy.node_of_code, limit=CANDIDATES_PER_NEED
         )
-        query = engine.Need(
-            **{**{f: getattr(query, f) for f in query.__slots__}, "limit": CANDIDATES_PER_NEED}
-        )
+        # The allocation weighs cost and CO2 itself: candidates are picked with even weights.
+        query = dataclasses.replace(query, weight_distance=1.0, weight_price=1.0, weight_impact=1.0)
         answer = index.query(query)
         candidates.append(answer.results)
         reasons.append(answer.unmet_reason)
         if i % 50 == 0:
-            _progress(run, 5 + int(40 * i / len(needs)), _("Finding candidates"))
+            report_progress(run.pk, 5 + int(40 * i / len(needs)), _("Finding candidates"))
     machine_ids = sorted({r.machine_id for results in candidates for r in results})
     column = {m: j for j, m in enumerate(machine_ids)}
     slots.prepare(machine_ids)
@@ -129,32 +76,28 @@ def _allocate(run: AllocationRun) -> None:
         for r in results:
             cost[i, column[r.machine_id]] = r.cost_cents + run.co2_price_cents_per_kg * r.co2_kg
             load[i, column[r.machine_id]] = float(need.hours)
-    _progress(run, 50, _("Optimising"))
+    report_progress(run.pk, 50, _("Optimising"))
     # OR-Tools (~100 MB) is loaded only when a batch is solved, never by a web process.
     from maillage.matching.allocation import solve_assignment
 
     assignment = solve_assignment(cost, load, capacity, time_limit_s=run.time_limit_s)
-    _progress(run, 85, _("Placing slots"))
+    report_progress(run.pk, 85, _("Placing slots"))
     placed = _place(needs, assignment.machine_of, machine_ids, slots)
-    with transaction.atomic():
-        for i, need in enumerate(needs):
-            start = placed.get(i)
-            j = assignment.machine_of[i]
-            if start is not None:
-                need.status = NeedStatus.MATCHED
-                need.allocated_machine_id = machine_ids[j]
-                need.allocated_start = start
-                need.allocated_cost_cents = int(round(cost[i, j]))
-                need.unmet_reason = ""
-            else:
-                need.status = NeedStatus.UNMET
-                need.unmet_reason = reasons[i] or UnmetReason.CAPACITY
-            need.result_count = len(candidates[i])
-            need.save()
-        AllocationRun.objects.filter(pk=run.pk).update(
-            state=AllocationRun.State.DONE,
-            progress=100,
-            message="",
+    outcomes = {}
+    for i, need in enumerate(needs):
+        start = placed.get(i)
+        j = assignment.machine_of[i]
+        outcomes[need.pk] = NeedOutcome(
+            machine_id=machine_ids[j] if start is not None else None,
+            start=start,
+            cost_cents=int(round(cost[i, j])) if start is not None else None,
+            unmet_reason="" if start is not None else reasons[i] or UnmetReason.CAPACITY,
+            result_count=len(candidates[i]),
+        )
+    finish_run(
+        run.pk,
+        outcomes,
+        RunOutcome(
             solver_status=assignment.status,
             total_cost_cents=int(round(assignment.total_cost)),
             lower_bound_cents=int(math.floor(assignment.lower_bound))
@@ -162,27 +105,7 @@ def _allocate(run: AllocationRun) -> None:
             else None,
             gap=assignment.gap,
             seconds=assignment.seconds,
-            finished_at=timezone.now(),
-        )
-
-
-def _input_of(need: Need) -> actions.NeedInput:
-    return actions.NeedInput(
-        process_code=need.process.code,
-        hours=need.hours,
-        earliest=need.earliest,
-        deadline=need.deadline,
-        max_km=need.max_km,
-        latitude=need.latitude,
-        longitude=need.longitude,
-        material=need.material,
-        part_x_mm=need.part_x_mm,
-        part_y_mm=need.part_y_mm,
-        part_z_mm=need.part_z_mm,
-        allow_rotation=need.allow_rotation,
-        tolerance_class=need.tolerance_class,
-        operator=need.operator,
-        budget_cents_per_hour=need.budget_cents_per_hour,
+        ),
     )
 
 

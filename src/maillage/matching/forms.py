@@ -10,54 +10,31 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.dates import in_window, validate_in_window, window_message
+from maillage.core.dates import (
+    day_end,
+    day_start,
+    in_window,
+    local_today,
+    validate_in_window,
+    window_message,
+)
 from maillage.directory.forms import process_choices
 from maillage.equipment.models import Material, ToleranceClass
-from maillage.matching.actions import NeedInput
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import OperatorChoice
+from maillage.sharing.forms import parse_decimal
 
-PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_WINDOW_DAYS = 14
 DEFAULT_MAX_KM = 50
 MAX_CSV_BYTES = 2_000_000
-
-
-def local_today() -> dt.date:
-    return timezone.now().astimezone(PARIS).date()
-
-
-def day_start(day: dt.date) -> dt.datetime:
-    """Midnight, Paris time, at the start of that day."""
-    return dt.datetime.combine(day, dt.time(0), tzinfo=PARIS)
-
-
-def day_end(day: dt.date) -> dt.datetime:
-    """Midnight, Paris time, at the end of that day: a deadline date counts whole."""
-    return day_start(day + dt.timedelta(days=1))
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A number with a decimal comma or point; '' is None; ValueError when not a number."""
-    text = (text or "").strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(text) from None
-    if not value.is_finite():
-        raise ValueError(text)
-    return value
 
 
 class NumberField(forms.CharField):
@@ -72,7 +49,7 @@ class NumberField(forms.CharField):
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         try:
-            return parse_number(super().to_python(value) or "")
+            return parse_decimal(super().to_python(value) or "")
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
@@ -330,7 +307,7 @@ def _need_from_row(values: dict[str, str], line: int, errors: list[str]) -> Need
 
     def number(column: str) -> Decimal | None:
         try:
-            return parse_number(values.get(column, ""))
+            return parse_decimal(values.get(column, ""))
         except ValueError:
             errors.append(line_error(line, column, gettext("give a number, such as 2,5.")))
             return None

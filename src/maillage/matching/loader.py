@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from maillage.directory.models import Membership, MembershipState, OrganisationStatus, User
-from maillage.equipment.models import Machine, MachineStatus, Material, Process
+from maillage.equipment.models import Machine, MachineMaterial, MachineStatus, Material, Process
 from maillage.matching.engine import MachineIndex, MachineRecord
 from maillage.sharing import availability
 from maillage.sharing.models import (
@@ -64,8 +64,6 @@ def shareable_machines() -> list[MachineRecord]:
     ).values_list("machine_id", "process_id"):
         processes.setdefault(machine_id, set()).update(taxonomy.ancestors.get(process_id, ()))
     materials: dict[int, int] = {}
-    from maillage.equipment.models import MachineMaterial
-
     for machine_id, material in MachineMaterial.objects.filter(
         machine__offer__active=True
     ).values_list("machine_id", "material"):

@@ -14,12 +14,14 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.dates import PARIS, day_end, day_start
+from maillage.directory.geocode import find_commune
 from maillage.directory.models import Department, Organisation, Site, User
 from maillage.equipment.models import Machine, Process
-from maillage.matching import actions
-from maillage.matching.forms import PARIS, day_end, day_start
-from maillage.matching.loader import CACHE, FreeSlots
+from maillage.matching.actions.needs import Match, ask_engine, clean_need
+from maillage.matching.convert import NeedInput
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
+from maillage.sharing.pricing import format_euros
 
 # --- the ranked results of one need ----------------------------------------------------
 
@@ -99,7 +101,7 @@ def _missing_row(missing: Any) -> MissingRow:
     )
 
 
-def result_rows(matches: list[actions.Match], hours: Decimal | float | str) -> list[ResultRow]:
+def result_rows(matches: list[Match], hours: Decimal | float | str) -> list[ResultRow]:
     """The matches of `find_machines`, each with its slot, booking link and explanations."""
     duration = dt.timedelta(hours=float(Decimal(str(hours).replace(",", "."))))
     rows = []
@@ -148,26 +150,21 @@ class Outcome:
     nearest_km: float | None
 
 
-def unmet_outcome(need: Need | None, data: actions.NeedInput) -> Outcome:
+def unmet_outcome(need: Need | None, data: NeedInput) -> Outcome:
     """From the recorded need, or (search not recorded) from the engine asked once more."""
     if need is not None:
         return Outcome(need.unmet_reason, reason_label(need.unmet_reason), need.nearest_km)
-    process, _commune, lat, lon, hours = actions._clean(data, timezone.now())
-    index, taxonomy = CACHE.get()
-    query = actions.engine_need(data, taxonomy.node_of_code[process.code], lat, lon, hours)
-    answer = index.query(query, FreeSlots(data.earliest, data.deadline))
+    answer = ask_engine(data, clean_need(data, timezone.now()))
     reason = answer.unmet_reason if not answer.results else ""
     nearest = answer.nearest_excluded[0][1] if answer.nearest_excluded else None
     return Outcome(reason, reason_label(reason), nearest)
 
 
-def search_point(need: Need | None, data: actions.NeedInput) -> tuple[float, float] | None:
+def search_point(need: Need | None, data: NeedInput) -> tuple[float, float] | None:
     if need is not None:
         return need.latitude, need.longitude
     if data.latitude is not None and data.longitude is not None:
         return data.latitude, data.longitude
-    from maillage.directory.geocode import find_commune
-
     commune = find_commune(data.commune) if data.commune.strip() else None
     return (commune.latitude, commune.longitude) if commune else None
 
@@ -181,7 +178,7 @@ def results_geojson(
         lines = [
             row.organisation.name,
             _("%(km)s km") % {"km": f"{row.distance_km:.1f}".replace(".", ",")},
-            _("about %(cost)s") % {"cost": _euros(row.cost_cents)},
+            _("about %(cost)s") % {"cost": format_euros(row.cost_cents)},
         ]
         if row.slot_start:
             when = row.slot_start.astimezone(PARIS).strftime("%d/%m %H:%M")
@@ -208,12 +205,6 @@ def results_geojson(
     if point is not None:
         data["origin"] = {"lat": point[0], "lon": point[1], "radius_km": max_km}
     return data
-
-
-def _euros(cents: int) -> str:
-    from maillage.sharing.pricing import format_euros
-
-    return format_euros(cents)
 
 
 # --- a person's needs ------------------------------------------------------------------

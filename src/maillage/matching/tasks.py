@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from maillage.matching.batch import allocate
+
 
 @task()
 def run_allocation(run_id: int) -> str:
-    from maillage.matching.batch import allocate
-
     run = allocate(run_id)
     return run.state

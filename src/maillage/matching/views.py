@@ -23,7 +23,9 @@ from maillage.core.carbon import VAN_EUR_PER_KM, VAN_KG_CO2_PER_KM
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
 from maillage.directory.models import User
-from maillage.matching import actions, batch, queries
+from maillage.matching import queries
+from maillage.matching.actions.batches import submit_batch
+from maillage.matching.actions.needs import find_machines
 from maillage.matching.forms import BatchForm, NeedForm, UnmetFilterForm
 from maillage.matching.models import AllocationRun, Need
 
@@ -79,7 +81,7 @@ def need(request: HttpRequest) -> HttpResponse:
         key = _search_key(request)
         recorded = _recent_need(request, key) if request.user.is_authenticated else None
         try:
-            new_need, matches = actions.find_machines(
+            new_need, matches = find_machines(
                 request.user,  # type: ignore[arg-type]
                 data,
                 record=recorded is None,
@@ -220,7 +222,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     form = BatchForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = batch.submit_batch(
+            run = submit_batch(
                 _actor(request),
                 form.cleaned_data["title"],
                 form.parsed.needs,

@@ -13,11 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from maillage.directory import actions as directory_actions
 from maillage.directory.models import Membership, Role
 from maillage.equipment import actions as equipment_actions
+from maillage.equipment.models import Process
 from maillage.matching.loader import CACHE
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
 from maillage.qualifications import actions as qualification_actions
@@ -46,10 +48,6 @@ def _fresh_index() -> Any:
 def taxonomy(db: Any) -> None:
     """The process tree as its data migration loads it (a transactional test's flush empties
     it; non-transactional tests already have it)."""
-    from django.apps import apps
-
-    from maillage.equipment.models import Process
-
     if not Process.objects.exists():
         importlib.import_module("maillage.equipment.migrations.0002_processes").load(apps, None)
 

@@ -11,8 +11,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from maillage.matching.models import Need, NeedStatus
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS
+from maillage.sharing.models import Booking, BookingState
 from maillage.testing import log_in
 
 # The territory's fixtures, shared with the API tests.
@@ -35,9 +37,6 @@ def shared_lasers(site: Any, territory: Any) -> dict[str, Any]:
 def test_a_member_enters_a_need_reads_the_ranking_and_books_the_first_slot(
     make_page: Any, shared_lasers: Any
 ) -> None:
-    from maillage.matching.models import Need, NeedStatus
-    from maillage.sharing.models import Booking, BookingState
-
     machines = shared_lasers["machines"]
     page = make_page(locale="en-GB")
     log_in(page, "dave")

@@ -7,10 +7,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.matching.forms import CSV_COLUMNS, day_end, day_start, local_today
+from maillage.core.dates import day_end, day_start, local_today
+from maillage.matching.forms import CSV_COLUMNS
 from maillage.matching.models import AllocationRun, Need, NeedStatus, UnmetReason
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING, PARIS, PLASMA, THERMAL_REMOVAL
@@ -27,8 +29,6 @@ NEED = "/need/"
 @pytest.fixture
 def client():
     """The pages in English, so that the texts checked here stay put when French is filled in."""
-    from django.test import Client
-
     return Client(HTTP_ACCEPT_LANGUAGE="en")
 
 

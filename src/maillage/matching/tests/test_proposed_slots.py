@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from maillage.directory.models import User
 from maillage.matching import queries
-from maillage.matching.actions import NeedInput, find_machines
+from maillage.matching.actions.needs import find_machines
+from maillage.matching.convert import NeedInput
 from maillage.matching.loader import CACHE
 from maillage.matching.tests import test_api
 from maillage.matching.tests.test_api import LASER_CUTTING

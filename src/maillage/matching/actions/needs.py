@@ -1,4 +1,4 @@
-"""Writes of the matching domain: record a need with its answer, submit and run a batch."""
+"""Writes of a need: check it, rank the machines for it, record it with its answer."""
 
 from __future__ import annotations
 
@@ -19,37 +19,13 @@ from maillage.directory.geocode import find_commune
 from maillage.directory.models import Commune, Membership, MembershipState, User
 from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 from maillage.matching import engine
-from maillage.matching.loader import CACHE, MATERIAL_BITS, TOLERANCE_RANKS, FreeSlots
+from maillage.matching.convert import Checked, NeedInput, criteria, need_query
+from maillage.matching.loader import CACHE, FreeSlots
 from maillage.matching.models import AllocationRun, Need, NeedStatus, OperatorChoice
 from maillage.qualifications.equivalence import Missing, missing_trainings
 from maillage.qualifications.models import Training
 
 MAX_WINDOW_DAYS = 366
-
-
-@dataclass
-class NeedInput:
-    process_code: str
-    hours: Decimal | float | str
-    earliest: dt.datetime
-    deadline: dt.datetime
-    max_km: float
-    commune: str = ""
-    latitude: float | None = None
-    longitude: float | None = None
-    label: str = ""
-    material: str = ""
-    part_x_mm: float | None = None
-    part_y_mm: float | None = None
-    part_z_mm: float | None = None
-    allow_rotation: bool = True
-    tolerance_class: str = ""
-    operator: str = OperatorChoice.ANY
-    budget_cents_per_hour: int | None = None
-    weight_distance: float = 1.0
-    weight_price: float = 1.0
-    weight_impact: float = 1.0
-    limit: int = 20
 
 
 @dataclass
@@ -61,9 +37,7 @@ class Match:
     missing: list[Missing] = field(default_factory=list)
 
 
-def _clean(
-    data: NeedInput, now: dt.datetime
-) -> tuple[Process, Commune | None, float, float, Decimal]:
+def clean_need(data: NeedInput, now: dt.datetime) -> Checked:
     """Check every field; a ValidationError names each field at fault."""
     errors: dict[str, list[str]] = single_line_errors(label=data.label, commune=data.commune)
     process = Process.objects.filter(code=data.process_code.strip()).first()
@@ -126,34 +100,20 @@ def _clean(
     if errors:
         raise ValidationError(errors)
     assert process is not None and lat is not None and lon is not None
-    return process, commune, lat, lon, hours
+    return Checked(process, commune, lat, lon, hours)
 
 
-# What the person asks of the host's operator, as the engine filters it (absent: either).
-OPERATOR_NEEDED: dict[str, bool] = {OperatorChoice.WITH: True, OperatorChoice.WITHOUT: False}
-
-
-def engine_need(data: NeedInput, node: int, lat: float, lon: float, hours: Decimal) -> engine.Need:
-    part = (data.part_x_mm, data.part_y_mm, data.part_z_mm)
-    return engine.Need(
-        process_node=node,
-        latitude=lat,
-        longitude=lon,
-        max_km=data.max_km,
-        hours=float(hours),
-        material_bit=MATERIAL_BITS.get(data.material, 0),
-        part=part if None not in part else None,  # type: ignore[arg-type]
-        allow_rotation=data.allow_rotation,
-        tolerance_rank=TOLERANCE_RANKS.get(data.tolerance_class) if data.tolerance_class else None,
-        needs_operator=OPERATOR_NEEDED.get(data.operator),
-        budget_cents_per_hour=data.budget_cents_per_hour,
-        earliest=data.earliest,
-        deadline=data.deadline,
-        weight_distance=data.weight_distance,
-        weight_price=data.weight_price,
-        weight_impact=data.weight_impact,
-        limit=data.limit,
-    )
+def ask_engine(
+    data: NeedInput,
+    checked: Checked,
+    *,
+    now: dt.datetime | None = None,
+    booker: User | None = None,
+) -> engine.Answer:
+    """The engine's answer for a checked need, with slots `booker` could book at `now`."""
+    index, taxonomy = CACHE.get()
+    query = need_query(data, checked, node_of_code=taxonomy.node_of_code, limit=data.limit)
+    return index.query(query, FreeSlots(data.earliest, data.deadline, now=now, booker=booker))
 
 
 def find_machines(
@@ -164,11 +124,8 @@ def find_machines(
     Each machine's first free slot is one `actor` could book at `now` (default: the clock).
     """
     now = now or timezone.now()
-    process, commune, lat, lon, hours = _clean(data, now)
-    index, taxonomy = CACHE.get()
-    node = taxonomy.node_of_code[process.code]
-    query = engine_need(data, node, lat, lon, hours)
-    answer = index.query(query, FreeSlots(data.earliest, data.deadline, now=now, booker=actor))
+    checked = clean_need(data, now)
+    answer = ask_engine(data, checked, now=now, booker=actor)
     trainings = Training.objects.select_related("organisation", "trainer", "process", "machine")
     machines = (
         Machine.objects.select_related("organisation", "site", "offer")
@@ -185,21 +142,19 @@ def find_machines(
         matches.append(Match(machine, result, missing))
     need = None
     if record and actor.is_authenticated:
-        need = _record(actor, data, process, commune, lat, lon, hours, answer)
+        need = record_need(actor, data, checked, answer)
     return need, matches
 
 
-def _record(
+def record_need(
     actor: User,
     data: NeedInput,
-    process: Process,
-    commune: Commune | None,
-    lat: float,
-    lon: float,
-    hours: Decimal,
+    checked: Checked,
     answer: engine.Answer,
     batch: AllocationRun | None = None,
 ) -> Need:
+    """Record a checked need with the engine's answer (a batch's needs: an empty one)."""
+    commune, lat, lon = checked.commune, checked.latitude, checked.longitude
     membership = (
         Membership.objects.filter(user=actor, state=MembershipState.ACTIVE)
         .select_related("organisation")
@@ -216,26 +171,15 @@ def _record(
             organisation=membership.organisation if membership else None,
             batch=batch,
             label=data.label.strip()[:200],
-            process=process,
-            material=data.material,
-            part_x_mm=data.part_x_mm,
-            part_y_mm=data.part_y_mm,
-            part_z_mm=data.part_z_mm,
-            allow_rotation=data.allow_rotation,
-            tolerance_class=data.tolerance_class,
-            hours=hours,
-            operator=data.operator,
+            process=checked.process,
+            hours=checked.hours,
             earliest=data.earliest,
             deadline=data.deadline,
             commune=commune,
             latitude=lat,
             longitude=lon,
             department_id=department_id,
-            max_km=data.max_km,
-            budget_cents_per_hour=data.budget_cents_per_hour,
-            weight_distance=data.weight_distance,
-            weight_price=data.weight_price,
-            weight_impact=data.weight_impact,
+            **criteria(data),
             status=NeedStatus.MATCHED if answer.results else NeedStatus.UNMET,
             unmet_reason="" if answer.results else answer.unmet_reason,
             nearest_km=None if answer.results else nearest_km,
