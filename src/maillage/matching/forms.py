@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import in_window, validate_in_window, window_message
-from maillage.directory.forms import process_choices
+from maillage.equipment.forms import process_choices
 from maillage.equipment.models import Material, ToleranceClass
 from maillage.matching.actions import NeedInput
 from maillage.matching.models import OperatorChoice

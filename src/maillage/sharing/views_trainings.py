@@ -25,9 +25,9 @@ from django.views.decorators.http import require_POST
 from maillage.core.dates import validate_in_window
 from maillage.core.forms import add_action_errors
 from maillage.directory import permissions
-from maillage.directory.forms import process_choices
 from maillage.directory.models import Organisation, User
 from maillage.directory.queries import visible_organisations
+from maillage.equipment.forms import process_choices
 from maillage.equipment.models import Machine, MachineStatus, Process
 from maillage.equipment.queries import machines_with_process
 from maillage.sharing import actions, actions_trainings
