@@ -45,10 +45,18 @@ def list_organisations(request: HttpRequest, filters: Query[FilterParams]) -> An
 
 def add_organisation_list(directory_router: Router) -> None:
     """Serve GET /organisations beside the directory's POST: ninja serves a path from one router."""
-    directory_router.get("/organisations", response=list[OrganisationOut])(list_organisations)
+    directory_router.get(
+        "/organisations",
+        response=list[OrganisationOut],
+        operation_id="maillage_directory_api_list_organisations",  # generated clients keep it
+    )(list_organisations)
 
 
-@router.get("/sites.geojson", summary="Public sites in a bounding box, as GeoJSON")
+@router.get(
+    "/sites.geojson",
+    summary="Public sites in a bounding box, as GeoJSON",
+    operation_id="maillage_directory_api_sites_geojson",  # generated clients keep it
+)
 def sites_geojson(
     request: HttpRequest,
     filters: Query[FilterParams],
