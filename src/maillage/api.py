@@ -25,6 +25,8 @@ from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
+from maillage.map.api import add_organisation_list
+from maillage.map.api import router as map_router
 from maillage.matching.api import router as matching_router
 from maillage.qualifications.api import router as qualifications_router
 from maillage.sharing.actions.bookings import BookingConflict
@@ -171,6 +173,8 @@ api = MaillageAPI(
     ),
 )
 api.add_router("/", directory_router)
+add_organisation_list(directory_router)
+api.add_router("/", map_router)
 api.add_router("/", equipment_router)
 api.add_router("/", interop_router)
 api.add_router("/", sharing_router)

@@ -115,7 +115,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "directory:my_organisations"
-LOGOUT_REDIRECT_URL = "directory:map"
+LOGOUT_REDIRECT_URL = "map:map"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

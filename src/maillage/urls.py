@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("maillage.map.urls")),
     path("", include("maillage.directory.urls")),
     path("", include("maillage.equipment.urls")),
     path("", include("maillage.sharing.urls")),

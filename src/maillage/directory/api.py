@@ -1,4 +1,4 @@
-"""Directory endpoints under /api/v1/: organisations, sites, the map layer and communes.
+"""Directory endpoints under /api/v1/: organisations, sites and communes.
 
 No `from __future__ import annotations` here: django-ninja reads the annotations at import.
 """
@@ -6,16 +6,12 @@ No `from __future__ import annotations` here: django-ninja reads the annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema, Status
 
-from maillage.core.mapgrid import bbox_param
-from maillage.core.pagination import Pagination
 from maillage.directory import actions, permissions, queries
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.geocode import search_communes
@@ -98,16 +94,6 @@ class OrganisationPatch(Schema):
     fields: list[str] | None = None
 
 
-class FilterParams(Schema):
-    q: str = Field("", description="Words found in names, descriptions and communes")
-    kind: str = ""
-    field: str = ""
-    dept: str = Field("", description="Department code, e.g. 13")
-    process: str = Field("", description="Only places with a machine for this process code")
-    material: str = Field("", description="Only places with a machine working this material")
-    machines: str = Field("", description="1: only places that list machines")
-
-
 class CommuneOut(Schema):
     insee_code: str
     name: str
@@ -115,10 +101,6 @@ class CommuneOut(Schema):
     postal_codes: list[str] = Field(..., alias="postal_code_list")
     latitude: float
     longitude: float
-
-
-def _filters(params: FilterParams) -> queries.DirectoryFilters:
-    return queries.DirectoryFilters.from_params(params.dict())
 
 
 def _organisation_for(request: HttpRequest, slug: str) -> Organisation:
@@ -130,14 +112,6 @@ def _organisation_for(request: HttpRequest, slug: str) -> Organisation:
         .prefetch_related("fields", "sites__commune"),
         slug=slug,
     )
-
-
-@router.get("/organisations", response=list[OrganisationOut])
-@paginate(Pagination)
-def list_organisations(request: HttpRequest, filters: Query[FilterParams]) -> Any:
-    user = request_user(request)
-    qs = queries.filter_organisations(queries.visible_organisations(user), _filters(filters))
-    return qs.select_related("naf").prefetch_related("fields", "sites__commune").order_by("name")
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut)
@@ -211,16 +185,6 @@ def _visible_site(request: HttpRequest, site_id: int) -> Site:
     if not permissions.can_view_organisation(request_user(request), site.organisation):
         raise Http404
     return site
-
-
-@router.get("/sites.geojson", summary="Public sites in a bounding box, as GeoJSON")
-def sites_geojson(
-    request: HttpRequest,
-    filters: Query[FilterParams],
-    bbox: str = Query(..., description="west,south,east,north in degrees"),
-) -> Any:
-    box = bbox_param(bbox)
-    return queries.sites_geojson(box, _filters(filters), settings.MAP_MAX_POINTS)
 
 
 @router.get("/communes", response=list[CommuneOut], summary="French communes for autocomplete")

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from maillage.core.validators import validate_single_line
 from maillage.directory.actions import OrganisationInput, SiteInput
 from maillage.directory.models import (
-    Department,
     FieldOfAction,
     Organisation,
     OrganisationKind,
@@ -20,47 +19,6 @@ from maillage.directory.models import (
     Role,
     User,
 )
-from maillage.equipment.models import Material
-
-
-def _blank(label: Any) -> list[tuple[str, Any]]:
-    return [("", label)]
-
-
-def process_choices() -> list[tuple[str, str]]:
-    """The taxonomy as select options, indented by depth, in the current language."""
-    from maillage.equipment.models import Process
-
-    return [
-        (p.code, "\u00a0\u00a0" * p.depth + p.label)
-        for p in Process.objects.only("code", "depth", "label_fr", "label_en")
-    ]
-
-
-class FilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-    field = forms.ChoiceField(label=_("Field of action"), required=False)
-    dept = forms.ChoiceField(label=_("Department"), required=False)
-    process = forms.ChoiceField(label=_("Machine for"), required=False)
-    material = forms.ChoiceField(label=_("Material worked"), required=False)
-    machines = forms.BooleanField(label=_("Only places with machines"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        choices = {
-            "kind": _blank(_("All kinds")) + list(OrganisationKind.choices),
-            "field": _blank(_("All fields")) + list(FieldOfAction.choices),
-            "dept": _blank(_("All departments"))
-            + [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()],
-            "process": _blank(_("Any process")) + process_choices(),
-            "material": _blank(_("Any material")) + list(Material.choices),
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
-        self.fields["q"].widget.attrs["placeholder"] = _("name, activity, commune…")
 
 
 class OrganisationForm(forms.Form):

@@ -5,8 +5,6 @@ from maillage.directory import views
 app_name = "directory"
 
 urlpatterns = [
-    path("", views.map_view, name="map"),
-    path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("o/<slug:slug>/", views.organisation_detail, name="organisation"),
     path("o/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),

@@ -1,10 +1,9 @@
-"""Directory pages: the map, the list, organisation pages, membership and moderation."""
+"""Directory pages: organisation pages, membership and moderation."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -19,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
 from maillage.core.text import has_control_characters
-from maillage.directory import actions, permissions, queries
+from maillage.directory import actions, permissions
 from maillage.directory.forms import (
-    FilterForm,
     InvitationForm,
     ModerationForm,
     OrganisationForm,
@@ -33,7 +31,6 @@ from maillage.directory.models import (
     Membership,
     MembershipState,
     Organisation,
-    OrganisationKind,
     OrganisationStatus,
     Role,
     Site,
@@ -47,46 +44,6 @@ def _actor(request: HttpRequest) -> User:
     """The signed-in person (views that call this are behind login_required)."""
     assert isinstance(request.user, User)
     return request.user
-
-
-def _filters(request: HttpRequest) -> tuple[FilterForm, queries.DirectoryFilters]:
-    form = FilterForm(request.GET)
-    try:
-        filters = queries.DirectoryFilters.from_params(request.GET)
-    except ValidationError as exc:
-        form.is_valid()
-        add_action_errors(form, exc)
-        filters = queries.DirectoryFilters()
-    return form, filters
-
-
-def map_view(request: HttpRequest) -> HttpResponse:
-    # The page ships no markers: the browser asks the GeoJSON endpoint for what is in view.
-    form, filters = _filters(request)
-    return render(
-        request,
-        "directory/map.html",
-        {
-            "form": form,
-            "filters_query": urlencode(filters.as_params()),
-            "tiles_url": TILES_URL,
-            "kinds": OrganisationKind.choices,
-        },
-    )
-
-
-def organisation_list(request: HttpRequest) -> HttpResponse:
-    # The map's results for reading: same filters, paginated, no JavaScript needed.
-    form, filters = _filters(request)
-    qs = queries.filter_organisations(
-        queries.visible_organisations(request.user), filters
-    ).prefetch_related("sites__commune")
-    page = Paginator(qs.order_by("name"), 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "directory/organisation_list.html",
-        {"form": form, "page": page, "filters_query": urlencode(filters.as_params())},
-    )
 
 
 def _visible_or_404(request: HttpRequest, slug: str) -> Organisation:

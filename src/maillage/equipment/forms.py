@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.forms import process_choices
 from maillage.directory.models import Department, Organisation, OrganisationKind
 from maillage.equipment.actions import CAPACITY_FIELDS, MachineInput
 from maillage.equipment.models import (
@@ -16,8 +15,17 @@ from maillage.equipment.models import (
     Machine,
     MachineStatus,
     Material,
+    Process,
     ToleranceClass,
 )
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """The taxonomy as select options, indented by depth, in the current language."""
+    return [
+        (p.code, "\u00a0\u00a0" * p.depth + p.label)
+        for p in Process.objects.only("code", "depth", "label_fr", "label_en")
+    ]
 
 
 class MachineFilterForm(forms.Form):

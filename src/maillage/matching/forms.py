@@ -26,7 +26,7 @@ from maillage.core.dates import (
     validate_in_window,
     window_message,
 )
-from maillage.directory.forms import process_choices
+from maillage.equipment.forms import process_choices
 from maillage.equipment.models import Material, ToleranceClass
 from maillage.matching.convert import NeedInput
 from maillage.matching.models import OperatorChoice

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from maillage.core.dates import validate_in_window
-from maillage.directory.forms import process_choices
 from maillage.directory.models import Organisation
+from maillage.equipment.forms import process_choices
 from maillage.equipment.models import Machine, MachineStatus
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

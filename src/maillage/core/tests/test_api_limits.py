@@ -191,7 +191,7 @@ def test_a_form_over_the_limit_is_a_413_page(client, settings, debug):
 def test_too_many_fields_is_a_413(client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
 
-    page = client.get(reverse("directory:organisation_list"), {f"f{i}": i for i in range(20)})
+    page = client.get(reverse("map:organisation_list"), {f"f{i}": i for i in range(20)})
     api = client.get(f"{API}/machines", {f"f{i}": i for i in range(20)}, **EN)
 
     assert page.status_code == 413
@@ -258,7 +258,7 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client):
     query = client.get(f"{API}/machines", {"q": "laser\x00"}, **EN)
     body = _post(client, f"{API}/needs/search", {"process": "3.4\x00", "hours": 2}, **EN)
     path = client.get(f"{API}/organisations/atelier%00", **EN)
-    page = client.get(reverse("directory:organisation_list"), {"q": "\x00"}, **EN)
+    page = client.get(reverse("map:organisation_list"), {"q": "\x00"}, **EN)
 
     assert query.status_code == 422
     assert ("query", "q") in _errors(query)

@@ -427,30 +427,6 @@ def test_the_machine_layer_clusters_past_the_point_limit(client, settings, inven
     assert sum(f["properties"]["count"] for f in body["features"]) == 3
 
 
-def test_the_site_layer_keeps_sites_with_a_matching_machine_and_counts_them(
-    client, inventory, alice, workshop, make_organisation
-):
-    make_organisation("Atelier Sans Machine")
-    second_site = directory_actions.add_site(
-        alice, workshop, directory_actions.SiteInput(commune="Aubagne", postal_code="13400")
-    )
-    _add(alice, workshop, "Laser d'Aubagne", site_id=second_site.pk)
-    _add(alice, workshop, "Graveur", process_codes=[LASER_ENGRAVING])
-
-    body = client.get(f"/api/v1/sites.geojson?{EVERYWHERE}&process=3.4").json()
-
-    counts = {f["properties"]["id"]: f["properties"]["machines"] for f in body["features"]}
-    assert counts == {workshop.sites.get(is_main=True).pk: 2, second_site.pk: 1}
-    assert body["total"] == 2
-
-
-def test_the_site_layer_without_machine_filters_keeps_every_site(client, inventory):
-    body = client.get(f"/api/v1/sites.geojson?{EVERYWHERE}").json()
-
-    assert body["total"] == 2
-    assert all("machines" not in f["properties"] for f in body["features"])
-
-
 def _thirty_machines(alice, workshop):
     for i in range(30):
         _add(alice, workshop, f"Machine {i:02}", materials=["wood", "steel"])

@@ -427,22 +427,3 @@ def test_the_organisation_page_offers_members_to_add_a_machine(client, alice, wo
     page = client.get(f"/o/{workshop.slug}/").content.decode()
 
     assert f'href="/o/{workshop.slug}/machines/new/"' in page
-
-
-def test_the_map_page_renders_with_the_machine_filter_selected(client, laser):
-    response = client.get("/?process=AM&machines=1")
-
-    assert response.status_code == 200
-    form = response.context["form"]
-    assert (form["process"].value(), form["machines"].value()) == ("AM", True)
-    page = response.content.decode()
-    assert re.search(r'<option value="AM" selected>', page)
-    assert '<details class="machine-filters" open>' in page
-    assert "process=AM" in response.context["filters_query"]
-
-
-def test_the_map_page_shows_an_unknown_process_on_the_form(client):
-    response = client.get("/?process=9.9.9")
-
-    assert response.status_code == 200
-    assert "9.9.9" in response.context["form"].errors["process"][0]
