@@ -27,7 +27,7 @@ def make_user(db: Any) -> Any:
 
 @pytest.fixture
 def coordinator(make_user: Any) -> Any:
-    from maillage.directory.actions import grant_coordinator
+    from maillage.directory.actions.people import grant_coordinator
 
     user = make_user("coord")
     grant_coordinator(user)
@@ -37,7 +37,8 @@ def coordinator(make_user: Any) -> Any:
 @pytest.fixture
 def make_organisation(coordinator: Any) -> Any:
     """An organisation created through the real action; validated unless told otherwise."""
-    from maillage.directory import actions
+    from maillage.directory.actions import organisations as organisation_actions
+    from maillage.directory.actions import sites as site_actions
     from maillage.directory.models import Membership, Organisation, OrganisationStatus, Role
 
     def make(
@@ -50,10 +51,12 @@ def make_organisation(coordinator: Any) -> Any:
         fields: list[str] | None = None,
         **extra: Any,
     ) -> Organisation:
-        organisation = actions.create_organisation(
+        organisation = organisation_actions.create_organisation(
             coordinator,
-            actions.OrganisationInput(name=name, kind=kind, fields=fields or [], **extra),
-            [actions.SiteInput(commune=commune, postal_code=postal_code)],
+            organisation_actions.OrganisationInput(
+                name=name, kind=kind, fields=fields or [], **extra
+            ),
+            [site_actions.SiteInput(commune=commune, postal_code=postal_code)],
         )
         Membership.objects.filter(organisation=organisation, user=coordinator).delete()
         if admin is not None:

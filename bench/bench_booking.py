@@ -146,7 +146,9 @@ def build_territory(clients: int, machines: int) -> Territory:
     """Everything through the real actions: organisations, machines, offers, opening hours."""
     from django.utils import timezone
 
-    from maillage.directory import actions as directory
+    from maillage.directory.actions import organisations as organisation_actions
+    from maillage.directory.actions import people as people_actions
+    from maillage.directory.actions import sites as site_actions
     from maillage.directory.models import User
     from maillage.equipment import actions as equipment
     from maillage.sharing.actions import hours as hour_actions
@@ -154,15 +156,15 @@ def build_territory(clients: int, machines: int) -> Territory:
     from maillage.sharing.availability import PARIS
 
     coordinator = User.objects.create_user("bench-coordinator", "coord@bench.invalid")
-    directory.grant_coordinator(coordinator)
+    people_actions.grant_coordinator(coordinator)
     host_admin = User.objects.create_user("bench-host", "host@bench.invalid")
-    site = directory.SiteInput(commune="Marseille", postal_code="13002")
-    host = directory.create_organisation(
+    site = site_actions.SiteInput(commune="Marseille", postal_code="13002")
+    host = organisation_actions.create_organisation(
         host_admin,
-        directory.OrganisationInput(name="Atelier partagé du banc", kind="fablab"),
+        organisation_actions.OrganisationInput(name="Atelier partagé du banc", kind="fablab"),
         [site],
     )
-    directory.moderate_organisation(coordinator, host, "validated")
+    organisation_actions.moderate_organisation(coordinator, host, "validated")
     machine_ids = []
     for number in range(machines):
         machine = equipment.create_machine(
@@ -193,12 +195,12 @@ def build_territory(clients: int, machines: int) -> Territory:
     booker_ids = []
     for number in range(clients):
         user = User.objects.create_user(f"bench-booker-{number}", f"b{number}@bench.invalid")
-        organisation = directory.create_organisation(
+        organisation = organisation_actions.create_organisation(
             user,
-            directory.OrganisationInput(name=f"Collectif du banc {number}", kind="sme"),
+            organisation_actions.OrganisationInput(name=f"Collectif du banc {number}", kind="sme"),
             [site],
         )
-        directory.moderate_organisation(coordinator, organisation, "validated")
+        organisation_actions.moderate_organisation(coordinator, organisation, "validated")
         booker_ids.append(user.pk)
     first_day = timezone.now().astimezone(PARIS).date() + dt.timedelta(days=2)
     return Territory(machine_ids, booker_ids, first_day)
@@ -777,7 +779,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if args.http_attempts:
             clear_bookings()
-            from maillage.directory.actions import create_api_token
+            from maillage.directory.actions.people import create_api_token
             from maillage.directory.models import User
 
             tokens = [

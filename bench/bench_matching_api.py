@@ -390,7 +390,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         analyze_s = None
         if connection.vendor == "postgresql":
             analyze_s = round(common.analyze_database(), 2)
-        from maillage.directory.actions import create_api_token
+        from maillage.directory.actions.people import create_api_token
         from maillage.directory.models import Membership, Organisation, Role, User
 
         user = User.objects.create_user("bench", "bench@example.org", "bench-Maillage-2026")

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from maillage.core.text import fold
-from maillage.directory import actions
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import (
     Commune,
     FieldOfAction,
@@ -258,7 +260,7 @@ def _accounts() -> dict[str, User]:
             user.set_password(PASSWORD)
             user.save()
         users[username] = user
-    actions.grant_coordinator(users["coordination"])
+    people_actions.grant_coordinator(users["coordination"])
     return users
 
 
@@ -271,7 +273,7 @@ def _organisations(coordinator: User) -> int:
         for s in demo.sites:
             commune = Commune.objects.get(name_folded=fold(s.commune), department_id=s.department)
             sites.append(
-                actions.SiteInput(
+                site_actions.SiteInput(
                     address=s.address,
                     postal_code=commune.postal_code_list()[0] if commune.postal_codes else "",
                     commune=commune.name,
@@ -279,9 +281,9 @@ def _organisations(coordinator: User) -> int:
                     longitude=commune.longitude + s.longitude_offset,
                 )
             )
-        organisation = actions.create_organisation(
+        organisation = organisation_actions.create_organisation(
             coordinator,
-            actions.OrganisationInput(
+            organisation_actions.OrganisationInput(
                 name=demo.name,
                 kind=demo.kind,
                 description=demo.description,

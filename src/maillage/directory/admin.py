@@ -63,7 +63,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        from maillage.directory.actions import refresh_search_text
+        from maillage.directory.actions.sites import refresh_search_text
 
         refresh_search_text(form.instance)
 

@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from maillage.directory import actions, permissions, queries
+from maillage.directory import permissions, queries
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.geocode import search_communes
 from maillage.directory.models import Organisation, Site
@@ -122,9 +124,9 @@ def get_organisation(request: HttpRequest, slug: str) -> Any:
 @router.post("/organisations", response={201: OrganisationOut}, auth=WRITE_AUTH)
 def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
     data = payload.dict()
-    sites = [actions.SiteInput(**s) for s in data.pop("sites")]
-    organisation = actions.create_organisation(
-        request_user(request), actions.OrganisationInput(**data), sites
+    sites = [site_actions.SiteInput(**s) for s in data.pop("sites")]
+    organisation = organisation_actions.create_organisation(
+        request_user(request), organisation_actions.OrganisationInput(**data), sites
     )
     return Status(201, _organisation_for(request, organisation.slug))
 
@@ -132,11 +134,11 @@ def create_organisation(request: HttpRequest, payload: OrganisationIn) -> Any:
 @router.patch("/organisations/{slug}", response=OrganisationOut, auth=WRITE_AUTH)
 def update_organisation(request: HttpRequest, slug: str, payload: OrganisationPatch) -> Any:
     organisation = _organisation_for(request, slug)
-    current = actions.OrganisationInput.of(organisation)
+    current = organisation_actions.OrganisationInput.of(organisation)
     for key, value in payload.dict(exclude_unset=True).items():
         if value is not None:
             setattr(current, key, value)
-    actions.update_organisation(request_user(request), organisation, current)
+    organisation_actions.update_organisation(request_user(request), organisation, current)
     return _organisation_for(request, slug)
 
 
@@ -148,8 +150,8 @@ def list_sites(request: HttpRequest, slug: str) -> Any:
 @router.post("/organisations/{slug}/sites", response={201: SiteOut}, auth=WRITE_AUTH)
 def create_site(request: HttpRequest, slug: str, payload: SiteIn) -> Any:
     organisation = _organisation_for(request, slug)
-    site = actions.add_site(
-        request_user(request), organisation, actions.SiteInput(**payload.dict())
+    site = site_actions.add_site(
+        request_user(request), organisation, site_actions.SiteInput(**payload.dict())
     )
     return Status(201, site)
 
@@ -162,7 +164,7 @@ def get_site(request: HttpRequest, site_id: int) -> Any:
 @router.patch("/sites/{site_id}", response=SiteOut, auth=WRITE_AUTH)
 def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
     site = _visible_site(request, site_id)
-    current = actions.SiteInput.of(site)
+    current = site_actions.SiteInput.of(site)
     changes = payload.dict(exclude_unset=True)
     if ("commune" in changes or "postal_code" in changes) and "latitude" not in changes:
         # A new place without new coordinates: locate it again from the commune.
@@ -171,12 +173,12 @@ def update_site(request: HttpRequest, site_id: int, payload: SitePatch) -> Any:
         # null clears the coordinates (the commune locates the site); elsewhere it changes nothing.
         if value is not None or key in ("latitude", "longitude"):
             setattr(current, key, value)
-    return actions.update_site(request_user(request), site, current)
+    return site_actions.update_site(request_user(request), site, current)
 
 
 @router.delete("/sites/{site_id}", response={204: None}, auth=WRITE_AUTH)
 def delete_site(request: HttpRequest, site_id: int) -> Any:
-    actions.delete_site(request_user(request), _visible_site(request, site_id))
+    site_actions.delete_site(request_user(request), _visible_site(request, site_id))
     return Status(204, None)
 
 

@@ -10,7 +10,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.validators import validate_single_line
-from maillage.directory.actions import OrganisationInput, SiteInput
+from maillage.directory.actions.organisations import OrganisationInput
+from maillage.directory.actions.sites import SiteInput
 from maillage.directory.models import (
     FieldOfAction,
     Organisation,

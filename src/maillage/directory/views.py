@@ -18,7 +18,10 @@ from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
 from maillage.core.text import has_control_characters
-from maillage.directory import actions, permissions
+from maillage.directory import permissions
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.forms import (
     InvitationForm,
     ModerationForm,
@@ -93,7 +96,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     site_form = SiteForm(request.POST or None, prefix="site")
     if request.method == "POST" and form.is_valid() and site_form.is_valid():
         try:
-            organisation = actions.create_organisation(
+            organisation = organisation_actions.create_organisation(
                 _actor(request), form.to_input(), [site_form.to_input()]
             )
         except ValidationError as exc:
@@ -141,7 +144,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            actions.update_organisation(_actor(request), organisation, form.to_input())
+            organisation_actions.update_organisation(_actor(request), organisation, form.to_input())
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -162,7 +165,7 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
     site = get_object_or_404(Site, pk=site_id, organisation=organisation) if site_id else None
     initial: dict[str, Any] = {"country": "FR"}
     if site is not None:
-        initial = asdict(actions.SiteInput.of(site))
+        initial = asdict(site_actions.SiteInput.of(site))
     form = SiteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.to_input()
@@ -170,9 +173,9 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
             data.latitude = data.longitude = None  # a new commune: locate the site again
         try:
             if site is None:
-                actions.add_site(_actor(request), organisation, data)
+                site_actions.add_site(_actor(request), organisation, data)
             else:
-                actions.update_site(_actor(request), site, data)
+                site_actions.update_site(_actor(request), site, data)
         except ValidationError as exc:
             add_action_errors(form, exc)
         else:
@@ -185,12 +188,12 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
     )
 
 
-def _place_changed(site: Site, data: actions.SiteInput) -> bool:
+def _place_changed(site: Site, data: site_actions.SiteInput) -> bool:
     old = site.commune.name if site.commune else site.city
     return data.commune.strip() != old or data.postal_code.strip() != site.postal_code
 
 
-def _coords_changed(site: Site, data: actions.SiteInput) -> bool:
+def _coords_changed(site: Site, data: site_actions.SiteInput) -> bool:
     return (data.latitude, data.longitude) != (site.latitude, site.longitude)
 
 
@@ -200,7 +203,7 @@ def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     site = get_object_or_404(Site, pk=site_id, organisation=organisation)
     try:
-        actions.delete_site(_actor(request), site)
+        site_actions.delete_site(_actor(request), site)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -217,7 +220,7 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.invite_member(
+            people_actions.invite_member(
                 _actor(request),
                 organisation,
                 form.cleaned_data["email"],
@@ -250,9 +253,9 @@ def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> Ht
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
         if request.POST.get("decision") == "approve":
-            actions.approve_membership(_actor(request), membership)
+            people_actions.approve_membership(_actor(request), membership)
         else:
-            actions.remove_membership(_actor(request), membership)
+            people_actions.remove_membership(_actor(request), membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("directory:members", slug=slug)
@@ -264,7 +267,7 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
     organisation = _visible_or_404(request, slug)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
     try:
-        changed = actions.set_member_role(
+        changed = people_actions.set_member_role(
             _actor(request), membership, str(request.POST.get("role", ""))
         )
     except ValidationError as exc:
@@ -283,7 +286,7 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     try:
-        actions.request_membership(_actor(request), organisation)
+        people_actions.request_membership(_actor(request), organisation)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -295,13 +298,13 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            membership = actions.accept_invitation(_actor(request), token)
+            membership = people_actions.accept_invitation(_actor(request), token)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("directory:my_organisations")
         messages.success(request, _("Welcome to %(name)s!") % {"name": membership.organisation})
         return redirect(membership.organisation)
-    invitation = actions.open_invitation(token)
+    invitation = people_actions.open_invitation(token)
     if invitation is None:
         raise Http404
     return render(request, "directory/accept_invitation.html", {"invitation": invitation})
@@ -312,7 +315,9 @@ def my_organisations(request: HttpRequest) -> HttpResponse:
     token_form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and token_form.is_valid():
-        _token, new_key = actions.create_api_token(_actor(request), token_form.cleaned_data["name"])
+        _token, new_key = people_actions.create_api_token(
+            _actor(request), token_form.cleaned_data["name"]
+        )
         token_form = TokenForm()
     return render(
         request,
@@ -372,7 +377,7 @@ def moderate(request: HttpRequest, slug: str) -> HttpResponse:
     if form.cleaned_data["duplicate_of"]:
         duplicate_of = Organisation.objects.filter(slug=form.cleaned_data["duplicate_of"]).first()
     try:
-        actions.moderate_organisation(
+        organisation_actions.moderate_organisation(
             _actor(request),
             organisation,
             form.cleaned_data["status"],
@@ -395,7 +400,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = actions.sign_up(
+            user = people_actions.sign_up(
                 data["username"],
                 data["email"],
                 data["password1"],

@@ -54,7 +54,7 @@ def _connection_kept_open():
 @pytest.fixture
 def world(make_user, make_organisation):
     """A member of an organisation with a machine offered for booking, and a training."""
-    from maillage.directory import actions as directory_actions
+    from maillage.directory.actions import people as people_actions
     from maillage.equipment import actions as equipment_actions
     from maillage.sharing.actions import offers as offer_actions
 
@@ -66,7 +66,7 @@ def world(make_user, make_organisation):
         equipment_actions.MachineInput(name="Trotec Speedy 400", process_codes=["3.4.1.1"]),
     )
     offer_actions.save_offer(alice, laser, offer_actions.OfferInput())
-    token = directory_actions.create_api_token(alice, "fuzz")[1]
+    token = people_actions.create_api_token(alice, "fuzz")[1]
     site = workshop.sites.get()
     return {
         "headers": {"Authorization": f"Bearer {token}"},

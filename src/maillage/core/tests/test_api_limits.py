@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.equipment import actions as equipment_actions
 from maillage.sharing.actions import bookings as booking_actions
 from maillage.sharing.actions import offers as offer_actions
@@ -44,7 +44,7 @@ def laser(alice, workshop):
 
 @pytest.fixture
 def token(alice):
-    key = directory_actions.create_api_token(alice, "test")[1]
+    key = people_actions.create_api_token(alice, "test")[1]
     return {"HTTP_AUTHORIZATION": f"Bearer {key}", **EN}
 
 

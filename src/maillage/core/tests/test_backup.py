@@ -23,7 +23,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.api import machine_input
@@ -52,9 +53,7 @@ def _territory(coordinator, make_user, make_organisation):
     workshop = make_organisation("Atelier des Calanques", admin=alice)
     make_organisation("Collectif Vieux-Port", kind="sme", admin=bob)
     make_organisation("En attente", status=OrganisationStatus.PENDING)
-    directory_actions.add_site(
-        alice, workshop, directory_actions.SiteInput(name="Annexe", commune="Aubagne")
-    )
+    site_actions.add_site(alice, workshop, site_actions.SiteInput(name="Annexe", commune="Aubagne"))
     machines = []
     for name, codes in [("Plieuse", ["2.1.5"]), ("Laser", ["3.4.1.1", "3.4.1.2"])]:
         machine = equipment_actions.create_machine(
@@ -90,7 +89,7 @@ def _territory(coordinator, make_user, make_organisation):
     ContentType.objects.filter(app_label="directory", model="invitation").delete()
     create_contenttypes(apps.get_app_config("directory"), verbosity=0)
     create_permissions(apps.get_app_config("directory"), verbosity=0)
-    directory_actions.grant_coordinator(coordinator)
+    people_actions.grant_coordinator(coordinator)
 
 
 @pytest.fixture

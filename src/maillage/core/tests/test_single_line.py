@@ -7,7 +7,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from maillage.core.text import has_control_characters, one_line
-from maillage.directory import actions
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
@@ -34,10 +36,12 @@ def test_a_subject_is_put_on_one_line():
 @pytest.mark.django_db
 def test_an_organisation_name_with_a_newline_is_refused_and_nothing_is_saved(make_user):
     with pytest.raises(ValidationError) as exc_info:
-        actions.create_organisation(
+        organisation_actions.create_organisation(
             make_user("ana"),
-            actions.OrganisationInput(name="Atelier\nBcc: x@example.org", kind="fablab"),
-            [actions.SiteInput(commune="Marseille", postal_code="13002")],
+            organisation_actions.OrganisationInput(
+                name="Atelier\nBcc: x@example.org", kind="fablab"
+            ),
+            [site_actions.SiteInput(commune="Marseille", postal_code="13002")],
         )
     assert list(exc_info.value.message_dict) == ["name"]
     assert exc_info.value.message_dict["name"][0].startswith(("Write this on a single", "Écrivez"))
@@ -46,7 +50,7 @@ def test_an_organisation_name_with_a_newline_is_refused_and_nothing_is_saved(mak
 
 @pytest.mark.django_db
 def test_the_api_answers_422_for_a_name_with_a_newline_and_saves_nothing(client, make_user):
-    key = actions.create_api_token(make_user("ana"), "test")[1]
+    key = people_actions.create_api_token(make_user("ana"), "test")[1]
     response = client.post(
         "/api/v1/organisations",
         json.dumps({"name": "Atelier\nNord", "kind": "fablab", "sites": [{"commune": "Aubagne"}]}),

@@ -111,7 +111,7 @@ def test_api_requests_beyond_the_limit_per_address_get_429(client: Client, setti
 def test_api_requests_beyond_the_limit_per_token_get_429_from_any_address(
     client: Client, make_user: Any, settings: Any
 ) -> None:
-    from maillage.directory.actions import create_api_token
+    from maillage.directory.actions.people import create_api_token
 
     settings.API_RATE_LIMIT_PER_ACCOUNT = 2
     user = make_user("erin")

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from maillage.directory import actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def token_for(db):
     def make(user):
-        return {"HTTP_AUTHORIZATION": f"Bearer {actions.create_api_token(user, 'test')[1]}"}
+        return {"HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 'test')[1]}"}
 
     return make
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.directory import actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.auth import hash_token
 from maillage.directory.models import Invitation, Membership, MembershipState, Role
 
@@ -32,7 +32,7 @@ def test_an_admin_invites_a_colleague_who_joins(
     membership = Membership.objects.get(user=colleague, organisation=organisation)
     assert (membership.role, membership.state) == (Role.MEMBER, MembershipState.ACTIVE)
     with pytest.raises(ValidationError):
-        actions.accept_invitation(colleague, secret)
+        people_actions.accept_invitation(colleague, secret)
 
 
 def test_the_database_keeps_only_the_hash_of_an_invitations_secret(
@@ -41,7 +41,7 @@ def test_the_database_keeps_only_the_hash_of_an_invitations_secret(
     admin = make_user("ana")
     organisation = make_organisation("Atelier Un", admin=admin)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = actions.invite_member(admin, organisation, "x@example.org", Role.MEMBER)
+        invitation = people_actions.invite_member(admin, organisation, "x@example.org", Role.MEMBER)
     secret = re.search(r"/invitations/([^/]+)/", mail.outbox[0].body).group(1)
     stored = Invitation.objects.filter(pk=invitation.pk).values().get()
     assert secret not in str(stored)
@@ -56,7 +56,7 @@ def test_a_member_cannot_invite(make_user, make_organisation):
     member = make_user("member")
     Membership.objects.create(user=member, organisation=organisation, role=Role.MEMBER)
     with pytest.raises(PermissionDenied):
-        actions.invite_member(member, organisation, "x@example.org", Role.ADMIN)
+        people_actions.invite_member(member, organisation, "x@example.org", Role.ADMIN)
 
 
 def test_a_person_asks_to_join_and_an_admin_accepts(client, make_user, make_organisation):
@@ -80,7 +80,7 @@ def test_the_last_admin_cannot_leave(make_user, make_organisation):
     make_organisation("Atelier Un", admin=admin)
     membership = Membership.objects.get(user=admin)
     with pytest.raises(ValidationError):
-        actions.remove_membership(admin, membership)
+        people_actions.remove_membership(admin, membership)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from maillage.directory import actions
+from maillage.directory.actions import organisations as organisation_actions
 from maillage.directory.models import OrganisationStatus
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +68,11 @@ def test_a_possible_duplicate_names_the_original(coordinator, make_organisation)
     original = make_organisation("Fablab Étoile")
     copy = make_organisation("Fab Lab Etoile", status=OrganisationStatus.PENDING)
     with pytest.raises(ValidationError) as exc_info:
-        actions.moderate_organisation(coordinator, copy, OrganisationStatus.DUPLICATE, "même lieu")
+        organisation_actions.moderate_organisation(
+            coordinator, copy, OrganisationStatus.DUPLICATE, "même lieu"
+        )
     assert "duplicate_of" in exc_info.value.message_dict
-    actions.moderate_organisation(
+    organisation_actions.moderate_organisation(
         coordinator, copy, OrganisationStatus.DUPLICATE, "même lieu", duplicate_of=original
     )
     copy.refresh_from_db()

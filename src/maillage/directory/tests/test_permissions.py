@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from maillage.directory import actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import OrganisationStatus
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def test_a_member_cannot_edit_another_organisation_through_the_page(client, two_
 
 def test_a_member_cannot_edit_another_organisation_through_the_api(client, two_orgs):
     _org_a, org_b, alice, _bob = two_orgs
-    _token, key = actions.create_api_token(alice, "script")
+    _token, key = people_actions.create_api_token(alice, "script")
     auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     response = client.patch(
         f"/api/v1/organisations/{org_b.slug}",

@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from maillage.directory import actions, permissions
+from maillage.directory import permissions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -48,15 +49,15 @@ def test_an_admin_makes_a_member_host_on_the_members_page(client, ana, sam, work
 
 
 def test_a_trainer_trains_and_an_admin_does_everything(ana, sam, workshop):
-    actions.set_member_role(ana, _membership(sam, workshop), Role.TRAINER)
+    people_actions.set_member_role(ana, _membership(sam, workshop), Role.TRAINER)
     assert permissions.can_train(sam, workshop) and not permissions.can_host(sam, workshop)
     assert permissions.can_host(ana, workshop) and permissions.can_train(ana, workshop)
 
 
 def test_a_non_admin_cannot_change_roles(client, ana, sam, workshop):
-    actions.set_member_role(ana, _membership(sam, workshop), Role.HOST)
+    people_actions.set_member_role(ana, _membership(sam, workshop), Role.HOST)
     with pytest.raises(PermissionDenied):
-        actions.set_member_role(sam, _membership(sam, workshop), Role.ADMIN)
+        people_actions.set_member_role(sam, _membership(sam, workshop), Role.ADMIN)
     client.force_login(sam)
     membership = _membership(ana, workshop)
     url = reverse("directory:membership_role", args=[workshop.slug, membership.pk])
@@ -67,7 +68,7 @@ def test_a_non_admin_cannot_change_roles(client, ana, sam, workshop):
 
 def test_the_last_admin_cannot_be_demoted(client, ana, sam, workshop):
     with pytest.raises(ValidationError) as caught:
-        actions.set_member_role(ana, _membership(ana, workshop), Role.HOST)
+        people_actions.set_member_role(ana, _membership(ana, workshop), Role.HOST)
     assert list(caught.value.message_dict) == ["role"]
     client.force_login(ana)
     url = reverse("directory:membership_role", args=[workshop.slug, _membership(ana, workshop).pk])
@@ -75,16 +76,16 @@ def test_the_last_admin_cannot_be_demoted(client, ana, sam, workshop):
     assert _membership(ana, workshop).role == Role.ADMIN
 
     # With a second admin, the first may step down.
-    actions.set_member_role(ana, _membership(sam, workshop), Role.ADMIN)
-    actions.set_member_role(ana, _membership(ana, workshop), Role.TRAINER)
+    people_actions.set_member_role(ana, _membership(sam, workshop), Role.ADMIN)
+    people_actions.set_member_role(ana, _membership(ana, workshop), Role.TRAINER)
     assert _membership(ana, workshop).role == Role.TRAINER
     with pytest.raises(ValidationError):
-        actions.set_member_role(sam, _membership(sam, workshop), Role.MEMBER)
+        people_actions.set_member_role(sam, _membership(sam, workshop), Role.MEMBER)
 
 
 def test_an_unknown_role_is_refused(ana, sam, workshop):
     with pytest.raises(ValidationError) as caught:
-        actions.set_member_role(ana, _membership(sam, workshop), "owner")
+        people_actions.set_member_role(ana, _membership(sam, workshop), "owner")
     assert list(caught.value.message_dict) == ["role"]
     assert _membership(sam, workshop).role == Role.MEMBER
 
@@ -93,8 +94,8 @@ def test_an_invitation_can_carry_the_host_role(
     ana, make_user, workshop, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        actions.invite_member(ana, workshop, "host@example.org", Role.HOST)
+        people_actions.invite_member(ana, workshop, "host@example.org", Role.HOST)
     secret = re.search(r"/invitations/([^/]+)/", mail.outbox[-1].body).group(1)
     newcomer = make_user("newcomer")
-    membership = actions.accept_invitation(newcomer, secret)
+    membership = people_actions.accept_invitation(newcomer, secret)
     assert membership.role == Role.HOST

@@ -3,14 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from maillage.directory import actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import User
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_opens_an_account_the_person_can_sign_in_with():
-    user = actions.sign_up("amelie", "amelie@example.org", "Garlaban-Atelier-2026", "Amélie")
+    user = people_actions.sign_up("amelie", "amelie@example.org", "Garlaban-Atelier-2026", "Amélie")
     stored = User.objects.get(username="amelie")
     assert stored.first_name == "Amélie"
     assert stored.check_password("Garlaban-Atelier-2026")
@@ -20,7 +20,7 @@ def test_it_opens_an_account_the_person_can_sign_in_with():
 def test_an_address_already_used_is_refused_whatever_its_case(make_user):
     make_user("ana")
     with pytest.raises(ValidationError) as caught:
-        actions.sign_up("ana2", "ANA@example.org", "Garlaban-Atelier-2026")
+        people_actions.sign_up("ana2", "ANA@example.org", "Garlaban-Atelier-2026")
     assert list(caught.value.message_dict) == ["email"]
     assert not User.objects.filter(username="ana2").exists()
 
@@ -28,7 +28,7 @@ def test_an_address_already_used_is_refused_whatever_its_case(make_user):
 def test_a_taken_username_is_refused_on_its_field(make_user):
     make_user("ana")
     with pytest.raises(ValidationError) as caught:
-        actions.sign_up("ana", "other@example.org", "Garlaban-Atelier-2026")
+        people_actions.sign_up("ana", "other@example.org", "Garlaban-Atelier-2026")
     assert list(caught.value.message_dict) == ["username"]
 
 

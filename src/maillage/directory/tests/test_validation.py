@@ -3,16 +3,19 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from maillage.directory import actions
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, Site
 
 pytestmark = pytest.mark.django_db
 
 
 def _create(user, **org):
-    sites = org.pop("sites", [actions.SiteInput(commune="Marseille", postal_code="13002")])
+    sites = org.pop("sites", [site_actions.SiteInput(commune="Marseille", postal_code="13002")])
     data = {"name": "Atelier Test", "kind": "fablab", **org}
-    return actions.create_organisation(user, actions.OrganisationInput(**data), sites)
+    return organisation_actions.create_organisation(
+        user, organisation_actions.OrganisationInput(**data), sites
+    )
 
 
 def _errors(exc_info):
@@ -45,7 +48,7 @@ def test_it_stores_the_naf_version_with_a_known_code(make_user):
     [(95.0, 5.0, "latitude"), (43.0, 190.0, "longitude"), (float("nan"), 5.0, "latitude")],
 )
 def test_it_refuses_coordinates_off_the_globe_and_saves_nothing(make_user, lat, lon, field):
-    site = actions.SiteInput(commune="Marseille", latitude=lat, longitude=lon)
+    site = site_actions.SiteInput(commune="Marseille", latitude=lat, longitude=lon)
     with pytest.raises(ValidationError) as exc_info:
         _create(make_user("ana"), sites=[site])
     assert field in _errors(exc_info)
@@ -54,14 +57,14 @@ def test_it_refuses_coordinates_off_the_globe_and_saves_nothing(make_user, lat, 
 
 
 def test_it_refuses_half_a_coordinate(make_user):
-    site = actions.SiteInput(commune="Marseille", latitude=43.3)
+    site = site_actions.SiteInput(commune="Marseille", latitude=43.3)
     with pytest.raises(ValidationError) as exc_info:
         _create(make_user("ana"), sites=[site])
     assert "longitude" in _errors(exc_info)
 
 
 def test_it_refuses_an_unknown_commune_with_a_message_naming_it(make_user):
-    site = actions.SiteInput(commune="Nowhereville-xyz")
+    site = site_actions.SiteInput(commune="Nowhereville-xyz")
     with pytest.raises(ValidationError) as exc_info:
         _create(make_user("ana"), sites=[site])
     assert "Nowhereville-xyz" in _errors(exc_info)["commune"][0]
@@ -73,16 +76,16 @@ def test_it_places_a_site_at_its_commune_and_keeps_refined_coordinates(make_user
     site = organisation.sites.get()
     assert site.commune.insee_code == "13202"
     assert site.department_id == "13"
-    refined = actions.SiteInput(
+    refined = site_actions.SiteInput(
         commune="Marseille", postal_code="13002", latitude=43.31, longitude=5.365
     )
-    actions.update_site(organisation.created_by, site, refined)
+    site_actions.update_site(organisation.created_by, site, refined)
     site.refresh_from_db()
     assert (site.latitude, site.longitude) == (43.31, 5.365)
 
 
 def test_it_accepts_a_site_outside_france_with_valid_coordinates(make_user):
-    site = actions.SiteInput(commune="Torino", country="IT", latitude=45.07, longitude=7.69)
+    site = site_actions.SiteInput(commune="Torino", country="IT", latitude=45.07, longitude=7.69)
     organisation = _create(make_user("ana"), sites=[site])
     stored = organisation.sites.get()
     assert (stored.country, stored.city, stored.commune) == ("IT", "Torino", None)
@@ -90,7 +93,7 @@ def test_it_accepts_a_site_outside_france_with_valid_coordinates(make_user):
 
 def test_it_asks_for_coordinates_outside_france(make_user):
     with pytest.raises(ValidationError) as exc_info:
-        _create(make_user("ana"), sites=[actions.SiteInput(commune="Torino", country="IT")])
+        _create(make_user("ana"), sites=[site_actions.SiteInput(commune="Torino", country="IT")])
     assert "latitude" in _errors(exc_info)
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from maillage.directory import permissions
-from maillage.directory.actions import ImportedPlace, save_imported_organisation
+from maillage.directory.actions.imports import ImportedPlace, save_imported_organisation
 from maillage.directory.models import Organisation, OrganisationKind, Site, User
 from maillage.equipment.actions import save_imported_machine
 from maillage.equipment.fablabs.labs import KnownLab, LabIndex, nearest

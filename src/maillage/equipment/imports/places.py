@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext_noop
 
-from maillage.directory.actions import ImportedPlace
+from maillage.directory.actions.imports import ImportedPlace
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import Commune
 from maillage.equipment.fablabs.rows import FRENCH_COUNTRIES, UNKNOWN_COUNTRY, Place, RowProblem

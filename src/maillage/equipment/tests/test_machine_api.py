@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import OrganisationStatus
 from maillage.equipment import actions
 from maillage.equipment.models import Machine, Process
@@ -42,9 +42,7 @@ def sheet_metal(make_organisation, bob):
 @pytest.fixture
 def token_for(db):
     def make(user):
-        return {
-            "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 'test')[1]}"
-        }
+        return {"HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 'test')[1]}"}
 
     return make
 

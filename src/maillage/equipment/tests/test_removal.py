@@ -12,7 +12,8 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, Site
 from maillage.equipment import actions
 from maillage.equipment.models import Machine, MachineStatus
@@ -56,7 +57,7 @@ def _messages(response):
 
 
 def _token(user):
-    return {"HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 't')[1]}"}
+    return {"HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 't')[1]}"}
 
 
 # --- sites ---------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ def test_a_site_with_machines_is_not_removed_and_the_message_counts_them(alice, 
     _machine(alice, workshop, "Plieuse")
     _machine(alice, workshop, "Tour")
     with pytest.raises(ValidationError) as exc_info, translation.override("en"):
-        directory_actions.delete_site(alice, site)
+        site_actions.delete_site(alice, site)
     assert exc_info.value.messages == [
         "This site still has 2 machines: move them to another site or remove them first."
     ]
@@ -94,7 +95,7 @@ def test_the_api_answers_422_naming_the_machines(client, alice, workshop):
 
 
 def test_a_site_without_machines_is_removed(client, alice, workshop):
-    from maillage.directory.actions import SiteInput, add_site
+    from maillage.directory.actions.sites import SiteInput, add_site
 
     extra = add_site(alice, workshop, SiteInput(name="Annexe", commune="Aubagne"))
     response = client.delete(f"/api/v1/sites/{extra.pk}", **_token(alice))

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.core.text import fold
-from maillage.directory import actions as directory_actions
 from maillage.directory import permissions
+from maillage.directory.actions import organisations as organisation_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, OrganisationKind, Site, User
 from maillage.equipment.models import Machine
 from maillage.interop.exports.identifiers import own_organisation_slug, own_site_id
@@ -177,14 +178,14 @@ class _Importer:
         return organisation
 
     def _organisation_input(
-        self, facility: Facility, current: directory_actions.OrganisationInput | None
-    ) -> directory_actions.OrganisationInput:
+        self, facility: Facility, current: organisation_actions.OrganisationInput | None
+    ) -> organisation_actions.OrganisationInput:
         """The document's values over the current ones: an absent value keeps what we have."""
         owner = facility.owner or Agent()
         kind = owner.kind or (current.kind if current else "")
         kind = kind or guess_kind(facility) or self.default_kind
         email = (facility.contact.email if facility.contact else "") or owner.email
-        values = directory_actions.OrganisationInput(
+        values = organisation_actions.OrganisationInput(
             name=self._owner_name(facility),
             kind=kind,
             description=facility.description or owner.bio,
@@ -202,7 +203,7 @@ class _Importer:
 
     def _create_organisation(self, path: str, facility: Facility) -> Organisation:
         with at_path(path, ORGANISATION_PATHS):
-            organisation = directory_actions.create_organisation(
+            organisation = organisation_actions.create_organisation(
                 self.actor, self._organisation_input(facility, None), []
             )
         self.report.organisations_created.append(organisation.slug)
@@ -211,7 +212,7 @@ class _Importer:
     def _update_organisation(
         self, path: str, facility: Facility, organisation: Organisation
     ) -> None:
-        current = directory_actions.OrganisationInput(
+        current = organisation_actions.OrganisationInput(
             name=organisation.name,
             kind=organisation.kind,
             description=organisation.description,
@@ -225,7 +226,7 @@ class _Importer:
             self.report.unchanged += 1
             return
         with at_path(path, ORGANISATION_PATHS):
-            directory_actions.update_organisation(self.actor, organisation, wanted)
+            organisation_actions.update_organisation(self.actor, organisation, wanted)
         if organisation.slug not in self.report.organisations_updated:
             self.report.organisations_updated.append(organisation.slug)
 
@@ -236,7 +237,7 @@ class _Importer:
     ) -> Site:
         location = facility.location
         same_as_owner = fold(facility.name) == fold(organisation.name)
-        wanted = directory_actions.SiteInput(
+        wanted = site_actions.SiteInput(
             name="" if same_as_owner else facility.name,
             address=location.street,
             postal_code=location.postcode,
@@ -249,7 +250,7 @@ class _Importer:
             site = self._matching_site(organisation, wanted)
         if site is None:
             with at_path(path, SITE_PATHS):
-                site = directory_actions.add_site(self.actor, organisation, wanted)
+                site = site_actions.add_site(self.actor, organisation, wanted)
             self.report.sites_created.append(site.pk)
             return site
         if site.organisation_id != organisation.pk:  # pragma: no cover - found through it
@@ -259,11 +260,11 @@ class _Importer:
             return site
         wanted.is_main = site.is_main
         with at_path(path, SITE_PATHS):
-            directory_actions.update_site(self.actor, site, wanted)
+            site_actions.update_site(self.actor, site, wanted)
         self.report.sites_updated.append(site.pk)
         return site
 
-    def _site_matches(self, site: Site, wanted: directory_actions.SiteInput) -> bool:
+    def _site_matches(self, site: Site, wanted: site_actions.SiteInput) -> bool:
         city = site.commune.name if site.commune_id and site.commune else site.city
         same_place = wanted.latitude is None or (
             same_float(round(wanted.latitude, 6), site.latitude)
@@ -279,7 +280,7 @@ class _Importer:
         )
 
     def _matching_site(
-        self, organisation: Organisation, wanted: directory_actions.SiteInput
+        self, organisation: Organisation, wanted: site_actions.SiteInput
     ) -> Site | None:
         """A site of the organisation at the same place with the same name."""
         for site in organisation.sites.select_related("commune").order_by("pk"):

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from maillage.directory import actions
+from maillage.directory.actions import people as people_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, OrganisationStatus
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def token_for(db):
     def make(user):
-        return {"HTTP_AUTHORIZATION": f"Bearer {actions.create_api_token(user, 'test')[1]}"}
+        return {"HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 'test')[1]}"}
 
     return make
 
@@ -127,7 +128,9 @@ def test_the_directory_is_one_collection_of_public_sites(
 ):
     for n in range(3):
         other = make_organisation(f"Atelier {n}", commune="Aubagne", postal_code="13400")
-        actions.add_site(coordinator, other, actions.SiteInput(name="Annexe", commune="Cassis"))
+        site_actions.add_site(
+            coordinator, other, site_actions.SiteInput(name="Annexe", commune="Cassis")
+        )
         for m in range(3):
             create_machine(
                 coordinator,

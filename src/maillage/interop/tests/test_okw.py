@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Membership, Organisation, OrganisationStatus, Role, Site
 from maillage.equipment.actions import MachineInput, create_machine
 from maillage.equipment.models import Machine
@@ -583,7 +583,7 @@ def test_an_unpublished_organisation_is_not_named_to_who_may_not_see_it(
     assert "Atelier Secret" not in str(caught.value)
 
     eve = make_user("eve")
-    key = directory_actions.create_api_token(eve, "t")[1]
+    key = people_actions.create_api_token(eve, "t")[1]
     response = client.post(
         "/api/v1/okw/import",
         json.dumps(document),

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import sites as site_actions
 from maillage.equipment import actions
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +85,8 @@ def test_the_site_layer_keeps_sites_with_a_matching_machine_and_counts_them(
     client, inventory, alice, workshop, make_organisation
 ):
     make_organisation("Atelier Sans Machine")
-    second_site = directory_actions.add_site(
-        alice, workshop, directory_actions.SiteInput(commune="Aubagne", postal_code="13400")
+    second_site = site_actions.add_site(
+        alice, workshop, site_actions.SiteInput(commune="Aubagne", postal_code="13400")
     )
     _add(alice, workshop, "Laser d'Aubagne", site_id=second_site.pk)
     _add(alice, workshop, "Graveur", process_codes=[LASER_ENGRAVING])

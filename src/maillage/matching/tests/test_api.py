@@ -16,7 +16,7 @@ import pytest
 from django.apps import apps
 from django.utils import timezone
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Membership, Role
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import Process
@@ -109,7 +109,7 @@ def territory(taxonomy: Any, make_user: Any, make_organisation: Any) -> dict[str
 @pytest.fixture
 def token_for(db: Any) -> Any:
     def make(user: Any) -> dict[str, str]:
-        key = directory_actions.create_api_token(user, "test")[1]
+        key = people_actions.create_api_token(user, "test")[1]
         return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
     return make

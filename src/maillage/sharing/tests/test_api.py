@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.equipment import actions as equipment_actions
 from maillage.qualifications import actions as qualification_actions
 from maillage.qualifications.models import Qualification
@@ -67,7 +67,7 @@ def token_for(db):
     def make(user):
         # Messages are checked in English; the interface defaults to French.
         return {
-            "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 'test')[1]}",
+            "HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 'test')[1]}",
             "HTTP_ACCEPT_LANGUAGE": "en",
         }
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Membership, Role
 from maillage.equipment import actions as equipment_actions
 from maillage.qualifications import actions as qualification_actions
@@ -91,7 +91,7 @@ def training(alice, host, laser):
 
 def _token(user):
     return {
-        "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 't')[1]}",
+        "HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 't')[1]}",
         "HTTP_ACCEPT_LANGUAGE": "en",
     }
 

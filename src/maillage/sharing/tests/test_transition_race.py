@@ -29,7 +29,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from maillage.api import booking_conflict
-from maillage.directory import actions as directory_actions
+from maillage.directory.actions import people as people_actions
 from maillage.directory.models import Membership, Role, User
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import Machine
@@ -279,7 +279,7 @@ def test_each_serial_order_gives_the_listed_outcome(people, pair):
 
 def _token(user: User) -> dict[str, str]:
     return {
-        "HTTP_AUTHORIZATION": f"Bearer {directory_actions.create_api_token(user, 'race')[1]}",
+        "HTTP_AUTHORIZATION": f"Bearer {people_actions.create_api_token(user, 'race')[1]}",
         "HTTP_ACCEPT_LANGUAGE": "en",
     }
 
