@@ -927,9 +927,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     results: dict[str, Any] = {
-        "benchmark": "bench_matching",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        **common.results_header("bench_matching", machine_info()),
         "load_average": os.getloadavg(),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }
