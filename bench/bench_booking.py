@@ -720,9 +720,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     results: dict[str, Any] = {
-        "benchmark": "bench_booking",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": common.machine_info(),
+        **common.results_header("bench_booking"),
         "database_version": database_version(),
         "settings": {
             "clients": args.clients,

@@ -19,7 +19,6 @@ import random
 import sys
 import time
 import urllib.parse
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     rng = random.Random(args.seed)
     results: dict[str, Any] = {
-        "benchmark": "bench_machines",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": common.machine_info(),
+        **common.results_header("bench_machines"),
         "database": bench_map.database_info(),
         "target_p95_ms": TARGET_MS,
     }

@@ -28,7 +28,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -597,9 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     results: dict[str, Any] = {
-        "benchmark": "bench_map",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": common.machine_info(),
+        **common.results_header("bench_map"),
         "database": database_info(),
         "settings": {
             "MAP_MAX_POINTS": settings.MAP_MAX_POINTS,

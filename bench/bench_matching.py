@@ -26,7 +26,6 @@ import importlib.metadata
 import json
 import math
 import os
-import platform
 import resource
 import statistics
 import sys
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import common
 import numpy as np
 from numpy.typing import NDArray
 
@@ -736,24 +736,13 @@ def bench_orlib(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def machine_info() -> dict[str, Any]:
-    info: dict[str, Any] = {
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "platform": platform.platform(),
-    }
+    """The common machine description, plus the versions of the solvers measured here."""
+    info = common.machine_info()
+    info["numpy"] = np.__version__
     try:
         info["ortools"] = importlib.metadata.version("ortools")
         info["scipy"] = importlib.metadata.version("scipy")
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu_model"] = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                info["memory_mb"] = int(line.split()[1]) // 1024
-                break
-    except (OSError, importlib.metadata.PackageNotFoundError):
+    except importlib.metadata.PackageNotFoundError:
         pass
     return info
 
@@ -938,9 +927,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     results: dict[str, Any] = {
-        "benchmark": "bench_matching",
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine_info(),
+        **common.results_header("bench_matching", machine_info()),
         "load_average": os.getloadavg(),
         "settings": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
     }

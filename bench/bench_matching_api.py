@@ -27,7 +27,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -368,9 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     django.setup()
     results: dict[str, Any] = {
-        "benchmark": "bench_matching_api",
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": common.machine_info(),
+        **common.results_header("bench_matching_api"),
         "database": bench_map.database_info(),
         "settings": {
             "requests_per_case": args.requests,

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,15 @@ def machine_info() -> dict[str, Any]:
 
 
 # --- bench databases -------------------------------------------------------------------
+
+
+def results_header(benchmark: str, machine: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The opening fields of every results file: which benchmark, when, on what machine."""
+    return {
+        "benchmark": benchmark,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_info() if machine is None else machine,
+    }
 
 
 def add_postgres_options(parser: argparse.ArgumentParser, *, keep_db: bool = True) -> None:

@@ -52,7 +52,7 @@ def send_moderation_notification(organisation_id: int, status: str, reason: str)
     send_notification(
         _("%(name)s: %(status)s") % {"name": organisation.name, "status": label},
         f"{body}\n\n{_absolute(organisation.get_absolute_url())}",
-        _admin_emails(organisation),
+        admin_emails(organisation),
     )
 
 
@@ -66,7 +66,7 @@ def send_membership_request_notification(membership_id: int) -> None:
         _("%(user)s asks to join %(name)s")
         % {"user": membership.user.display_name(), "name": membership.organisation.name},
         _absolute(reverse("directory:members", args=[membership.organisation.slug])),
-        _admin_emails(membership.organisation),
+        admin_emails(membership.organisation),
     )
 
 
@@ -91,7 +91,8 @@ def send_invitation_email(invitation_id: int) -> None:
     )
 
 
-def _admin_emails(organisation: Organisation) -> list[str]:
+def admin_emails(organisation: Organisation) -> list[str]:
+    """The addresses of the organisation's active administrators, who hear about its news."""
     return list(
         Membership.objects.filter(
             organisation=organisation, role=Role.ADMIN, state=MembershipState.ACTIVE

@@ -12,18 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.mail import send_notification
-from maillage.directory.models import Membership, MembershipState, Organisation, Role
+from maillage.directory.notifications import admin_emails
 from maillage.sharing.models import AvailabilityException, Booking, BookingState, Downtime
-
-
-def _host_emails(organisation: Organisation) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            organisation=organisation, state=MembershipState.ACTIVE, role=Role.ADMIN
-        )
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    )
 
 
 def send_booking_notification(booking_id: int, event: str, state: str, start: str) -> None:
@@ -44,7 +34,7 @@ def send_booking_notification(booking_id: int, event: str, state: str, start: st
     body = f"{subject}\n{booking.reason}\n\n{url}".strip()
     if booking.booker.email:
         send_notification(subject, body, [booking.booker.email])
-    hosts = _host_emails(booking.host_organisation)
+    hosts = admin_emails(booking.host_organisation)
     if hosts and event in ("requested", "moved", "cancelled", "completed"):
         send_notification(
             subject, body + "\n" + settings.SITE_URL.rstrip("/") + "/bookings/host/", hosts

@@ -118,6 +118,10 @@ class _Importer:
             Problem(line, level, translate(message, {k: str(v) for k, v in params.items()}))
         )
 
+    def skipped(self, line: int, message: str, exc: ValidationError) -> None:
+        """A row left out because saving it was refused; `message` names the `errors`."""
+        self.note(line, "skipped", message, errors=errors_text(exc))
+
     # --- labs ----------------------------------------------------------------------------
 
     def import_lab(self, row: LabRow) -> None:
@@ -130,12 +134,7 @@ class _Importer:
         try:
             states = self.save_lab(row.slug, row.name, website, description, placement)
         except ValidationError as exc:
-            self.note(
-                row.line,
-                "skipped",
-                gettext_noop("The lab could not be saved: %(errors)s"),
-                errors=errors_text(exc),
-            )
+            self.skipped(row.line, gettext_noop("The lab could not be saved: %(errors)s"), exc)
             return
         self.report.organisations.add(states[0])
         self.report.sites.add(states[1])
@@ -207,11 +206,8 @@ class _Importer:
             try:
                 state = self.save_machine(lab, row, ref)
             except ValidationError as exc:
-                self.note(
-                    row.line,
-                    "skipped",
-                    gettext_noop("The machine could not be saved: %(errors)s"),
-                    errors=errors_text(exc),
+                self.skipped(
+                    row.line, gettext_noop("The machine could not be saved: %(errors)s"), exc
                 )
                 continue
             self.report.machines.add(state)

@@ -212,15 +212,7 @@ class _Importer:
     def _update_organisation(
         self, path: str, facility: Facility, organisation: Organisation
     ) -> None:
-        current = organisation_actions.OrganisationInput(
-            name=organisation.name,
-            kind=organisation.kind,
-            description=organisation.description,
-            website=organisation.website,
-            contact_email=organisation.contact_email,
-            naf_code=organisation.naf.code if organisation.naf else "",
-            fields=organisation.field_codes(),
-        )
+        current = organisation_actions.OrganisationInput.of(organisation)
         wanted = self._organisation_input(facility, current)
         if wanted == current:
             self.report.unchanged += 1

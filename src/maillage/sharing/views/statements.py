@@ -48,6 +48,14 @@ def _month(request: HttpRequest) -> Month:
     return Month.parse(raw) if raw else Month.containing(timezone.now())
 
 
+def _month_or_400(request: HttpRequest) -> Month | HttpResponse:
+    """The month asked for, or the plain-text 400 that says why it is not one."""
+    try:
+        return _month(request)
+    except ValidationError as exc:
+        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+
+
 @login_required
 def statement(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _member_org_or_404(request, slug)
@@ -75,10 +83,9 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _member_org_or_404(request, slug)
-    try:
-        month = _month(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+    month = _month_or_400(request)
+    if isinstance(month, HttpResponse):
+        return month
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: spreadsheets then read the file as UTF-8
     writer = csv.writer(buffer)
@@ -94,10 +101,9 @@ def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def statement_print(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _member_org_or_404(request, slug)
-    try:
-        month = _month(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+    month = _month_or_400(request)
+    if isinstance(month, HttpResponse):
+        return month
     return render(
         request,
         "sharing/statements/print.html",
