@@ -351,7 +351,7 @@ def test_an_undecodable_row_rejects_the_whole_file(coordinator):
 
 @pytest.mark.django_db
 def test_a_failure_while_saving_rolls_the_whole_file_back(coordinator, monkeypatch):
-    from maillage.directory.actions import sites as site_actions
+    from maillage.directory.actions import imports as import_actions
 
     calls = []
 
@@ -360,7 +360,7 @@ def test_a_failure_while_saving_rolls_the_whole_file_back(coordinator, monkeypat
         if len(calls) == 2:
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(site_actions, "refresh_search_text", failing)
+    monkeypatch.setattr(import_actions, "refresh_search_text", failing)
     data = (
         LABS_HEADER + "1,Lab one,,,Lyon,,,FR,45.76,4.83,laser,\n2,Lab two,,,Nice,,,FR,43.7,7.26,,\n"
     )
