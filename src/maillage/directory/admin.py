@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from maillage.directory.actions.sites import refresh_search_text
 from maillage.directory.models import (
     ApiToken,
     Commune,
@@ -63,8 +64,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
-        from maillage.directory.actions.sites import refresh_search_text
-
         refresh_search_text(form.instance)
 
 
