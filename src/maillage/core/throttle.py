@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,28 +47,43 @@ def _window_start(now: datetime, seconds: int) -> datetime:
 
 
 def hit(key: str, limit: int, window_seconds: int, now: datetime | None = None) -> int | None:
-    """Count one request for `key`; None if allowed, else the seconds until its window ends."""
+    """Count one request for `key`; None if allowed, else the seconds until its window ends.
+
+    One UPDATE … RETURNING counts and reads in a single statement: the row is locked only for
+    that statement, so concurrent requests of one address queue for microseconds, not for a
+    whole transaction.
+    """
     now = now or timezone.now()
     start = _window_start(now, window_seconds)
     digest = hashlib.sha256(key.encode()).hexdigest()
-    with transaction.atomic():
-        counter = RateCounter.objects.select_for_update().filter(key=digest).first()
-        if counter is None:
-            try:
-                with transaction.atomic():
-                    counter = RateCounter.objects.create(key=digest, window_start=start, count=0)
-            except IntegrityError:
-                # Another worker created it between our read and our insert.
-                counter = RateCounter.objects.select_for_update().get(key=digest)
-            # New keys are rare enough to carry the clean-up of long-stale ones.
-            RateCounter.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
-        if counter.window_start != start:
-            counter.window_start, counter.count = start, 0
-        counter.count += 1
-        counter.save(update_fields=["window_start", "count"])
-        if counter.count <= limit:
-            return None
+    count = _increment(digest, start)
+    if count is None:
+        try:
+            with transaction.atomic():
+                RateCounter.objects.create(key=digest, window_start=start, count=1)
+            count = 1
+        except IntegrityError:
+            # Another worker created it between our update and our insert.
+            count = _increment(digest, start)
+        # New keys are rare enough to carry the clean-up of long-stale ones.
+        RateCounter.objects.filter(window_start__lt=now - timedelta(days=1)).delete()
+    if count is not None and count <= limit:
+        return None
     return max(1, math.ceil((start + timedelta(seconds=window_seconds) - now).total_seconds()))
+
+
+def _increment(digest: str, start: datetime) -> int | None:
+    """The key's count after this request (a new window starts at 1); None if no row yet."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    stamp = connection.ops.adapt_datetimefield_value(start)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET count = CASE WHEN window_start = %s THEN count + 1 ELSE 1 END, "
+            "window_start = %s WHERE key = %s RETURNING count",
+            [stamp, stamp, digest],
+        )
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def _account_key(request: HttpRequest) -> str | None:
