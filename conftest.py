@@ -11,6 +11,9 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django allows the ORM there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Fixture modules shared across apps' tests (found by name; a module's own fixture wins).
+pytest_plugins = ["maillage.qualifications.tests.training_world"]
+
 
 @pytest.fixture
 def make_user(db: Any) -> Any:

@@ -1,7 +1,6 @@
 """Trainings: creation, sessions and their places, attendance, qualifications and their validity."""
 
 import datetime as dt
-import re
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -14,83 +13,18 @@ from maillage.equipment.actions import MachineInput, create_machine
 from maillage.qualifications import actions as qualification_actions
 from maillage.qualifications.equivalence import is_valid
 from maillage.qualifications.models import Qualification, Registration, Training
+from maillage.qualifications.tests.training_world import (
+    LASER_CUTTING,
+    LASER_ENGRAVING,
+    THERMAL_REMOVAL,
+    UTC,
+    future_session,
+    has_error_beside,
+    paris,
+    past_session,
+)
 
 pytestmark = pytest.mark.django_db
-
-LASER_CUTTING, THERMAL_REMOVAL, NON_MECHANICAL, LASER_ENGRAVING = (
-    "3.4.1.1",
-    "3.4.1",
-    "3.4",
-    "3.4.1.2",
-)
-PARIS = timezone.get_default_timezone()
-UTC = dt.UTC
-
-
-def paris(*args):
-    return dt.datetime(*args, tzinfo=PARIS)
-
-
-@pytest.fixture
-def alice(make_user):
-    return make_user("alice")
-
-
-@pytest.fixture
-def bob(make_user):
-    return make_user("bob")
-
-
-@pytest.fixture
-def carol(make_user):
-    return make_user("carol")
-
-
-@pytest.fixture
-def workshop(make_organisation, alice):
-    return make_organisation("Atelier Alice", admin=alice)
-
-
-@pytest.fixture
-def fablab(make_organisation, bob):
-    return make_organisation("Fablab Bob", admin=bob)
-
-
-@pytest.fixture
-def laser(alice, workshop):
-    return create_machine(
-        alice, workshop, MachineInput(name="Trotec Speedy 400", process_codes=[LASER_CUTTING])
-    )
-
-
-@pytest.fixture
-def laser_training(alice, workshop, laser):
-    return qualification_actions.create_training(
-        alice,
-        workshop,
-        "Laser cutter: safe use",
-        machine=laser,
-        process_code=LASER_CUTTING,
-        validity_months=24,
-    )
-
-
-def _future_session(actor, training, capacity=2, days=10):
-    start = timezone.now() + dt.timedelta(days=days)
-    return qualification_actions.schedule_session(
-        actor, training, start, start + dt.timedelta(hours=3), capacity
-    )
-
-
-def _past_session(actor, training, capacity=4, hours_ago=1):
-    end = timezone.now().replace(microsecond=0) - dt.timedelta(hours=hours_ago)
-    return qualification_actions.schedule_session(
-        actor, training, end - dt.timedelta(hours=3), end, capacity
-    )
-
-
-def _has_error_beside(response, field):
-    return re.search(rf'class="field has-error" id="field-{field}"', response.content.decode())
 
 
 # --- creating trainings ---------------------------------------------------------------
@@ -134,7 +68,7 @@ def test_a_training_needs_a_machine_or_a_process_shown_beside_the_field(client, 
         {"title": "Rien", "validity_months": "24"},
     )
     assert response.status_code == 200
-    assert _has_error_beside(response, "machine")
+    assert has_error_beside(response, "machine")
     assert not Training.objects.exists()
 
 
@@ -145,7 +79,7 @@ def test_another_organisations_machine_is_not_a_choice(client, alice, bob, works
         reverse("trainings:create", args=[workshop.slug]),
         {"title": "Epilog", "machine": str(other.pk), "validity_months": "24"},
     )
-    assert _has_error_beside(response, "machine")
+    assert has_error_beside(response, "machine")
     assert not Training.objects.exists()
 
 
@@ -194,7 +128,7 @@ def test_a_session_ending_before_it_starts_is_refused_beside_the_field(
         },
     )
     assert response.status_code == 200
-    assert _has_error_beside(response, "session-end")
+    assert has_error_beside(response, "session-end")
     assert not laser_training.sessions.exists()
 
 
@@ -215,7 +149,7 @@ def test_others_cannot_add_sessions(client, bob, carol, laser_training):
 def test_registration_takes_a_place_until_the_session_is_full(
     client, make_user, alice, carol, laser_training
 ):
-    session = _future_session(alice, laser_training, capacity=2)
+    session = future_session(alice, laser_training, capacity=2)
     url = reverse("trainings:register", args=[session.pk])
     dave, erin = make_user("dave"), make_user("erin")
     for person in (carol, dave):
@@ -236,7 +170,7 @@ def test_registration_takes_a_place_until_the_session_is_full(
 def test_the_register_action_refuses_a_full_session_and_a_second_registration(
     make_user, alice, carol, laser_training
 ):
-    session = _future_session(alice, laser_training, capacity=1)
+    session = future_session(alice, laser_training, capacity=1)
     qualification_actions.register_for_session(carol, session)
     with pytest.raises(ValidationError):
         qualification_actions.register_for_session(carol, session)
@@ -245,13 +179,13 @@ def test_the_register_action_refuses_a_full_session_and_a_second_registration(
 
 
 def test_a_started_session_takes_no_registration(alice, carol, laser_training):
-    session = _past_session(alice, laser_training)
+    session = past_session(alice, laser_training)
     with pytest.raises(ValidationError):
         qualification_actions.register_for_session(carol, session)
 
 
 def test_registering_requires_signing_in(client, alice, laser_training):
-    session = _future_session(alice, laser_training)
+    session = future_session(alice, laser_training)
     response = client.post(reverse("trainings:register", args=[session.pk]))
     assert response.status_code == 302 and "login" in response["Location"]
     assert not Registration.objects.exists()
@@ -262,7 +196,7 @@ def test_trainings_of_a_pending_organisation_are_hidden(client, make_organisatio
     training = qualification_actions.create_training(
         alice, pending, "Secret", process_code=LASER_CUTTING
     )
-    session = _future_session(alice, training)
+    session = future_session(alice, training)
     client.force_login(carol)
     assert client.get(reverse("trainings:detail", args=[training.pk])).status_code == 404
     assert training not in client.get(reverse("trainings:list")).context["trainings"]
@@ -275,7 +209,7 @@ def test_trainings_of_a_pending_organisation_are_hidden(client, make_organisatio
 def test_attendance_grants_the_qualification_with_the_right_expiry(
     client, make_user, alice, carol, laser_training
 ):
-    session = _past_session(alice, laser_training)
+    session = past_session(alice, laser_training)
     dave = make_user("dave")
     came = qualification_actions.register(carol, session)
     qualification_actions.register(dave, session)
@@ -308,7 +242,7 @@ def test_expiry_counts_calendar_months(alice, carol, workshop):
 def test_unticking_takes_back_the_qualification_this_session_gave(
     client, alice, carol, laser_training
 ):
-    session = _past_session(alice, laser_training)
+    session = past_session(alice, laser_training)
     registration = qualification_actions.register(carol, session)
     client.force_login(alice)
     url = reverse("trainings:attendance", args=[session.pk])
@@ -321,7 +255,7 @@ def test_unticking_takes_back_the_qualification_this_session_gave(
 
 
 def test_attendance_waits_for_the_session(alice, carol, laser_training):
-    session = _future_session(alice, laser_training)
+    session = future_session(alice, laser_training)
     registration = qualification_actions.register(carol, session)
     with pytest.raises(ValidationError):
         qualification_actions.record_attendance_sheet(alice, session, {registration.pk})
@@ -331,7 +265,7 @@ def test_attendance_waits_for_the_session(alice, carol, laser_training):
 def test_only_the_trainers_organisation_sees_and_fills_the_sheet(
     client, alice, bob, carol, laser_training
 ):
-    session = _past_session(alice, laser_training)
+    session = past_session(alice, laser_training)
     registration = qualification_actions.register(carol, session)
     url = reverse("trainings:attendance", args=[session.pk])
     for person in (bob, carol):
@@ -352,7 +286,7 @@ def test_grant_directly_by_email_or_username(client, alice, carol, make_user, la
     client.post(url, {"form": "grant", "grant-who": make_user("dave").username})
     assert Qualification.objects.count() == 2
     response = client.post(url, {"form": "grant", "grant-who": "nobody@example.org"})
-    assert response.status_code == 200 and _has_error_beside(response, "grant-who")
+    assert response.status_code == 200 and has_error_beside(response, "grant-who")
 
 
 def test_outsiders_cannot_grant(client, bob, carol, laser_training):
@@ -408,7 +342,7 @@ def test_the_list_filters_by_process_and_by_machine(
     engraving = qualification_actions.create_training(
         bob, fablab, "Gravure", process_code=LASER_ENGRAVING
     )
-    _future_session(alice, laser_training, capacity=3)
+    future_session(alice, laser_training, capacity=3)
     url = reverse("trainings:list")
 
     everything = client.get(url).context["trainings"]
