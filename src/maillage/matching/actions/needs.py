@@ -7,14 +7,13 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core.validators import single_line_errors
-from maillage.directory import permissions
 from maillage.directory.geocode import find_commune
 from maillage.directory.models import Commune, Membership, MembershipState, User
 from maillage.equipment.models import Machine, Material, Process, ToleranceClass
@@ -193,11 +192,3 @@ def find_commune_near(lat: float, lon: float) -> Commune | None:
         latitude__range=(lat - 0.1, lat + 0.1), longitude__range=(lon - 0.15, lon + 0.15)
     )
     return min(box, key=lambda c: (c.latitude - lat) ** 2 + (c.longitude - lon) ** 2, default=None)
-
-
-def mark_booked(actor: User, need: Need) -> None:
-    """The requester turned one of the results into a booking request."""
-    if need.requester_id != actor.pk and not permissions.is_coordinator(actor):
-        raise PermissionDenied(_("Only the person who entered the need can do that."))
-    with transaction.atomic():
-        Need.objects.filter(pk=need.pk).update(status=NeedStatus.BOOKED)
