@@ -109,8 +109,13 @@ def approve_membership(actor: User, membership: Membership) -> None:
     if not permissions.can_manage_members(actor, membership.organisation):
         raise PermissionDenied(_("Only the organisation's admins can accept members."))
     with transaction.atomic():
-        membership.state = MembershipState.ACTIVE
-        membership.save(update_fields=["state"])
+        # Locked and read again: the request may have been withdrawn or decided meanwhile.
+        current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        if current is None or current.state != MembershipState.REQUESTED:
+            raise ValidationError(_("This request was withdrawn or already decided."))
+        current.state = MembershipState.ACTIVE
+        current.save(update_fields=["state"])
+    membership.state = MembershipState.ACTIVE
 
 
 def remove_membership(actor: User, membership: Membership) -> None:
@@ -121,9 +126,14 @@ def remove_membership(actor: User, membership: Membership) -> None:
         admins = Membership.objects.select_for_update().filter(
             organisation=membership.organisation, role=Role.ADMIN, state=MembershipState.ACTIVE
         )
-        if membership.role == Role.ADMIN and admins.count() <= 1:
+        admin_ids = list(admins.values_list("pk", flat=True))
+        # Read again under the admins' lock: the role may have changed, or the row gone.
+        current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        if current is None:
+            return
+        if current.role == Role.ADMIN and len(admin_ids) <= 1:
             raise ValidationError(_("An organisation keeps at least one admin."))
-        membership.delete()
+        current.delete()
 
 
 def set_member_role(actor: User, membership: Membership, role: str) -> Membership:

@@ -97,3 +97,40 @@ def test_signing_up_refuses_an_email_already_used(client, make_user):
     )
     assert response.status_code == 200
     assert "email" in response.context["form"].errors
+
+
+def test_a_request_withdrawn_meanwhile_cannot_be_accepted(make_user, make_organisation):
+    admin = make_user("ana")
+    organisation = make_organisation("Atelier Un", admin=admin)
+    newcomer = make_user("newcomer")
+    stale = people_actions.request_membership(newcomer, organisation)
+    people_actions.remove_membership(newcomer, Membership.objects.get(pk=stale.pk))
+
+    with pytest.raises(ValidationError, match="retirée ou déjà traitée"):
+        people_actions.approve_membership(admin, stale)
+    assert not Membership.objects.filter(user=newcomer).exists()
+
+
+def test_an_accepted_request_is_not_accepted_twice(make_user, make_organisation):
+    admin = make_user("ana")
+    organisation = make_organisation("Atelier Un", admin=admin)
+    stale = people_actions.request_membership(make_user("newcomer"), organisation)
+    people_actions.approve_membership(admin, Membership.objects.get(pk=stale.pk))
+
+    with pytest.raises(ValidationError, match="retirée ou déjà traitée"):
+        people_actions.approve_membership(admin, stale)
+
+
+def test_a_stale_copy_of_a_demoted_admin_is_removed_by_its_current_role(
+    make_user, make_organisation
+):
+    ana, bea = make_user("ana"), make_user("bea")
+    organisation = make_organisation("Atelier Un", admin=ana)
+    stale = Membership.objects.create(user=bea, organisation=organisation, role=Role.ADMIN)
+    Membership.objects.filter(pk=stale.pk).update(role=Role.MEMBER)
+    Membership.objects.filter(user=ana).update(role=Role.MEMBER)
+    Membership.objects.create(user=make_user("cy"), organisation=organisation, role=Role.ADMIN)
+
+    people_actions.remove_membership(bea, stale)  # its copy still says admin
+
+    assert not Membership.objects.filter(pk=stale.pk).exists()
