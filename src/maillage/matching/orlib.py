@@ -12,12 +12,14 @@ within its capacity, and the total profit is as large as possible. The allocatio
 minimises over needs × machines, so `GapProblem.assignment_inputs` turns a problem round:
 needs are the jobs, machines the agents, cost = (largest profit − profit) ≥ 0.
 
-The published optima (OR-Library's "gapinfo" page) are in `KNOWN_OPTIMA`, by problem name:
+The published optima (OR-Library's "gapinfo" page) are in `KNOWN_OPTIMA` (read from
+data/orlib_gap_optima.csv), by problem name:
 "c515-1" is type C, 5 agents, 15 jobs, first problem of its file.
 """
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,33 +27,17 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-# Optimal total profits published with the files (OR-Library, gapinfo), maximisation.
-KNOWN_OPTIMA: dict[str, int] = {
-    # gap1
-    "c515-1": 336, "c515-2": 327, "c515-3": 339, "c515-4": 341, "c515-5": 326,
-    # gap2
-    "c520-1": 434, "c520-2": 436, "c520-3": 420, "c520-4": 419, "c520-5": 428,
-    # gap3
-    "c525-1": 580, "c525-2": 564, "c525-3": 573, "c525-4": 570, "c525-5": 564,
-    # gap4
-    "c530-1": 656, "c530-2": 644, "c530-3": 673, "c530-4": 647, "c530-5": 664,
-    # gap5
-    "c824-1": 563, "c824-2": 558, "c824-3": 564, "c824-4": 568, "c824-5": 559,
-    # gap6
-    "c832-1": 761, "c832-2": 759, "c832-3": 758, "c832-4": 752, "c832-5": 747,
-    # gap7
-    "c840-1": 942, "c840-2": 949, "c840-3": 968, "c840-4": 945, "c840-5": 951,
-    # gap8
-    "c848-1": 1133, "c848-2": 1134, "c848-3": 1141, "c848-4": 1117, "c848-5": 1127,
-    # gap9
-    "c1030-1": 709, "c1030-2": 717, "c1030-3": 712, "c1030-4": 723, "c1030-5": 706,
-    # gap10
-    "c1040-1": 958, "c1040-2": 963, "c1040-3": 960, "c1040-4": 947, "c1040-5": 947,
-    # gap11
-    "c1050-1": 1139, "c1050-2": 1178, "c1050-3": 1195, "c1050-4": 1171, "c1050-5": 1171,
-    # gap12
-    "c1060-1": 1451, "c1060-2": 1449, "c1060-3": 1433, "c1060-4": 1447, "c1060-5": 1446,
-}  # fmt: skip
+OPTIMA_FILE = Path(__file__).parent / "data" / "orlib_gap_optima.csv"
+
+
+def _read_optima(path: Path) -> dict[str, int]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row["problem"]: int(row["optimum"]) for row in csv.DictReader(handle)}
+
+
+# Optimal total profits published with the files (OR-Library, gapinfo), maximisation,
+# in file order (gap1 … gap12, five problems each).
+KNOWN_OPTIMA: dict[str, int] = _read_optima(OPTIMA_FILE)
 
 FILE_NAMES: tuple[str, ...] = tuple(f"gap{k}" for k in range(1, 13))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,10 @@ class Rules:
     buffer_minutes: int = 0
     min_notice_minutes: int = 0
     horizon_days: int = 90
+
+
+# The booking rules an offer sets, by field name (the same names on `Offer`).
+RULE_FIELDS: tuple[str, ...] = tuple(rule.name for rule in fields(Rules))
 
 
 class Problem(StrEnum):

@@ -18,7 +18,7 @@ from maillage.qualifications.models import Training
 from maillage.sharing.actions.hours import WindowInput
 from maillage.sharing.actions.offers import OfferInput
 from maillage.sharing.actions.usage import UsageInput
-from maillage.sharing.availability import PARIS, local_instant
+from maillage.sharing.availability import PARIS, RULE_FIELDS, local_instant
 from maillage.sharing.models import WEEKDAYS, Audience, Billing, ExceptionKind, Mode, Offer
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -88,40 +88,42 @@ def euros_text(cents: int) -> str:
     return f"{cents // 100},{cents % 100:02d}"
 
 
-class EurosField(forms.CharField):
+class _NumberTextField(forms.CharField):
+    """A number typed as text, with a decimal comma or point; `parse` turns it into a value."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "maxlength": 20})
+
+    def parse(self, text: str | None) -> Any:
+        raise NotImplementedError
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        try:
+            return self.parse(text)
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class EurosField(_NumberTextField):
     """Euros with a decimal comma or point, cleaned to whole cents."""
 
     default_error_messages = {
         "invalid": _("Give an amount in euros, such as 12,50."),
     }
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "maxlength": 20})
-
-    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
-        text = super().to_python(value)
-        try:
-            return parse_euros(text)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+    def parse(self, text: str | None) -> int | None:
+        return parse_euros(text)
 
 
-class DecimalCommaField(forms.CharField):
+class DecimalCommaField(_NumberTextField):
     """A decimal number with a comma or a point."""
 
     default_error_messages = {"invalid": _("Give a number, such as 2,5.")}
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "decimal", "size": 8, "maxlength": 20})
-
-    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        try:
-            return parse_decimal(text)
-        except ValueError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+    def parse(self, text: str | None) -> Decimal | None:
+        return parse_decimal(text)
 
 
 # --- booking -------------------------------------------------------------------------
@@ -286,14 +288,7 @@ class OfferForm(forms.Form):
         assert isinstance(field, forms.ModelMultipleChoiceField)
         if trainings is not None:
             field.queryset = trainings
-        for name in (
-            "min_minutes",
-            "max_minutes",
-            "buffer_minutes",
-            "min_notice_minutes",
-            "horizon_days",
-            "no_show_grace_minutes",
-        ):
+        for name in (*RULE_FIELDS, "no_show_grace_minutes"):
             self.fields[name].widget.attrs.update({"size": 6})
 
     @staticmethod

@@ -42,34 +42,36 @@ def send_booking_notification(booking_id: int, event: str, state: str, start: st
 
 
 def send_downtime_notification(downtime_id: int, booking_ids: list[int]) -> None:
-    downtime = Downtime.objects.filter(pk=downtime_id).first()
-    if downtime is None:
-        return
     _tell_bookers(
+        Downtime.objects.filter(pk=downtime_id).first(),
         booking_ids,
         _("%(machine)s is out of service"),
         _("Your booking of %(when)s is affected: %(reason)s. The host will contact you."),
-        downtime.reason,
     )
 
 
 def send_closure_notification(exception_id: int, booking_ids: list[int]) -> None:
-    exception = AvailabilityException.objects.filter(pk=exception_id).first()
-    if exception is None:
-        return
     _tell_bookers(
+        AvailabilityException.objects.filter(pk=exception_id).first(),
         booking_ids,
         _("%(machine)s will be closed"),
         _(
             "Your booking of %(when)s falls during a closure (%(reason)s). "
             "The host will contact you."
         ),
-        exception.reason or _("no reason given"),
     )
 
 
-def _tell_bookers(booking_ids: list[int], subject: str, text: str, reason: str) -> None:
-    """One e-mail to each affected booker: the subject names the machine, the text the time."""
+def _tell_bookers(
+    cause: Downtime | AvailabilityException | None, booking_ids: list[int], subject: str, text: str
+) -> None:
+    """One e-mail to each affected booker: the subject names the machine, the text the time.
+
+    Nothing when the downtime or closure was deleted meanwhile.
+    """
+    if cause is None:
+        return
+    reason = cause.reason or _("no reason given")  # a downtime always has one; a closure may not
     for booking in Booking.objects.filter(pk__in=booking_ids).select_related("booker", "machine"):
         if booking.booker.email:
             send_notification(

@@ -156,11 +156,7 @@ _OFFER_FIELDS = (
     "price_member_cents",
     "price_outsider_cents",
     "fixed_fee_cents",
-    "min_minutes",
-    "max_minutes",
-    "buffer_minutes",
-    "min_notice_minutes",
-    "horizon_days",
+    *availability.RULE_FIELDS,
     "no_show_grace_minutes",
     "safety_notes",
 )

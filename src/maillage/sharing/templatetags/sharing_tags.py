@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -12,28 +13,23 @@ from maillage.sharing.pricing import format_euros
 register = template.Library()
 
 
-@register.filter
-def euros(cents: Any) -> str:
-    """Cents as euros with a decimal comma: 1840 → "18,40 €"; empty stays empty."""
-    if cents in (None, ""):
-        return ""
-    return format_euros(int(cents))
+def _empty_or(format_number: Callable[[int], str]) -> Callable[[Any], str]:
+    """A filter that writes a whole number with its unit; an empty value stays empty."""
+
+    def number_filter(value: Any) -> str:
+        if value in (None, ""):
+            return ""
+        return format_number(int(value))
+
+    return number_filter
 
 
-@register.filter
-def duration(minutes: Any) -> str:
-    """Minutes as people read them: 90 → "1 h 30", 1440 → "1 jour"; empty stays empty."""
-    if minutes in (None, ""):
-        return ""
-    return format_minutes(int(minutes))
-
-
-@register.filter
-def days(count: Any) -> str:
-    """A number of days with its unit: "1 jour", "90 jours"; empty stays empty."""
-    if count in (None, ""):
-        return ""
-    return format_days(int(count))
+# Cents as euros with a decimal comma: 1840 → "18,40 €".
+euros = register.filter("euros", _empty_or(format_euros))
+# Minutes as people read them: 90 → "1 h 30", 1440 → "1 jour".
+duration = register.filter("duration", _empty_or(format_minutes))
+# A number of days with its unit: "1 jour", "90 jours".
+days = register.filter("days", _empty_or(format_days))
 
 
 @register.filter

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
+from collections.abc import Callable
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -48,12 +50,23 @@ def _month(request: HttpRequest) -> Month:
     return Month.parse(raw) if raw else Month.containing(timezone.now())
 
 
-def _month_or_400(request: HttpRequest) -> Month | HttpResponse:
-    """The month asked for, or the plain-text 400 that says why it is not one."""
-    try:
-        return _month(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+def _month_export(
+    view: Callable[[HttpRequest, Organisation, Month], HttpResponse],
+) -> Callable[[HttpRequest, str], HttpResponse]:
+    """A file of one month's statement: the host check, then the month asked for, or the
+    plain-text 400 that says why it is not one."""
+
+    @login_required
+    @functools.wraps(view)
+    def export(request: HttpRequest, slug: str) -> HttpResponse:
+        organisation = _member_org_or_404(request, slug)
+        try:
+            month = _month(request)
+        except ValidationError as exc:
+            return HttpResponseBadRequest(" ".join(exc.messages), content_type="text/plain")
+        return view(request, organisation, month)
+
+    return export
 
 
 @login_required
@@ -80,12 +93,8 @@ def statement(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _member_org_or_404(request, slug)
-    month = _month_or_400(request)
-    if isinstance(month, HttpResponse):
-        return month
+@_month_export
+def statement_csv(request: HttpRequest, organisation: Organisation, month: Month) -> HttpResponse:
     buffer = io.StringIO()
     buffer.write("\ufeff")  # the BOM: spreadsheets then read the file as UTF-8
     writer = csv.writer(buffer)
@@ -98,12 +107,8 @@ def statement_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@login_required
-def statement_print(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _member_org_or_404(request, slug)
-    month = _month_or_400(request)
-    if isinstance(month, HttpResponse):
-        return month
+@_month_export
+def statement_print(request: HttpRequest, organisation: Organisation, month: Month) -> HttpResponse:
     return render(
         request,
         "sharing/statements/print.html",
