@@ -7,6 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from maillage.core.admin import TabularInline
 from maillage.directory.actions.sites import refresh_search_text
 from maillage.directory.models import (
     ApiToken,
@@ -41,14 +42,12 @@ class SiteInline(admin.StackedInline):
     )
 
 
-class FieldInline(admin.TabularInline):
+class FieldInline(TabularInline):
     model = OrganisationField
-    extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(TabularInline):
     model = Membership
-    extra = 0
     autocomplete_fields = ("user",)
 
 

@@ -9,10 +9,12 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.forms import input_from
 from maillage.core.validators import validate_single_line
 from maillage.directory.actions.organisations import OrganisationInput
 from maillage.directory.actions.sites import SiteInput
 from maillage.directory.models import (
+    Department,
     FieldOfAction,
     Organisation,
     OrganisationKind,
@@ -20,6 +22,11 @@ from maillage.directory.models import (
     Role,
     User,
 )
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """The departments as select options, their code before their name."""
+    return [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()]
 
 
 class OrganisationForm(forms.Form):
@@ -43,16 +50,7 @@ class OrganisationForm(forms.Form):
     contact_email = forms.CharField(label=_("Contact e-mail"), required=False, max_length=254)
 
     def to_input(self) -> OrganisationInput:
-        d = self.cleaned_data
-        return OrganisationInput(
-            name=d["name"],
-            kind=d["kind"],
-            description=d["description"],
-            website=d["website"],
-            contact_email=d["contact_email"],
-            naf_code=d["naf_code"],
-            fields=list(d["fields"]),
-        )
+        return input_from(self, OrganisationInput, fields=list(self.cleaned_data["fields"]))
 
     @classmethod
     def initial_for(cls, organisation: Organisation) -> dict[str, Any]:
@@ -75,17 +73,7 @@ class SiteForm(forms.Form):
     is_main = forms.BooleanField(label=_("Main site"), required=False)
 
     def to_input(self) -> SiteInput:
-        d = self.cleaned_data
-        return SiteInput(
-            name=d["name"],
-            address=d["address"],
-            postal_code=d["postal_code"],
-            commune=d["commune"],
-            country=d["country"] or "FR",
-            latitude=d["latitude"],
-            longitude=d["longitude"],
-            is_main=d["is_main"],
-        )
+        return input_from(self, SiteInput, country=self.cleaned_data["country"] or "FR")
 
 
 class SignUpForm(UserCreationForm):

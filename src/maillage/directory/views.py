@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
 from maillage.core.text import has_control_characters
+from maillage.core.views import flash_outcome, save_form
 from maillage.directory import permissions
 from maillage.directory.actions import organisations as organisation_actions
 from maillage.directory.actions import people as people_actions
@@ -142,14 +143,16 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = OrganisationForm(
         request.POST or None, initial=OrganisationForm.initial_for(organisation), prefix="org"
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation_actions.update_organisation(_actor(request), organisation, form.to_input())
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(organisation)
+    saved = save_form(
+        request,
+        form,
+        lambda: organisation_actions.update_organisation(
+            _actor(request), organisation, form.to_input()
+        ),
+        _("Saved."),
+    )
+    if saved is not None:
+        return redirect(organisation)
     return render(
         request,
         "directory/organisation_form.html",
@@ -167,20 +170,17 @@ def site_edit(request: HttpRequest, slug: str, site_id: int | None = None) -> Ht
     if site is not None:
         initial = asdict(site_actions.SiteInput.of(site))
     form = SiteForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> Site:
         data = form.to_input()
-        if site is not None and _place_changed(site, data) and not _coords_changed(site, data):
+        if site is None:
+            return site_actions.add_site(_actor(request), organisation, data)
+        if _place_changed(site, data) and not _coords_changed(site, data):
             data.latitude = data.longitude = None  # a new commune: locate the site again
-        try:
-            if site is None:
-                site_actions.add_site(_actor(request), organisation, data)
-            else:
-                site_actions.update_site(_actor(request), site, data)
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Site saved."))
-            return redirect(organisation)
+        return site_actions.update_site(_actor(request), site, data)
+
+    if save_form(request, form, save, _("Site saved.")) is not None:
+        return redirect(organisation)
     return render(
         request,
         "directory/site_form.html",
@@ -202,13 +202,12 @@ def _coords_changed(site: Site, data: site_actions.SiteInput) -> bool:
 def site_delete(request: HttpRequest, slug: str, site_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     site = get_object_or_404(Site, pk=site_id, organisation=organisation)
-    try:
-        site_actions.delete_site(_actor(request), site)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Site removed."))
+    flash_outcome(
+        request,
+        lambda: site_actions.delete_site(_actor(request), site),
+        _("Site removed."),
+        one_message_each=True,
+    )
     return redirect(organisation)
 
 
@@ -218,19 +217,16 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
     if not permissions.can_manage_members(request.user, organisation):
         raise PermissionDenied
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            people_actions.invite_member(
-                _actor(request),
-                organisation,
-                form.cleaned_data["email"],
-                form.cleaned_data["role"],
-            )
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Invitation sent."))
-            return redirect("directory:members", slug=slug)
+    invitation = save_form(
+        request,
+        form,
+        lambda: people_actions.invite_member(
+            _actor(request), organisation, form.cleaned_data["email"], form.cleaned_data["role"]
+        ),
+        _("Invitation sent."),
+    )
+    if invitation is not None:
+        return redirect("directory:members", slug=slug)
     return render(
         request,
         "directory/members.html",
@@ -251,13 +247,11 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
 def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    try:
-        if request.POST.get("decision") == "approve":
-            people_actions.approve_membership(_actor(request), membership)
-        else:
-            people_actions.remove_membership(_actor(request), membership)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    if request.POST.get("decision") == "approve":
+        decide = people_actions.approve_membership
+    else:
+        decide = people_actions.remove_membership
+    flash_outcome(request, lambda: decide(_actor(request), membership))
     return redirect("directory:members", slug=slug)
 
 
@@ -266,18 +260,16 @@ def membership_decide(request: HttpRequest, slug: str, membership_id: int) -> Ht
 def membership_role(request: HttpRequest, slug: str, membership_id: int) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
     membership = get_object_or_404(Membership, pk=membership_id, organisation=organisation)
-    try:
-        changed = people_actions.set_member_role(
+    flash_outcome(
+        request,
+        lambda: people_actions.set_member_role(
             _actor(request), membership, str(request.POST.get("role", ""))
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
+        ),
+        lambda changed: (
             _("%(name)s is now: %(role)s.")
-            % {"name": changed.user.display_name(), "role": changed.get_role_display()},
-        )
+            % {"name": changed.user.display_name(), "role": changed.get_role_display()}
+        ),
+    )
     return redirect("directory:members", slug=slug)
 
 
@@ -285,12 +277,11 @@ def membership_role(request: HttpRequest, slug: str, membership_id: int) -> Http
 @require_POST
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _visible_or_404(request, slug)
-    try:
-        people_actions.request_membership(_actor(request), organisation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Your request was sent to the organisation's admins."))
+    flash_outcome(
+        request,
+        lambda: people_actions.request_membership(_actor(request), organisation),
+        _("Your request was sent to the organisation's admins."),
+    )
     return redirect(organisation)
 
 

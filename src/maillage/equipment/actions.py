@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core.locks import lock, lock_existing
 from maillage.core.text import fold
 from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
@@ -95,7 +96,7 @@ def update_machine(actor: User, machine: Machine, data: MachineInput) -> Machine
         raise PermissionDenied(_("Only the organisation's members can edit its machines."))
     with transaction.atomic():
         if data.status == MachineStatus.RETIRED and machine.pk:
-            locked = Machine.objects.select_for_update().get(pk=machine.pk)
+            locked = lock_existing(machine)
             if locked.status != MachineStatus.RETIRED:
                 _refuse_if_bookings_to_come(locked)
         machine._history_user = actor  # type: ignore[attr-defined]
@@ -108,7 +109,7 @@ def delete_machine(actor: User, machine: Machine) -> None:
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its machines."))
     with transaction.atomic():
-        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        lock(machine)
         # The bookings keep what was used and billed: they are never deleted with the machine.
         bookings = machine.bookings.count()
         if bookings:
@@ -134,7 +135,7 @@ def retire_machine(actor: User, machine: Machine) -> Machine:
     if not permissions.can_edit_sites(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's members can retire its machines."))
     with transaction.atomic():
-        locked = Machine.objects.select_for_update().get(pk=machine.pk)
+        locked = lock_existing(machine)
         if locked.status == MachineStatus.RETIRED:
             raise ValidationError({"status": _("This machine is already retired.")})
         _refuse_if_bookings_to_come(locked)

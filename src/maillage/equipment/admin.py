@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from maillage.core.admin import TabularInline
 from maillage.equipment.actions import save_process
 from maillage.equipment.models import Machine, MachineDocument, MachineMaterial, Process
 
@@ -24,14 +25,12 @@ class ProcessAdmin(admin.ModelAdmin):
         save_process(request.user, obj)
 
 
-class MaterialInline(admin.TabularInline):
+class MaterialInline(TabularInline):
     model = MachineMaterial
-    extra = 0
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(TabularInline):
     model = MachineDocument
-    extra = 0
 
 
 @admin.register(Machine)

@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Department, Organisation, OrganisationKind
+from maillage.core.forms import input_from, set_choices
+from maillage.directory.forms import department_choices
+from maillage.directory.models import Organisation, OrganisationKind
 from maillage.equipment.actions import CAPACITY_FIELDS, MachineInput
 from maillage.equipment.models import (
     Condition,
@@ -41,18 +43,16 @@ class MachineFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices: dict[str, list[tuple[str, Any]]] = {
-            "process": [("", _("Any process")), *process_choices()],
-            "material": [("", _("Any material")), *Material.choices],
-            "dept": [("", _("All departments"))]
-            + [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()],
-            "kind": [("", _("All kinds")), *OrganisationKind.choices],
-            "status": [("", _("In service (not retired)")), *MachineStatus.choices],
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        set_choices(
+            self,
+            {
+                "process": [("", _("Any process")), *process_choices()],
+                "material": [("", _("Any material")), *Material.choices],
+                "dept": [("", _("All departments")), *department_choices()],
+                "kind": [("", _("All kinds")), *OrganisationKind.choices],
+                "status": [("", _("In service (not retired)")), *MachineStatus.choices],
+            },
+        )
         for name in ("min_x", "min_y", "min_z"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "size": 6})
 
@@ -97,30 +97,22 @@ class MachineForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        site_field = self.fields["site"]
-        assert isinstance(site_field, forms.ChoiceField)
-        site_field.choices = [(str(s.pk), str(s)) for s in organisation.sites.all()]
-        process_field = self.fields["processes"]
-        assert isinstance(process_field, forms.MultipleChoiceField)
-        process_field.choices = process_choices()
+        set_choices(
+            self,
+            {
+                "site": [(str(s.pk), str(s)) for s in organisation.sites.all()],
+                "processes": process_choices(),
+            },
+        )
 
     def to_input(self) -> MachineInput:
         d = self.cleaned_data
-        return MachineInput(
-            name=d["name"],
+        return input_from(
+            self,
+            MachineInput,
             site_id=int(d["site"]),
-            make=d["make"],
-            model=d["model"],
-            serial_number=d["serial_number"],
-            year=d["year"],
             process_codes=list(d["processes"]),
             materials=list(d["materials"]),
-            **{name: d[name] for name in CAPACITY_FIELDS},
-            computer_controlled=d["computer_controlled"],
-            tolerance_class=d["tolerance_class"],
-            condition=d["condition"],
-            status=d["status"],
-            notes=d["notes"],
         )
 
     @staticmethod

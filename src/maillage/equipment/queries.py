@@ -12,13 +12,8 @@ from django.utils.translation import gettext as _
 
 from maillage.core.text import fold
 from maillage.directory import permissions
-from maillage.directory.models import (
-    Department,
-    Membership,
-    MembershipState,
-    OrganisationKind,
-    OrganisationStatus,
-)
+from maillage.directory.models import Membership, MembershipState, OrganisationStatus
+from maillage.directory.queries import check_department, check_kind
 from maillage.equipment.models import Machine, MachineMaterial, MachineStatus, Material, Process
 
 
@@ -71,12 +66,10 @@ class MachineFilters:
             errors["process"] = _("Unknown process code: %(v)s.") % {"v": filters.process}
         if filters.material and filters.material not in Material.values:
             errors["material"] = _("Unknown material: %(v)s.") % {"v": filters.material}
-        if filters.kind and filters.kind not in OrganisationKind.values:
-            errors["kind"] = _("Unknown kind of organisation: %(v)s.") % {"v": filters.kind}
+        check_kind(filters.kind, errors)
         if filters.status and filters.status not in MachineStatus.values:
             errors["status"] = _("Unknown status: %(v)s.") % {"v": filters.status}
-        if filters.dept and not Department.objects.filter(code=filters.dept).exists():
-            errors["dept"] = _("Unknown department: %(v)s.") % {"v": filters.dept}
+        check_department(filters.dept, errors)
         if errors:
             raise ValidationError(errors)
         return filters

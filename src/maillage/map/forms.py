@@ -7,13 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.directory.models import Department, FieldOfAction, OrganisationKind
+from maillage.core.forms import set_choices
+from maillage.directory.forms import department_choices
+from maillage.directory.models import FieldOfAction, OrganisationKind
 from maillage.equipment.forms import process_choices
 from maillage.equipment.models import Material
-
-
-def _blank(label: Any) -> list[tuple[str, Any]]:
-    return [("", label)]
 
 
 class FilterForm(forms.Form):
@@ -27,16 +25,14 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = {
-            "kind": _blank(_("All kinds")) + list(OrganisationKind.choices),
-            "field": _blank(_("All fields")) + list(FieldOfAction.choices),
-            "dept": _blank(_("All departments"))
-            + [(d.code, f"{d.code} {d.name}") for d in Department.objects.all()],
-            "process": _blank(_("Any process")) + process_choices(),
-            "material": _blank(_("Any material")) + list(Material.choices),
-        }
-        for name, options in choices.items():
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = options
+        set_choices(
+            self,
+            {
+                "kind": [("", _("All kinds")), *OrganisationKind.choices],
+                "field": [("", _("All fields")), *FieldOfAction.choices],
+                "dept": [("", _("All departments")), *department_choices()],
+                "process": [("", _("Any process")), *process_choices()],
+                "material": [("", _("Any material")), *Material.choices],
+            },
+        )
         self.fields["q"].widget.attrs["placeholder"] = _("name, activity, commune…")

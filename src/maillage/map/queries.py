@@ -42,20 +42,21 @@ class MapFilters:
         except ValidationError as exc:
             directory = DirectoryFilters()
             errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        filters = cls(
-            directory=directory,
-            process=str(params.get("process") or "").strip(),
-            material=str(params.get("material") or ""),
-            machines="1" if str(params.get("machines") or "") in ("1", "on", "true") else "",
-        )
-        if filters.has_machine_filter:
-            try:
-                filters.machine_filters()
-            except ValidationError as exc:
-                errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        # The machine filters read and check the process and the material, as on the machine list.
+        machine_params = {"process": params.get("process"), "material": params.get("material")}
+        try:
+            machine = MachineFilters.from_params(machine_params)
+        except ValidationError as exc:
+            machine = MachineFilters()
+            errors.update({k: v[0] for k, v in exc.message_dict.items()})
         if errors:
             raise ValidationError(errors)
-        return filters
+        return cls(
+            directory=directory,
+            process=machine.process,
+            material=machine.material,
+            machines="1" if str(params.get("machines") or "") in ("1", "on", "true") else "",
+        )
 
     @property
     def has_machine_filter(self) -> bool:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.dates import validate_in_window
-from maillage.core.forms import add_action_errors
+from maillage.core.forms import add_action_errors, input_from
 from maillage.directory.models import Organisation
 from maillage.qualifications.models import Training
 from maillage.sharing.actions.hours import WindowInput
@@ -219,13 +219,7 @@ class UsageForm(forms.Form):
     )
 
     def to_input(self) -> UsageInput:
-        data = self.cleaned_data
-        return UsageInput(
-            hours_used=data["hours_used"],
-            meter_reading=data["meter_reading"],
-            consumables=data["consumables"],
-            problem_report=data["problem_report"],
-        )
+        return input_from(self, UsageInput)
 
 
 class DecideForm(forms.Form):

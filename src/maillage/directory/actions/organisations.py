@@ -94,7 +94,9 @@ def create_organisation(
     return organisation
 
 
-def update_organisation(actor: User, organisation: Organisation, data: OrganisationInput) -> None:
+def update_organisation(
+    actor: User, organisation: Organisation, data: OrganisationInput
+) -> Organisation:
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied(_("Only the organisation's admins can edit its profile."))
     with transaction.atomic():
@@ -103,6 +105,7 @@ def update_organisation(actor: User, organisation: Organisation, data: Organisat
         organisation.save()
         _set_fields(organisation, data.fields)
         refresh_search_text(organisation)
+    return organisation
 
 
 def _apply_organisation(organisation: Organisation, data: OrganisationInput) -> None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.locks import lock
 from maillage.core.outbox import enqueue_in_transaction
 from maillage.core.validators import single_line_errors
 from maillage.directory import permissions, tasks
@@ -110,7 +111,7 @@ def approve_membership(actor: User, membership: Membership) -> None:
         raise PermissionDenied(_("Only the organisation's admins can accept members."))
     with transaction.atomic():
         # Locked and read again: the request may have been withdrawn or decided meanwhile.
-        current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        current = lock(membership)
         if current is None or current.state != MembershipState.REQUESTED:
             raise ValidationError(_("This request was withdrawn or already decided."))
         current.state = MembershipState.ACTIVE
@@ -128,7 +129,7 @@ def remove_membership(actor: User, membership: Membership) -> None:
         )
         admin_ids = list(admins.values_list("pk", flat=True))
         # Read again under the admins' lock: the role may have changed, or the row gone.
-        current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+        current = lock(membership)
         if current is None:
             return
         if current.role == Role.ADMIN and len(admin_ids) <= 1:

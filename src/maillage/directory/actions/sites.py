@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from maillage.core.geo import GeoError, check_coordinates
+from maillage.core.locks import lock
 from maillage.core.text import fold
 from maillage.core.validators import single_line_errors
 from maillage.directory import permissions
@@ -73,7 +74,7 @@ def delete_site(actor: User, site: Site) -> None:
     if not permissions.can_edit_sites(actor, site.organisation):
         raise PermissionDenied(_("Only the organisation's members can remove its sites."))
     with transaction.atomic():
-        Site.objects.select_for_update().filter(pk=site.pk).first()
+        lock(site)
         # Machines (retired ones too) keep their site: they are moved or removed first.
         machines = site.machines.count()
         if machines:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core.forms import add_action_errors
+from maillage.core.views import flash_outcome, save_form
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.directory.queries import visible_organisations
@@ -25,12 +26,6 @@ from maillage.equipment.models import Machine
 def _actor(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
-
-
-def _flash_errors(request: HttpRequest, exc: ValidationError) -> None:
-    """An action's refusal, one message each, shown on the page redirected to."""
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def machine_list(request: HttpRequest) -> HttpResponse:
@@ -109,17 +104,15 @@ def machine_edit(
         raise PermissionDenied
     initial = MachineForm.initial_for(machine) if machine else {"condition": "good"}
     form = MachineForm(request.POST or None, initial=initial, organisation=organisation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if machine is None:
-                machine = actions.create_machine(_actor(request), organisation, form.to_input())
-            else:
-                actions.update_machine(_actor(request), machine, form.to_input())
-        except ValidationError as exc:
-            add_action_errors(form, exc)
-        else:
-            messages.success(request, _("Machine saved."))
-            return redirect(machine)
+
+    def save() -> Machine:
+        if machine is None:
+            return actions.create_machine(_actor(request), organisation, form.to_input())
+        return actions.update_machine(_actor(request), machine, form.to_input())
+
+    saved = save_form(request, form, save, _("Machine saved."))
+    if saved is not None:
+        return redirect(saved)
     return render(
         request,
         "equipment/machine_form.html",
@@ -132,25 +125,26 @@ def machine_edit(
 def machine_delete(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
     organisation = machine.organisation
-    try:
-        actions.delete_machine(_actor(request), machine)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-        return redirect(machine)  # its page offers to retire it
-    messages.success(request, _("Machine removed."))
-    return redirect(organisation)
+    removed = flash_outcome(
+        request,
+        lambda: actions.delete_machine(_actor(request), machine),
+        _("Machine removed."),
+        one_message_each=True,
+    )
+    # Refused: the machine's page offers to retire it.
+    return redirect(organisation if removed else machine)
 
 
 @login_required
 @require_POST
 def machine_retire(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
-    try:
-        actions.retire_machine(_actor(request), machine)
-    except ValidationError as exc:
-        _flash_errors(request, exc)
-    else:
-        messages.success(request, _("Machine retired: it keeps its history."))
+    flash_outcome(
+        request,
+        lambda: actions.retire_machine(_actor(request), machine),
+        _("Machine retired: it keeps its history."),
+        one_message_each=True,
+    )
     return redirect(machine)
 
 
@@ -160,19 +154,19 @@ def document_add(request: HttpRequest, machine_id: int) -> HttpResponse:
     machine = _visible_machine(request, machine_id)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        try:
-            actions.add_document(
+        data = form.cleaned_data
+        flash_outcome(
+            request,
+            lambda: actions.add_document(
                 _actor(request),
                 machine,
-                form.cleaned_data["kind"],
-                form.cleaned_data["title"],
-                url=form.cleaned_data["url"] or "",
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Document added."))
+                data["kind"],
+                data["title"],
+                url=data["url"] or "",
+                file=data["file"],
+            ),
+            _("Document added."),
+        )
     else:
         messages.error(request, _("Check the document's kind, title and file or link."))
     return redirect(machine)
