@@ -34,3 +34,8 @@ def renamed_errors(exc: ValidationError, names: dict[str, str]) -> ValidationErr
     return ValidationError(
         {names.get(field, field): messages for field, messages in exc.message_dict.items()}
     )
+
+
+# The largest primary key a column holds (signed 64-bit on SQLite and PostgreSQL): a larger id
+# names no row, and SQLite refuses to even compare it.
+MAX_ROW_ID = 2**63 - 1

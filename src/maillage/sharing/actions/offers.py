@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.equipment.models import Machine
@@ -64,7 +65,9 @@ def save_offer(actor: User, machine: Machine, data: OfferInput) -> Offer:
         errors["mode"] = [_("Unknown mode.")]
     if data.billing not in Billing.values:
         errors["billing"] = [_("Unknown billing.")]
-    trainings = list(Training.objects.filter(pk__in=data.required_training_ids))
+    # An id no database column can hold names no training (SQLite would overflow on it).
+    ids = {pk for pk in data.required_training_ids if 0 < pk <= MAX_ROW_ID}
+    trainings = list(Training.objects.filter(pk__in=ids))
     if len(trainings) != len(set(data.required_training_ids)):
         errors["required_trainings"] = [_("Unknown training.")]
     if errors:

@@ -175,6 +175,19 @@ def test_offer_errors_name_their_fields(client, alice, laser, token_for):
     assert all(e["loc"][0] == "body" for e in response.json()["detail"])
 
 
+@pytest.mark.parametrize("training_id", [2**63, 10**30, -1, 0])
+def test_a_training_id_no_column_can_hold_is_an_unknown_training(
+    client, alice, laser, token_for, training_id
+):
+    url = f"{API}/machines/{laser.pk}/offer"
+    response = _send(
+        client, "put", url, {"required_training_ids": [training_id]}, **token_for(alice)
+    )
+    assert response.status_code == 422, response.content
+    assert "required_training_ids" in _errors(response)
+    assert not Offer.objects.filter(machine=laser).exists()
+
+
 # --- availability ----------------------------------------------------------------------
 
 
