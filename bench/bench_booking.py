@@ -594,12 +594,12 @@ LABELS = {"action": "action", "action_paced": "action paced", "http": "HTTP"}
 
 def print_report(results: dict[str, Any]) -> None:
     settings = results["settings"]
-    print()
-    print(
-        f"Maillage booking benchmark — PostgreSQL {results['database_version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}; "
-        f"{settings['clients']} clients, {settings['machines']} machines over "
-        f"{settings['days']} days"
+    common.print_title(
+        "booking",
+        f"PostgreSQL {results['database_version']}",
+        results["machine"],
+        then=f"; {settings['clients']} clients, {settings['machines']} machines over "
+        f"{settings['days']} days",
     )
     header = (
         f"{'path':<13} {'attempts':>8} {'att/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "

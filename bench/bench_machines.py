@@ -171,16 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     common.add_postgres_options(parser, keep_db=False)  # its database is always dropped
     args = parser.parse_args(argv)
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    database_url = common.prepare_database(
-        args.database, args.pg_admin_url, bench_map.SQLITE_FILE, bench_map.PG_BENCH_DB
+    common.set_up_django(
+        args.database,
+        args.pg_admin_url,
+        sqlite_file=bench_map.SQLITE_FILE,
+        pg_name=bench_map.PG_BENCH_DB,
+        static_root=bench_map.STATIC_ROOT,
     )
-    common.use_bench_environment(database_url, bench_map.STATIC_ROOT)
-    import django
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     rng = random.Random(args.seed)
     results: dict[str, Any] = {
         **common.results_header("bench_machines"),

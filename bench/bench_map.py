@@ -479,11 +479,7 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def print_report(results: dict[str, Any]) -> None:
     db = results["database"]
-    print()
-    print(
-        f"Maillage map benchmark — {db['engine']} {db['version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}"
-    )
+    common.print_title("map", f"{db['engine']} {db['version']}", results["machine"])
     data = results["dataset"]
     load = results["load"]
     print(
@@ -556,18 +552,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.requests < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests >= 1 and --sites >= --orgs >= 1")
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    database_url = common.prepare_database(
-        args.database, args.pg_admin_url, SQLITE_FILE, PG_BENCH_DB
+    common.set_up_django(
+        args.database,
+        args.pg_admin_url,
+        sqlite_file=SQLITE_FILE,
+        pg_name=PG_BENCH_DB,
+        static_root=STATIC_ROOT,
     )
-    common.use_bench_environment(database_url, STATIC_ROOT)
-
-    import django
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     results: dict[str, Any] = {
         **common.results_header("bench_map"),
         "database": database_info(),

@@ -793,10 +793,12 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def print_report(results: dict[str, Any]) -> None:
     info = results["machine"]
-    print()
-    print(
-        f"Maillage matching benchmark — {info['cpu_count']} CPUs, Python {info['python']}, "
-        f"OR-Tools {info.get('ortools', '?')}, load average {results['load_average'][0]:.2f}"
+    common.print_title(
+        "matching",
+        "",
+        info,
+        then=f", OR-Tools {info.get('ortools', '?')}, "
+        f"load average {results['load_average'][0]:.2f}",
     )
     engine = results.get("engine")
     if engine:

@@ -339,18 +339,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.requests < 1 or args.machines < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests, --machines >= 1 and --sites >= --orgs >= 1")
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     import bench_map
 
-    database_url = common.prepare_database(
-        args.database, args.pg_admin_url, SQLITE_FILE, PG_BENCH_DB
+    common.set_up_django(
+        args.database,
+        args.pg_admin_url,
+        sqlite_file=SQLITE_FILE,
+        pg_name=PG_BENCH_DB,
+        static_root=STATIC_ROOT,
     )
-    common.use_bench_environment(database_url, STATIC_ROOT)
-
-    import django
     from django.db import connection
 
-    django.setup()
     results: dict[str, Any] = {
         **common.results_header("bench_matching_api"),
         "database": bench_map.database_info(),
@@ -444,11 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def print_report(results: dict[str, Any]) -> None:
     db = results["database"]
     data = results["dataset"]
-    print()
-    print(
-        f"Maillage matching API benchmark — {db['engine']} {db['version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}"
-    )
+    common.print_title("matching API", f"{db['engine']} {db['version']}", results["machine"])
     print(
         f"Dataset: {data['machines']} machines ({data['active_offers']} with an active offer), "
         f"{data['machine_processes']} machine-process rows, {data['organisations']} "

@@ -196,11 +196,20 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
-def prepare_database(database: str, pg_admin_url: str, sqlite_file: Path, pg_name: str) -> str:
-    """An empty bench database, `sqlite_file` or the PostgreSQL `pg_name`; its DATABASE_URL."""
+def set_up_django(
+    database: str, pg_admin_url: str, *, sqlite_file: Path, pg_name: str, static_root: Path
+) -> None:
+    """Create an empty bench database (`sqlite_file`, or the PostgreSQL `pg_name`), point this
+    process at it (`use_bench_environment`) and set Django up; bench/results/ is created."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     if database == "sqlite":
-        return create_sqlite_database(sqlite_file)
-    return create_postgres_database(pg_admin_url, pg_name)
+        database_url = create_sqlite_database(sqlite_file)
+    else:
+        database_url = create_postgres_database(pg_admin_url, pg_name)
+    use_bench_environment(database_url, static_root)
+    import django
+
+    django.setup()
 
 
 def release_database(database: str, pg_admin_url: str, pg_name: str, *, keep: bool) -> None:
@@ -356,6 +365,16 @@ def print_table_header(header: str, title: str = "") -> None:
 def write_results(path: Path, results: Mapping[str, Any]) -> None:
     """The results file: indented JSON, non-ASCII characters kept as they are."""
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_title(name: str, where: str, machine: Mapping[str, Any], *, then: str = "") -> None:
+    """A report's first line, after a blank one: the benchmark, its database if any
+    (`where`), the CPUs and Python of the machine, then `then`."""
+    print()
+    print(
+        f"Maillage {name} benchmark — {where + ', ' if where else ''}"
+        f"{machine['cpu_count']} CPUs, Python {machine['python']}{then}"
+    )
 
 
 def print_targets(targets: Sequence[Mapping[str, Any]], name_width: int) -> None:
