@@ -176,7 +176,6 @@ def main(argv: list[str] | None = None) -> int:
         args.pg_admin_url,
         sqlite_file=bench_map.SQLITE_FILE,
         pg_name=bench_map.PG_BENCH_DB,
-        static_root=bench_map.STATIC_ROOT,
     )
     from django.core.management import call_command
     from django.db import connection

@@ -34,7 +34,6 @@ from typing import Any
 import common
 
 SQLITE_FILE = common.RESULTS_DIR / "bench-map.sqlite3"
-STATIC_ROOT = common.RESULTS_DIR / "static"
 PG_BENCH_DB = "maillage_bench"
 
 # Metropolitan France with Corsica: west, south, east, north.
@@ -553,11 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("need --requests >= 1 and --sites >= --orgs >= 1")
 
     common.set_up_django(
-        args.database,
-        args.pg_admin_url,
-        sqlite_file=SQLITE_FILE,
-        pg_name=PG_BENCH_DB,
-        static_root=STATIC_ROOT,
+        args.database, args.pg_admin_url, sqlite_file=SQLITE_FILE, pg_name=PG_BENCH_DB
     )
     from django.conf import settings
     from django.core.management import call_command

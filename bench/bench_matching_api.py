@@ -36,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 SQLITE_FILE = common.RESULTS_DIR / "bench-matching.sqlite3"
-STATIC_ROOT = common.RESULTS_DIR / "static"
 OUT_FILE = common.RESULTS_DIR / "bench_matching_api.json"
 PG_BENCH_DB = "maillage_bench_matching"
 SEARCH_PATH = "/api/v1/needs/search"
@@ -342,11 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     import bench_map
 
     common.set_up_django(
-        args.database,
-        args.pg_admin_url,
-        sqlite_file=SQLITE_FILE,
-        pg_name=PG_BENCH_DB,
-        static_root=STATIC_ROOT,
+        args.database, args.pg_admin_url, sqlite_file=SQLITE_FILE, pg_name=PG_BENCH_DB
     )
     from django.db import connection
 

@@ -31,6 +31,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 SRC_DIR = PROJECT_DIR / "src"
 RESULTS_DIR = BENCH_DIR / "results"
+# Where `collectstatic` writes for the benchmarks, so that the project's own is left alone.
+STATIC_ROOT = RESULTS_DIR / "static"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -197,7 +199,12 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
 
 
 def set_up_django(
-    database: str, pg_admin_url: str, *, sqlite_file: Path, pg_name: str, static_root: Path
+    database: str,
+    pg_admin_url: str,
+    *,
+    sqlite_file: Path,
+    pg_name: str,
+    static_root: Path = STATIC_ROOT,
 ) -> None:
     """Create an empty bench database (`sqlite_file`, or the PostgreSQL `pg_name`), point this
     process at it (`use_bench_environment`) and set Django up; bench/results/ is created."""
