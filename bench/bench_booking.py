@@ -556,47 +556,36 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     when they ask at the target rate."""
     action = results["action"]
     targets = [
-        {
-            "name": "action, back to back: attempts/s",
-            "value": action["attempts_per_s"],
-            "target": f">= {TARGET_RATE:g}",
-            "pass": action["attempts_per_s"] >= TARGET_RATE,
-        },
-        {
-            "name": "action, back to back: p99 (ms)",
-            "value": action["p99_ms"],
-            "target": f"< {TARGET_P99_MS:g}",
-            "pass": action["p99_ms"] < TARGET_P99_MS,
-        },
+        common.target(
+            "action, back to back: attempts/s",
+            action["attempts_per_s"],
+            f">= {TARGET_RATE:g}",
+            action["attempts_per_s"] >= TARGET_RATE,
+        ),
+        common.target(
+            "action, back to back: p99 (ms)",
+            action["p99_ms"],
+            f"< {TARGET_P99_MS:g}",
+            action["p99_ms"] < TARGET_P99_MS,
+        ),
     ]
     paced = results.get("action_paced")
     if paced is not None and paced["offered_per_s"] >= TARGET_RATE:
         targets.append(
-            {
-                "name": f"action at {paced['offered_per_s']:g}/s: p99 (ms)",
-                "value": paced["p99_ms"],
-                "target": f"< {TARGET_P99_MS:g}",
-                "pass": paced["p99_ms"] < TARGET_P99_MS,
-            }
+            common.target(
+                f"action at {paced['offered_per_s']:g}/s: p99 (ms)",
+                paced["p99_ms"],
+                f"< {TARGET_P99_MS:g}",
+                paced["p99_ms"] < TARGET_P99_MS,
+            )
         )
     for key in ("action", "action_paced", "http"):
         if key in results:
+            overlaps, errors = results[key]["overlaps"], results[key]["error"]
             targets.append(
-                {
-                    "name": f"{key}: overlaps found by SQL",
-                    "value": results[key]["overlaps"],
-                    "target": "0",
-                    "pass": results[key]["overlaps"] == 0,
-                }
+                common.target(f"{key}: overlaps found by SQL", overlaps, "0", overlaps == 0)
             )
-            targets.append(
-                {
-                    "name": f"{key}: unexpected errors",
-                    "value": results[key]["error"],
-                    "target": "0",
-                    "pass": results[key]["error"] == 0,
-                }
-            )
+            targets.append(common.target(f"{key}: unexpected errors", errors, "0", errors == 0))
     return targets
 
 
@@ -605,20 +594,18 @@ LABELS = {"action": "action", "action_paced": "action paced", "http": "HTTP"}
 
 def print_report(results: dict[str, Any]) -> None:
     settings = results["settings"]
-    print()
-    print(
-        f"Maillage booking benchmark — PostgreSQL {results['database_version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}; "
-        f"{settings['clients']} clients, {settings['machines']} machines over "
-        f"{settings['days']} days"
+    common.print_title(
+        "booking",
+        f"PostgreSQL {results['database_version']}",
+        results["machine"],
+        then=f"; {settings['clients']} clients, {settings['machines']} machines over "
+        f"{settings['days']} days",
     )
     header = (
         f"{'path':<13} {'attempts':>8} {'att/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
         f"{'max ms':>8} {'accepted':>8} {'refused':>8} {'errors':>7} {'overlaps':>8}"
     )
-    print()
-    print(header)
-    print("-" * len(header))
+    common.print_table_header(header)
     for key in ("action", "action_paced", "http"):
         if key not in results:
             continue
@@ -813,15 +800,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if server is not None:
             server.stop()
-        connection.close()
-        if not args.keep_db:
-            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
+        common.release_database("postgres", args.pg_admin_url, PG_BENCH_DB, keep=args.keep_db)
 
     print_report(results)
     stored = {k: v for k, v in results.items() if k != "profile"}
     if "profile" in results:
         stored["profile"] = {k: v for k, v in results["profile"].items() if k != "top_cumulative"}
-    RESULTS_FILE.write_text(json.dumps(stored, indent=2, ensure_ascii=False) + "\n")
+    common.write_results(RESULTS_FILE, stored)
     print(f"\nWritten to {RESULTS_FILE.relative_to(common.PROJECT_DIR)}")
     return 0 if all(t["pass"] for t in results["targets"]) else 1
 

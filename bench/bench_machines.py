@@ -13,7 +13,6 @@ real gunicorn server. Figures are printed and written to bench/results/bench_mac
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -100,6 +99,7 @@ def generate_machines(count: int, rng: random.Random, batch_size: int = 5000) ->
 
     from maillage.core.text import fold
     from maillage.directory.models import Site
+    from maillage.equipment.actions import ENVELOPE_FIELDS
     from maillage.equipment.models import Machine, MachineMaterial, Process
 
     sites = list(Site.objects.values_list("pk", "organisation_id"))
@@ -115,16 +115,14 @@ def generate_machines(count: int, rng: random.Random, batch_size: int = 5000) ->
             site_id, org_id = rng.choice(sites)
             code = rng.choices(codes, weights)[0]
             process = processes[code]
-            x, y, z = rng.randint(100, 3000), rng.randint(100, 2000), rng.randint(10, 800)
+            envelope = (rng.randint(100, 3000), rng.randint(100, 2000), rng.randint(10, 800))
             name = f"{process.label_fr} {rng.randint(1, 9999)}"
             machines.append(
                 Machine(
                     organisation_id=org_id,
                     site_id=site_id,
                     name=name,
-                    envelope_x_mm=x,
-                    envelope_y_mm=y,
-                    envelope_z_mm=z,
+                    **dict(zip(ENVELOPE_FIELDS, envelope, strict=True)),
                     status=rng.choices(
                         ["operational", "degraded", "down", "retired"], [85, 8, 5, 2]
                     )[0],
@@ -169,20 +167,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--machines", type=int, default=100_000)
     parser.add_argument("--orgs", type=int, default=10_000)
     parser.add_argument("--sites", type=int, default=15_000)
-    parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=2026)
+    common.add_request_options(parser, requests=100, warmup=3)
     common.add_postgres_options(parser, keep_db=False)  # its database is always dropped
     args = parser.parse_args(argv)
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    database_url = bench_map.prepare_database(args.database, args.pg_admin_url)
-    common.use_bench_environment(database_url, bench_map.STATIC_ROOT)
-    import django
+    common.set_up_django(
+        args.database,
+        args.pg_admin_url,
+        sqlite_file=bench_map.SQLITE_FILE,
+        pg_name=bench_map.PG_BENCH_DB,
+    )
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     rng = random.Random(args.seed)
     results: dict[str, Any] = {
         **common.results_header("bench_machines"),
@@ -212,11 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     finally:
-        if args.database == "postgres":
-            connection.close()
-            common.drop_postgres_database(args.pg_admin_url, bench_map.PG_BENCH_DB)
+        # Its database is always dropped.
+        common.release_database(args.database, args.pg_admin_url, bench_map.PG_BENCH_DB, keep=False)
     out = common.RESULTS_DIR / f"bench_machines-{args.database}.json"
-    out.write_text(json.dumps(results, indent=2, default=str))
+    common.write_results(out, results)
     print(f"Written to {out}")
     return 0
 

@@ -34,7 +34,6 @@ from typing import Any
 import common
 
 SQLITE_FILE = common.RESULTS_DIR / "bench-map.sqlite3"
-STATIC_ROOT = common.RESULTS_DIR / "static"
 PG_BENCH_DB = "maillage_bench"
 
 # Metropolitan France with Corsica: west, south, east, north.
@@ -310,26 +309,12 @@ Fetch = Callable[[str], tuple[int, bytes]]
 
 
 def time_requests(fetch: Fetch, path: str, requests: int, warmup: int) -> dict[str, Any]:
-    for _ in range(warmup):
-        fetch(path)
-    durations: list[float] = []
-    errors = 0
-    body = b""
-    for _ in range(requests):
-        start = time.perf_counter()
-        status, body = fetch(path)
-        durations.append((time.perf_counter() - start) * 1000)
-        errors += status != 200
+    timed = common.time_requests(lambda: fetch(path), requests, warmup)
     return {
-        "requests": requests,
-        "errors": errors,
-        "median_ms": round(common.percentile(durations, 0.5), 2),
-        "p95_ms": round(common.percentile(durations, 0.95), 2),
-        "max_ms": round(max(durations), 2),
-        "min_ms": round(min(durations), 2),
-        "bytes": len(body),
-        "gzip_bytes": len(gzip.compress(body, 6)),
-        "_body": body,
+        **timed.figures(),
+        "bytes": len(timed.body),
+        "gzip_bytes": len(gzip.compress(timed.body, 6)),
+        "_body": timed.body,
     }
 
 
@@ -439,13 +424,6 @@ def server_fetch(base_url: str) -> Fetch:
 # --- database and environment ----------------------------------------------------------
 
 
-def prepare_database(database: str, pg_admin_url: str) -> str:
-    """Create an empty bench database and return its DATABASE_URL."""
-    if database == "sqlite":
-        return common.create_sqlite_database(SQLITE_FILE)
-    return common.create_postgres_database(pg_admin_url, PG_BENCH_DB)
-
-
 def database_info() -> dict[str, Any]:
     import django
     from django.db import connection
@@ -469,22 +447,21 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         for key, figures in results["geojson"][mode].items():
             if figures["target_p95_ms"] is not None:
                 targets.append(
-                    {
-                        "name": f"geojson {key} p95 ({mode})",
-                        "value": figures["p95_ms"],
-                        "target": f"< {figures['target_p95_ms']:g} ms",
-                        "pass": figures["p95_ms"] < figures["target_p95_ms"]
-                        and figures["errors"] == 0,
-                    }
+                    common.target(
+                        f"geojson {key} p95 ({mode})",
+                        figures["p95_ms"],
+                        f"< {figures['target_p95_ms']:g} ms",
+                        figures["p95_ms"] < figures["target_p95_ms"] and figures["errors"] == 0,
+                    )
                 )
             if figures["expect_clustered"] is not None:
                 targets.append(
-                    {
-                        "name": f"geojson {key} clustered ({mode})",
-                        "value": figures["clustered"],
-                        "target": "server-side clusters",
-                        "pass": figures["clustered"] == figures["expect_clustered"],
-                    }
+                    common.target(
+                        f"geojson {key} clustered ({mode})",
+                        figures["clustered"],
+                        "server-side clusters",
+                        figures["clustered"] == figures["expect_clustered"],
+                    )
                 )
     page = results["map_page"]["server"]
     for label, key in (
@@ -492,23 +469,16 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ("map page weight, gzip", "total_gzip_bytes"),
     ):
         targets.append(
-            {
-                "name": label,
-                "value": page[key],
-                "target": f"< {PAGE_TARGET_BYTES} bytes",
-                "pass": page[key] < PAGE_TARGET_BYTES,
-            }
+            common.target(
+                label, page[key], f"< {PAGE_TARGET_BYTES} bytes", page[key] < PAGE_TARGET_BYTES
+            )
         )
     return targets
 
 
 def print_report(results: dict[str, Any]) -> None:
     db = results["database"]
-    print()
-    print(
-        f"Maillage map benchmark — {db['engine']} {db['version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}"
-    )
+    common.print_title("map", f"{db['engine']} {db['version']}", results["machine"])
     data = results["dataset"]
     load = results["load"]
     print(
@@ -525,9 +495,7 @@ def print_report(results: dict[str, Any]) -> None:
         f"{'mode':<10} {'case':<28} {'median':>8} {'p95':>8} {'max':>8} "
         f"{'bytes':>9} {'gzip':>8} {'feat.':>6} {'clust.':>6}  target"
     )
-    print()
-    print(header)
-    print("-" * len(header))
+    common.print_table_header(header)
     for mode in ("in_process", "server"):
         for figures in results["geojson"][mode].values():
             target = ""
@@ -571,9 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--orgs", type=int, default=20_000)
     parser.add_argument("--sites", type=int, default=30_000)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed requests per case first")
-    parser.add_argument("--seed", type=int, default=2026)
+    common.add_request_options(parser, requests=200, warmup=5)
     common.add_postgres_options(parser)
     parser.add_argument(
         "--analyze-sqlite",
@@ -585,24 +551,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.requests < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests >= 1 and --sites >= --orgs >= 1")
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    database_url = prepare_database(args.database, args.pg_admin_url)
-    common.use_bench_environment(database_url, STATIC_ROOT)
-
-    import django
+    common.set_up_django(
+        args.database, args.pg_admin_url, sqlite_file=SQLITE_FILE, pg_name=PG_BENCH_DB
+    )
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
-    django.setup()
     results: dict[str, Any] = {
         **common.results_header("bench_map"),
         "database": database_info(),
         "settings": {
             "MAP_MAX_POINTS": settings.MAP_MAX_POINTS,
-            "requests_per_case": args.requests,
-            "warmup_per_case": args.warmup,
-            "seed": args.seed,
+            **common.request_settings(args),
             "sqlite_analyze": args.analyze_sqlite,
             "server": "gunicorn, 2 sync workers, DEBUG=0, MAILLAGE_MANIFEST_STATIC=0",
         },
@@ -648,15 +609,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             server.stop()
         results["load_average"]["after_server"] = os.getloadavg()
     finally:
-        connection.close()
-        if args.database == "postgres" and not args.keep_db:
-            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
+        common.release_database(args.database, args.pg_admin_url, PG_BENCH_DB, keep=args.keep_db)
 
     results["targets"] = build_targets(results)
     results["all_pass"] = all(t["pass"] for t in results["targets"])
     variant = "-analyzed" if args.analyze_sqlite and args.database == "sqlite" else ""
     out = common.RESULTS_DIR / f"bench_map-{args.database}{variant}.json"
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    common.write_results(out, results)
     print_report(results)
     print(f"\nWritten {out.relative_to(common.PROJECT_DIR)}")
     return 0

@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import gc
 import importlib.metadata
-import json
 import math
 import os
 import resource
@@ -424,20 +423,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile, as bench_map does."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
-
-
 def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
     ms = [s * 1000 for s in seconds]
     return {
         "count": len(ms),
         "median_ms": round(statistics.median(ms), 3),
-        "p95_ms": round(percentile(ms, 95), 3),
-        "p99_ms": round(percentile(ms, 99), 3),
+        "p95_ms": round(common.percentile(ms, 0.95), 3),
+        "p99_ms": round(common.percentile(ms, 0.99), 3),
         "max_ms": round(max(ms), 3),
         "mean_ms": round(statistics.fmean(ms), 3),
     }
@@ -752,58 +744,61 @@ def build_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     engine = results.get("engine")
     if engine:
         q = engine["queries"]["with_free_slot"]
+        disagreements = engine["scan"]["disagreements"]
         targets += [
-            {
-                "name": "engine query median",
-                "value": q["median_ms"],
-                "target": f"< {QUERY_MEDIAN_TARGET_MS:g} ms",
-                "pass": q["median_ms"] < QUERY_MEDIAN_TARGET_MS,
-            },
-            {
-                "name": "engine query p95",
-                "value": q["p95_ms"],
-                "target": f"< {QUERY_P95_TARGET_MS:g} ms",
-                "pass": q["p95_ms"] < QUERY_P95_TARGET_MS,
-            },
-            {
-                "name": "index agrees with the full scan",
-                "value": engine["scan"]["disagreements"],
-                "target": "0 disagreements",
-                "pass": engine["scan"]["disagreements"] == 0,
-            },
+            common.target(
+                "engine query median",
+                q["median_ms"],
+                f"< {QUERY_MEDIAN_TARGET_MS:g} ms",
+                q["median_ms"] < QUERY_MEDIAN_TARGET_MS,
+            ),
+            common.target(
+                "engine query p95",
+                q["p95_ms"],
+                f"< {QUERY_P95_TARGET_MS:g} ms",
+                q["p95_ms"] < QUERY_P95_TARGET_MS,
+            ),
+            common.target(
+                "index agrees with the full scan",
+                disagreements,
+                "0 disagreements",
+                disagreements == 0,
+            ),
         ]
     batch = results.get("allocation")
     if batch:
-        targets += [
-            {
-                "name": f"batch {batch['needs']}×{batch['machines']} allocated",
-                "value": batch["seconds"],
-                "target": f"< {BATCH_TARGET_S:g} s, capacities kept",
-                "pass": batch["seconds"] < BATCH_TARGET_S
+        targets.append(
+            common.target(
+                f"batch {batch['needs']}×{batch['machines']} allocated",
+                batch["seconds"],
+                f"< {BATCH_TARGET_S:g} s, capacities kept",
+                batch["seconds"] < BATCH_TARGET_S
                 and batch["max_overload_hours"] <= 1e-6
                 and batch["status"] in ("optimal", "feasible", "heuristic"),
-            }
-        ]
+            )
+        )
     orlib = results.get("orlib")
     if orlib:
         for f in orlib["files"]:
             targets.append(
-                {
-                    "name": f"OR-Library {f['file']} at the known optimum",
-                    "value": f["max_s"],
-                    "target": f"each < {ORLIB_TARGET_S:g} s",
-                    "pass": f["all_optimal"] and f["max_s"] < ORLIB_TARGET_S,
-                }
+                common.target(
+                    f"OR-Library {f['file']} at the known optimum",
+                    f["max_s"],
+                    f"each < {ORLIB_TARGET_S:g} s",
+                    f["all_optimal"] and f["max_s"] < ORLIB_TARGET_S,
+                )
             )
     return targets
 
 
 def print_report(results: dict[str, Any]) -> None:
     info = results["machine"]
-    print()
-    print(
-        f"Maillage matching benchmark — {info['cpu_count']} CPUs, Python {info['python']}, "
-        f"OR-Tools {info.get('ortools', '?')}, load average {results['load_average'][0]:.2f}"
+    common.print_title(
+        "matching",
+        "",
+        info,
+        then=f", OR-Tools {info.get('ortools', '?')}, "
+        f"load average {results['load_average'][0]:.2f}",
     )
     engine = results.get("engine")
     if engine:
@@ -820,9 +815,7 @@ def print_report(results: dict[str, Any]) -> None:
             f"peak {rss['peak']} MB."
         )
         header = f"{'query':<34} {'n':>5} {'median':>8} {'p95':>8} {'p99':>8} {'max':>8}"
-        print()
-        print(header)
-        print("-" * len(header))
+        common.print_table_header(header)
         for label, key in (
             ("index, free-time callback", "with_free_slot"),
             ("index, no callback", "without_free_slot"),
@@ -877,23 +870,16 @@ def print_report(results: dict[str, Any]) -> None:
         )
     orlib = results.get("orlib")
     if orlib:
-        print()
         header = f"{'file':<6} {'size':>6} {'max s':>7} {'total s':>8} {'optimum':>8} {'proven':>7}"
-        print(f"OR-Library, {orlib['time_limit_s']:g} s limit per problem:")
-        print(header)
-        print("-" * len(header))
+        common.print_table_header(
+            header, title=f"OR-Library, {orlib['time_limit_s']:g} s limit per problem:"
+        )
         for f in orlib["files"]:
             print(
                 f"{f['file']:<6} {f['size']:>6} {f['max_s']:>7.2f} {f['total_s']:>8.2f} "
                 f"{'5/5' if f['all_optimal'] else 'NO':>8} {f['proven']:>5}/5"
             )
-    print()
-    print("Targets:")
-    for target in results["targets"]:
-        print(
-            f"  {'PASS' if target['pass'] else 'FAIL'}  {target['name']:<44} "
-            f"{target['value']!s:>10}  {target['target']}"
-        )
+    common.print_targets(results["targets"], 44)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -947,7 +933,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["targets"] = build_targets(results)
     results["all_pass"] = all(t["pass"] for t in results["targets"])
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    common.write_results(args.output, results)
     print_report(results)
     print(f"\nTotal {results['total_s']} s. Written {args.output}")
     return 0

@@ -36,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 SQLITE_FILE = common.RESULTS_DIR / "bench-matching.sqlite3"
-STATIC_ROOT = common.RESULTS_DIR / "static"
 OUT_FILE = common.RESULTS_DIR / "bench_matching_api.json"
 PG_BENCH_DB = "maillage_bench_matching"
 SEARCH_PATH = "/api/v1/needs/search"
@@ -259,33 +258,20 @@ def server_post(base_url: str, token: str) -> Post:
 
 def time_case(post: Post, case: dict[str, Any], requests: int, warmup: int) -> dict[str, Any]:
     body = search_body(case)
-    for _ in range(warmup):
-        post(body, case["auth"])
-    durations: list[float] = []
-    errors = 0
-    content = b""
-    for _ in range(requests):
-        start = time.perf_counter()
-        status, content = post(body, case["auth"])
-        durations.append((time.perf_counter() - start) * 1000)
-        errors += status != 200
+    timed = common.time_requests(lambda: post(body, case["auth"]), requests, warmup)
+    content = timed.body
     data = json.loads(content) if content else {}
     results = data.get("results", []) if isinstance(data, dict) else []
     return {
         "label": case["label"],
-        "requests": requests,
-        "errors": errors,
-        "p50_ms": round(common.percentile(durations, 0.5), 2),
-        "p95_ms": round(common.percentile(durations, 0.95), 2),
-        "max_ms": round(max(durations), 2),
-        "min_ms": round(min(durations), 2),
+        **timed.figures(median_key="p50_ms"),
         "results": len(results),
         "nearest_km": results[0]["distance_km"] if results else None,
         "furthest_km": results[-1]["distance_km"] if results else None,
         "recorded": data.get("recorded") if isinstance(data, dict) else None,
         "bytes": len(content),
         "target_p95_ms": TARGET_P95_MS,
-        "pass": errors == 0 and common.percentile(durations, 0.95) < TARGET_P95_MS,
+        "pass": timed.errors == 0 and common.percentile(timed.durations_ms, 0.95) < TARGET_P95_MS,
     }
 
 
@@ -346,34 +332,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--machines", type=int, default=100_000)
     parser.add_argument("--orgs", type=int, default=20_000)
     parser.add_argument("--sites", type=int, default=30_000)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per case")
-    parser.add_argument("--warmup", type=int, default=10, help="untimed requests per case first")
-    parser.add_argument("--seed", type=int, default=2026)
+    common.add_request_options(parser, requests=200, warmup=10)
     common.add_postgres_options(parser)
     args = parser.parse_args(argv)
     if args.requests < 1 or args.machines < 1 or args.sites < args.orgs or args.orgs < 1:
         parser.error("need --requests, --machines >= 1 and --sites >= --orgs >= 1")
 
-    common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     import bench_map
 
-    if args.database == "sqlite":
-        database_url = common.create_sqlite_database(SQLITE_FILE)
-    else:
-        database_url = common.create_postgres_database(args.pg_admin_url, PG_BENCH_DB)
-    common.use_bench_environment(database_url, STATIC_ROOT)
-
-    import django
+    common.set_up_django(
+        args.database, args.pg_admin_url, sqlite_file=SQLITE_FILE, pg_name=PG_BENCH_DB
+    )
     from django.db import connection
 
-    django.setup()
     results: dict[str, Any] = {
         **common.results_header("bench_matching_api"),
         "database": bench_map.database_info(),
         "settings": {
-            "requests_per_case": args.requests,
-            "warmup_per_case": args.warmup,
-            "seed": args.seed,
+            **common.request_settings(args),
             "server": "gunicorn, 2 sync workers, DEBUG=0",
         },
     }
@@ -441,9 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results["load_average"]["after_server"] = os.getloadavg()
         results["needs_recorded"] = Need.objects.count()
     finally:
-        connection.close()
-        if args.database == "postgres" and not args.keep_db:
-            common.drop_postgres_database(args.pg_admin_url, PG_BENCH_DB)
+        common.release_database(args.database, args.pg_admin_url, PG_BENCH_DB, keep=args.keep_db)
 
     results["all_pass"] = all(
         figures["pass"] for mode in results["search"].values() for figures in mode.values()
@@ -455,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValueError:
             previous = {}
     previous[args.database] = results
-    OUT_FILE.write_text(json.dumps(previous, indent=2, ensure_ascii=False) + "\n")
+    common.write_results(OUT_FILE, previous)
     print_report(results)
     print(f"\nWritten {OUT_FILE.relative_to(common.PROJECT_DIR)} (key {args.database!r})")
     return 0
@@ -464,11 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def print_report(results: dict[str, Any]) -> None:
     db = results["database"]
     data = results["dataset"]
-    print()
-    print(
-        f"Maillage matching API benchmark — {db['engine']} {db['version']}, "
-        f"{results['machine']['cpu_count']} CPUs, Python {results['machine']['python']}"
-    )
+    common.print_title("matching API", f"{db['engine']} {db['version']}", results["machine"])
     print(
         f"Dataset: {data['machines']} machines ({data['active_offers']} with an active offer), "
         f"{data['machine_processes']} machine-process rows, {data['organisations']} "
@@ -483,9 +453,7 @@ def print_report(results: dict[str, Any]) -> None:
         f"first requests through gunicorn {cold.get('server_first_requests_ms')} ms"
     )
     header = f"{'mode':<11} {'case':<70} {'p50':>7} {'p95':>7} {'max':>7} {'res.':>5}  target"
-    print()
-    print(header)
-    print("-" * len(header))
+    common.print_table_header(header)
     for mode, cases in results["search"].items():
         for f in cases.values():
             print(

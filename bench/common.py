@@ -1,4 +1,5 @@
-"""What the benchmarks share: paths, the bench environment and databases, gunicorn, statistics.
+"""What the benchmarks share: paths, options, the bench environment and databases, gunicorn,
+request timing and percentiles, targets, report tables and results files.
 
 The scripts in bench/ are run as files (`python bench/bench_map.py`), so bench/ is on
 sys.path and they `import common`; bench_machines.py, bench_matching_api.py and
@@ -10,6 +11,7 @@ Nothing here imports Django at module level: the scripts set the environment up 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import platform
@@ -19,7 +21,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
 SRC_DIR = PROJECT_DIR / "src"
 RESULTS_DIR = BENCH_DIR / "results"
+# Where `collectstatic` writes for the benchmarks, so that the project's own is left alone.
+STATIC_ROOT = RESULTS_DIR / "static"
 PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -39,6 +43,44 @@ def percentile(values: Sequence[float], share: float) -> float:
     """Nearest-rank percentile (`share` from 0 to 1)."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+@dataclass(frozen=True)
+class Timed:
+    """Requests timed one at a time: each one's duration in ms, how many did not answer 200,
+    and the body of the last answer."""
+
+    durations_ms: list[float]
+    errors: int
+    body: bytes
+
+    def figures(self, median_key: str = "median_ms") -> dict[str, Any]:
+        """Count, errors, median (under `median_key`), p95, max and min, in ms to 0.01."""
+        durations = self.durations_ms
+        return {
+            "requests": len(durations),
+            "errors": self.errors,
+            median_key: round(percentile(durations, 0.5), 2),
+            "p95_ms": round(percentile(durations, 0.95), 2),
+            "max_ms": round(max(durations), 2),
+            "min_ms": round(min(durations), 2),
+        }
+
+
+def time_requests(send: Callable[[], tuple[int, bytes]], requests: int, warmup: int) -> Timed:
+    """`warmup` untimed calls of `send` (which answers a status and a body), then `requests`
+    timed ones."""
+    for _ in range(warmup):
+        send()
+    durations: list[float] = []
+    errors = 0
+    body = b""
+    for _ in range(requests):
+        start = time.perf_counter()
+        status, body = send()
+        durations.append((time.perf_counter() - start) * 1000)
+        errors += status != 200
+    return Timed(durations, errors, body)
 
 
 # --- environment and machine -----------------------------------------------------------
@@ -108,6 +150,20 @@ def results_header(benchmark: str, machine: dict[str, Any] | None = None) -> dic
     }
 
 
+def add_request_options(parser: argparse.ArgumentParser, *, requests: int, warmup: int) -> None:
+    """`--requests`, `--warmup` and `--seed`, as the benchmarks that time requests take them."""
+    parser.add_argument("--requests", type=int, default=requests, help="timed requests per case")
+    parser.add_argument(
+        "--warmup", type=int, default=warmup, help="untimed requests per case first"
+    )
+    parser.add_argument("--seed", type=int, default=2026)
+
+
+def request_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """How the requests were timed (`add_request_options`), for the results file."""
+    return {"requests_per_case": args.requests, "warmup_per_case": args.warmup, "seed": args.seed}
+
+
 def add_postgres_options(parser: argparse.ArgumentParser, *, keep_db: bool = True) -> None:
     """`--pg-admin-url`, where the bench database is dropped and created, and `--keep-db`."""
     parser.add_argument("--pg-admin-url", default=PG_ADMIN_URL, help="for DROP/CREATE DATABASE")
@@ -140,6 +196,37 @@ def drop_postgres_database(admin_url: str, name: str) -> None:
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def set_up_django(
+    database: str,
+    pg_admin_url: str,
+    *,
+    sqlite_file: Path,
+    pg_name: str,
+    static_root: Path = STATIC_ROOT,
+) -> None:
+    """Create an empty bench database (`sqlite_file`, or the PostgreSQL `pg_name`), point this
+    process at it (`use_bench_environment`) and set Django up; bench/results/ is created."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        database_url = create_sqlite_database(sqlite_file)
+    else:
+        database_url = create_postgres_database(pg_admin_url, pg_name)
+    use_bench_environment(database_url, static_root)
+    import django
+
+    django.setup()
+
+
+def release_database(database: str, pg_admin_url: str, pg_name: str, *, keep: bool) -> None:
+    """At the end of a run: close Django's connection, then drop the PostgreSQL bench
+    database unless `keep`."""
+    from django.db import connection
+
+    connection.close()
+    if database == "postgres" and not keep:
+        drop_postgres_database(pg_admin_url, pg_name)
 
 
 def migrate_bench_database(label: str) -> float:
@@ -265,6 +352,36 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 # --- report ----------------------------------------------------------------------------
+
+
+def target(name: str, value: Any, wanted: str, passed: bool) -> dict[str, Any]:
+    """One target of a results file: what is measured, its value, what is wanted, and
+    whether it is met."""
+    return {"name": name, "value": value, "target": wanted, "pass": passed}
+
+
+def print_table_header(header: str, title: str = "") -> None:
+    """A blank line, the table's title if any, its column titles and a rule under them."""
+    print()
+    if title:
+        print(title)
+    print(header)
+    print("-" * len(header))
+
+
+def write_results(path: Path, results: Mapping[str, Any]) -> None:
+    """The results file: indented JSON, non-ASCII characters kept as they are."""
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_title(name: str, where: str, machine: Mapping[str, Any], *, then: str = "") -> None:
+    """A report's first line, after a blank one: the benchmark, its database if any
+    (`where`), the CPUs and Python of the machine, then `then`."""
+    print()
+    print(
+        f"Maillage {name} benchmark — {where + ', ' if where else ''}"
+        f"{machine['cpu_count']} CPUs, Python {machine['python']}{then}"
+    )
 
 
 def print_targets(targets: Sequence[Mapping[str, Any]], name_width: int) -> None:

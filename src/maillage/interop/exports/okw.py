@@ -12,17 +12,12 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from maillage.directory.models import OrganisationStatus, Site
-from maillage.equipment.actions import ENVELOPE_FIELDS
 from maillage.equipment.models import Machine, MachineStatus
 from maillage.interop.exports.identifiers import absolute, machine_uri, organisation_uri, site_uri
 from maillage.interop.okw.build import collection_to_okw, facility_to_okw
 from maillage.interop.okw.model import Agent, Equipment, Facility, Location, ProcessRef
 from maillage.interop.okw.vocabulary import ACCESS_TYPE_BY_KIND
-
-# OKW's travels are our envelope, axis by axis.
-TRAVEL_FIELDS = tuple(
-    zip(("x_travel_mm", "y_travel_mm", "z_travel_mm"), ENVELOPE_FIELDS, strict=True)
-)
+from maillage.interop.okw_fields import equipment_values, location_values
 
 
 def public_sites() -> QuerySet[Site]:
@@ -79,13 +74,9 @@ def facility_for(site: Site) -> Facility:
         id=site_uri(site.pk),
         name=site.name or organisation.name,
         location=Location(
-            latitude=site.latitude,
-            longitude=site.longitude,
-            street=site.address,
+            **location_values(site),
             city=site.city or (site.commune.name if site.commune else ""),
-            postcode=site.postal_code,
             region=site.department.region_name if site.department else "",
-            country=site.country,
         ),
         owner=Agent(
             id=organisation_uri(organisation.slug),
@@ -126,16 +117,6 @@ def equipment_for(machine: Machine) -> Equipment:
         name=machine.name,
         process_refs=tuple(refs),
         process_codes=tuple(p.code for p in processes),
-        make=machine.make,
-        model=machine.model,
-        condition=machine.condition,
-        status=machine.status,
-        notes=machine.notes,
-        power_kw=machine.power_kw,
         materials=tuple(sorted(m.material for m in machine.materials.all())),
-        **{travel: getattr(machine, name) for travel, name in TRAVEL_FIELDS},
-        computer_controlled=machine.computer_controlled,
-        tolerance_class=machine.tolerance_class,
-        year=machine.year,
-        max_part_mass_kg=machine.max_part_mass_kg,
+        **equipment_values(machine),
     )

@@ -11,11 +11,11 @@ from maillage.directory.models import Site, User
 from maillage.equipment.actions import MachineInput, save_machine
 from maillage.equipment.models import Machine
 from maillage.interop.exports.identifiers import own_machine_id
-from maillage.interop.exports.okw import TRAVEL_FIELDS
 from maillage.interop.imports.paths import MACHINE_PATHS, at_path
 from maillage.interop.imports.report import ImportReport
 from maillage.interop.okw.model import Equipment, Facility
 from maillage.interop.okw.values import join
+from maillage.interop.okw_fields import machine_values
 
 SOURCE = "okw"
 _SOURCE_REF_MAX = 200
@@ -51,20 +51,10 @@ class EquipmentImporter:
             wanted = MachineInput(
                 name=name,
                 site_id=site.pk,
-                make=equipment.make,
-                model=equipment.model,
                 serial_number=equipment.serial_number or (machine.serial_number if machine else ""),
-                year=equipment.year,
                 process_codes=process_codes,
                 materials=list(equipment.materials),
-                **{name: getattr(equipment, travel) for travel, name in TRAVEL_FIELDS},
-                max_part_mass_kg=equipment.max_part_mass_kg,
-                power_kw=equipment.power_kw,
-                computer_controlled=equipment.computer_controlled,
-                tolerance_class=equipment.tolerance_class,
-                condition=equipment.condition,
-                status=equipment.status,
-                notes=equipment.notes,
+                **machine_values(equipment),
             )
             if machine is None:
                 machine = Machine(

@@ -31,6 +31,7 @@ from maillage.interop.okw.model import Agent, Facility, OkwError
 from maillage.interop.okw.parse import read_document
 from maillage.interop.okw.values import join
 from maillage.interop.okw.vocabulary import guess_kind
+from maillage.interop.okw_fields import site_values
 
 DEFAULT_KIND = OrganisationKind.COLLECTIVE_WORKSHOP
 
@@ -227,16 +228,11 @@ class _Importer:
     def _save_site(
         self, path: str, facility: Facility, organisation: Organisation, site: Site | None
     ) -> Site:
-        location = facility.location
         same_as_owner = fold(facility.name) == fold(organisation.name)
         wanted = site_actions.SiteInput(
             name="" if same_as_owner else facility.name,
-            address=location.street,
-            postal_code=location.postcode,
-            commune=location.city,
-            country=location.country,
-            latitude=location.latitude,
-            longitude=location.longitude,
+            commune=facility.location.city,
+            **site_values(facility.location),
         )
         if site is None:
             site = self._matching_site(organisation, wanted)

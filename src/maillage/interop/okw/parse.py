@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from maillage.interop.okw.model import (
@@ -178,31 +179,38 @@ def _location(data: object, path: str) -> Location:
     latitude = longitude = None
     if obj.get("gps_coordinates") not in (None, ""):
         latitude, longitude = _coordinates(obj["gps_coordinates"], join(path, "gps_coordinates"))
-    raw_address = obj.get("address")
     address_path = join(path, "address")
-    street = city = postcode = region = country = ""
-    if isinstance(raw_address, str):
-        street = raw_address.strip()
-        if match := POSTCODE_CITY.search(street):
-            postcode, city = match.group(1), match.group(2).strip()
-    elif raw_address is not None:
-        address = read_object(raw_address, address_path)
-        number = read_text(address, "number", address_path)
-        street = " ".join(filter(None, [number, read_text(address, "street", address_path)]))
-        city = read_text(address, "city", address_path)
-        postcode = read_text(address, "postcode", address_path)
-        region = read_text(address, "region", address_path)
-        country = read_text(address, "country", address_path)
-    if latitude is None and not (city or postcode):
+    address = _address(obj.get("address"), address_path)
+    if latitude is None and not (address.city or address.postcode):
         raise OkwError(path, "Give gps_coordinates or an address with a city or a postcode.")
-    return Location(
+    return replace(
+        address,
         latitude=latitude,
         longitude=longitude,
-        street=street,
-        city=city,
-        postcode=postcode,
-        region=region,
-        country=_country(country, join(address_path, "country")),
+        country=_country(address.country, join(address_path, "country")),
+    )
+
+
+def _address(data: object, path: str) -> Location:
+    """The address of a location, its country as written: one line of text (the postcode and
+    city found in it), or its parts."""
+    if data is None:
+        return Location(country="")
+    if isinstance(data, str):
+        street = data.strip()
+        if match := POSTCODE_CITY.search(street):
+            return Location(
+                street=street, postcode=match.group(1), city=match.group(2).strip(), country=""
+            )
+        return Location(street=street, country="")
+    address = read_object(data, path)
+    number = read_text(address, "number", path)
+    return Location(
+        street=" ".join(filter(None, [number, read_text(address, "street", path)])),
+        city=read_text(address, "city", path),
+        postcode=read_text(address, "postcode", path),
+        region=read_text(address, "region", path),
+        country=read_text(address, "country", path),
     )
 
 
