@@ -1,7 +1,7 @@
 """Every sharing page: bookings, calendars and offers (`sharing:`), statements and feeds
 (`statements:`). `maillage/urls.py` includes each list under its own namespace."""
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from maillage.sharing.views import bookings, calendar, feeds, host, offers, statements
 
@@ -36,7 +36,7 @@ statement_patterns = [
     path("statements/print/", statements.statement_print, name="statement_print"),
 ]
 
-statements_patterns = (
+statements_patterns: tuple[list[URLPattern | URLResolver], str] = (
     [
         path("o/<slug:slug>/", include(statement_patterns)),
         path("calendar/", feeds.calendar_settings, name="calendar_settings"),
