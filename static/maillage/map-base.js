@@ -7,7 +7,10 @@
  *   MaillageMap.safeUrl(url)
  *       url when it is a same-site path or an http(s) link, otherwise null;
  *   MaillageMap.popupBox(title, url)
- *       a .map-popup <div> headed by the title in <strong>, a link when url is safe.
+ *       a .map-popup <div> headed by the title in <strong>, a link when url is safe;
+ *   MaillageMap.fetchGeoJson(el, url, onData, signal)
+ *       fetches url and hands the data to onData, el being aria-busy meanwhile; a failure
+ *       is left in el's data-load-error (an aborted request is no failure).
  * Text goes into the DOM with textContent only: nothing from the data is parsed as HTML.
  */
 (function () {
@@ -47,10 +50,31 @@
     return box;
   }
 
+  function fetchGeoJson(el, url, onData, signal) {
+    el.setAttribute("aria-busy", "true");
+    fetch(url, { signal: signal, headers: { Accept: "application/geo+json, application/json" } })
+      .then(function (r) {
+        if (!r.ok) throw new Error("HTTP " + r.status);
+        return r.json();
+      })
+      .then(function (data) {
+        onData(data);
+        el.removeAttribute("aria-busy");
+        delete el.dataset.loadError;
+      })
+      .catch(function (err) {
+        if (err.name === "AbortError") return;
+        el.removeAttribute("aria-busy");
+        el.dataset.loadError = err.message;
+        console.error("Maillage map: could not load " + url, err);
+      });
+  }
+
   window.MaillageMap = {
     create: create,
     WORLD: { minZoom: 2, maxZoom: 19, worldCopyJump: true },
     safeUrl: safeUrl,
     popupBox: popupBox,
+    fetchGeoJson: fetchGeoJson,
   };
 })();

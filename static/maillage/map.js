@@ -211,24 +211,7 @@
     for (const [key, value] of currentFilters()) params.append(key, value);
     const base = mapEl.dataset.geojsonUrl;
     const url = base + (base.includes("?") ? "&" : "?") + params.toString();
-
-    mapEl.setAttribute("aria-busy", "true");
-    fetch(url, { signal: controller.signal, headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        render(data);
-        mapEl.removeAttribute("aria-busy");
-        delete mapEl.dataset.loadError;
-      })
-      .catch(function (err) {
-        if (err.name === "AbortError") return;
-        mapEl.removeAttribute("aria-busy");
-        mapEl.dataset.loadError = err.message;
-        console.error("Maillage map: could not load sites", err);
-      });
+    MaillageMap.fetchGeoJson(mapEl, url, render, controller.signal);
   }
 
   const onMove = debounce(function () {

@@ -102,20 +102,6 @@
     }
     render(data);
   } else if (mapEl.dataset.geojsonUrl) {
-    mapEl.setAttribute("aria-busy", "true");
-    fetch(mapEl.dataset.geojsonUrl, { headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        render(data);
-        mapEl.removeAttribute("aria-busy");
-      })
-      .catch(function (err) {
-        mapEl.removeAttribute("aria-busy");
-        mapEl.dataset.loadError = err.message;
-        console.error("Maillage map: could not load the points", err);
-      });
+    MaillageMap.fetchGeoJson(mapEl, mapEl.dataset.geojsonUrl, render);
   }
 })();
