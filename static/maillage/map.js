@@ -14,7 +14,7 @@
   "use strict";
 
   const mapEl = document.getElementById("map");
-  if (!mapEl || !window.L) return;
+  if (!mapEl || !window.L || !window.MaillageMap) return;
 
   const form = document.getElementById("map-filters");
   const countEl = document.getElementById("result-count");
@@ -98,18 +98,15 @@
 
   const clamp = function (v, lo, hi) { return Math.min(hi, Math.max(lo, v)); };
   // URL values are user-editable, so keep them in a range Leaflet can display.
-  const map = L.map(mapEl, { minZoom: 2, maxZoom: 19, worldCopyJump: true }).setView(
+  const map = MaillageMap.create(
+    mapEl,
     [
       clamp(num(urlParams.get("lat"), num(mapEl.dataset.lat, 46.6)), -85, 85),
       clamp(num(urlParams.get("lon"), num(mapEl.dataset.lon, 2.4)), -180, 180),
     ],
-    clamp(Math.round(num(urlParams.get("z"), num(mapEl.dataset.zoom, 6))), 2, 19)
+    clamp(Math.round(num(urlParams.get("z"), num(mapEl.dataset.zoom, 6))), 2, 19),
+    MaillageMap.WORLD
   );
-
-  L.tileLayer(mapEl.dataset.tilesUrl || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: mapEl.dataset.attribution || "© OpenStreetMap contributors",
-  }).addTo(map);
 
   // Server-side grid aggregates live in a plain group; individual sites are clustered client-side.
   const bubbles = L.layerGroup().addTo(map);
@@ -135,26 +132,9 @@
     return m;
   }
 
-  function safeUrl(url) {
-    // Only same-site paths or http(s) links end up in an href.
-    return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/i.test(url) ? url : null;
-  }
-
   // Popup content is built with DOM nodes (textContent), so names are never parsed as HTML.
   function popupContent(p) {
-    const box = document.createElement("div");
-    box.className = "map-popup";
-    const title = document.createElement("strong");
-    const href = safeUrl(p.url);
-    if (href) {
-      const a = document.createElement("a");
-      a.href = href;
-      a.textContent = p.org || "";
-      title.appendChild(a);
-    } else {
-      title.textContent = p.org || "";
-    }
-    box.appendChild(title);
+    const box = MaillageMap.popupBox(p.org || "", p.url);
     for (const text of [p.kind_label, p.place, p.machines_label]) {
       if (!text) continue;
       const line = document.createElement("div");
@@ -231,24 +211,7 @@
     for (const [key, value] of currentFilters()) params.append(key, value);
     const base = mapEl.dataset.geojsonUrl;
     const url = base + (base.includes("?") ? "&" : "?") + params.toString();
-
-    mapEl.setAttribute("aria-busy", "true");
-    fetch(url, { signal: controller.signal, headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        render(data);
-        mapEl.removeAttribute("aria-busy");
-        delete mapEl.dataset.loadError;
-      })
-      .catch(function (err) {
-        if (err.name === "AbortError") return;
-        mapEl.removeAttribute("aria-busy");
-        mapEl.dataset.loadError = err.message;
-        console.error("Maillage map: could not load sites", err);
-      });
+    MaillageMap.fetchGeoJson(mapEl, url, render, controller.signal);
   }
 
   const onMove = debounce(function () {

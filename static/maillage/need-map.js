@@ -15,41 +15,20 @@
   "use strict";
 
   const mapEl = document.getElementById("need-map");
-  if (!mapEl || !window.L) return;
+  if (!mapEl || !window.L || !window.MaillageMap) return;
 
-  const map = L.map(mapEl, { minZoom: 2, maxZoom: 19, worldCopyJump: true }).setView([46.6, 2.4], 6);
-  L.tileLayer(mapEl.dataset.tilesUrl || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: mapEl.dataset.attribution || "© OpenStreetMap contributors",
-  }).addTo(map);
+  const map = MaillageMap.create(mapEl, [46.6, 2.4], 6, MaillageMap.WORLD);
   const layer = L.featureGroup().addTo(map);
   const area = L.layerGroup().addTo(map); // the search radius, left out of the view's bounds
 
-  function safeUrl(url) {
-    // Only same-site paths or http(s) links end up in an href.
-    return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/i.test(url) ? url : null;
-  }
-
   function popupContent(p) {
-    const box = document.createElement("div");
-    box.className = "map-popup";
-    const title = document.createElement("strong");
-    const href = safeUrl(p.url);
-    if (href) {
-      const a = document.createElement("a");
-      a.href = href;
-      a.textContent = String(p.title || "");
-      title.appendChild(a);
-    } else {
-      title.textContent = String(p.title || "");
-    }
-    box.appendChild(title);
+    const box = MaillageMap.popupBox(String(p.title || ""), p.url);
     for (const text of Array.isArray(p.lines) ? p.lines : []) {
       const line = document.createElement("div");
       line.textContent = String(text);
       box.appendChild(line);
     }
-    const action = safeUrl(p.action_url);
+    const action = MaillageMap.safeUrl(p.action_url);
     if (action && p.action_text) {
       const a = document.createElement("a");
       a.href = action;
@@ -123,20 +102,6 @@
     }
     render(data);
   } else if (mapEl.dataset.geojsonUrl) {
-    mapEl.setAttribute("aria-busy", "true");
-    fetch(mapEl.dataset.geojsonUrl, { headers: { Accept: "application/geo+json, application/json" } })
-      .then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.json();
-      })
-      .then(function (data) {
-        render(data);
-        mapEl.removeAttribute("aria-busy");
-      })
-      .catch(function (err) {
-        mapEl.removeAttribute("aria-busy");
-        mapEl.dataset.loadError = err.message;
-        console.error("Maillage map: could not load the points", err);
-      });
+    MaillageMap.fetchGeoJson(mapEl, mapEl.dataset.geojsonUrl, render);
   }
 })();

@@ -9,7 +9,7 @@
   "use strict";
 
   const el = document.getElementById("site-map");
-  if (!el || !window.L) return;
+  if (!el || !window.L || !window.MaillageMap) return;
   const latInput = document.getElementById(el.dataset.latInput || "id_latitude");
   const lonInput = document.getElementById(el.dataset.lonInput || "id_longitude");
   if (!latInput || !lonInput) return;
@@ -30,11 +30,7 @@
   }
 
   const start = readInputs();
-  const map = L.map(el).setView(start || FRANCE, start ? 14 : 5);
-  L.tileLayer(el.dataset.tilesUrl || "https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
-    maxZoom: 19,
-    attribution: el.dataset.attribution || "© OpenStreetMap contributors",
-  }).addTo(map);
+  const map = MaillageMap.create(el, start || FRANCE, start ? 14 : 5);
 
   // A CSS divIcon avoids Leaflet's default PNG icon, whose path detection breaks with hashed static files.
   const marker = L.marker(start || FRANCE, {

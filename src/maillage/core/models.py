@@ -1,8 +1,14 @@
-"""Shared request counters: one row per throttled key, in the database all workers share."""
+"""Shared request counters (one row per throttled key, in the database all workers share), and
+the constraints the apps' models share."""
 
 from __future__ import annotations
 
 from django.db import models
+
+
+def ends_after_start(name: str, start: str = "start", end: str = "end") -> models.CheckConstraint:
+    """The database refuses a period whose `end` is not after its `start`."""
+    return models.CheckConstraint(condition=models.Q(**{f"{end}__gt": models.F(start)}), name=name)
 
 
 class RateCounter(models.Model):

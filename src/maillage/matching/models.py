@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.models import ends_after_start
 from maillage.directory.models import Commune, Department, Organisation
 from maillage.equipment.models import Machine, Material, Process, ToleranceClass
 
@@ -136,11 +137,7 @@ class Need(models.Model):
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         indexes = [models.Index(fields=["status", "process"], name="matching_need_status_process")]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(deadline__gt=models.F("earliest")), name="matching_need_window"
-            ),
-        ]
+        constraints = [ends_after_start("matching_need_window", start="earliest", end="deadline")]
 
     def __str__(self) -> str:
         return self.label or str(self.process)

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from maillage.core.models import ends_after_start
 from maillage.directory.models import Organisation, Site
 from maillage.equipment.models import Machine
 from maillage.qualifications.models import Training
@@ -65,9 +66,7 @@ class OpeningWindow(models.Model):
         verbose_name = _("opening window")
         verbose_name_plural = _("opening windows")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="sharing_window_order"
-            ),
+            ends_after_start("sharing_window_order"),
             models.CheckConstraint(
                 condition=models.Q(site__isnull=False) | models.Q(machine__isnull=False),
                 name="sharing_window_site_or_machine",
@@ -107,11 +106,7 @@ class AvailabilityException(models.Model):
         ordering = ["start"]
         verbose_name = _("closure or exceptional opening")
         verbose_name_plural = _("closures and exceptional openings")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="sharing_exception_order"
-            ),
-        ]
+        constraints = [ends_after_start("sharing_exception_order")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.start:%Y-%m-%d}"
@@ -286,9 +281,7 @@ class Booking(models.Model):
             ),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="sharing_booking_order"
-            ),
+            ends_after_start("sharing_booking_order"),
             models.CheckConstraint(
                 condition=models.Q(blocked_until__gte=models.F("end")),
                 name="sharing_booking_buffer",

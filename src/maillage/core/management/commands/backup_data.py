@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
+
+from maillage.core.management.files import FileCommand
 
 # Rebuilt by `migrate` with their own ids, which differ between databases: the backup names
 # them by their natural key instead (--natural-foreign). Sessions are not worth restoring.
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = "Back up the database's data to a JSON file (restore it with restore_data)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("output", help="the file to write, e.g. maillage-2026-03-01.json")
+    file_argument = "output"
+    file_help = "the file to write, e.g. maillage-2026-03-01.json"
 
     def handle(self, *args: Any, **options: Any) -> None:
         outermost = not connection.in_atomic_block

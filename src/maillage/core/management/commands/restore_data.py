@@ -6,19 +6,21 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from maillage.core.management.files import FileCommand
 
-class Command(BaseCommand):
+
+class Command(FileCommand):
     help = (
         "Restore a backup_data file into a new database: run `migrate` on it first; "
         "a database that already has accounts is refused."
     )
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("input", help="the file written by backup_data")
+    file_argument = "input"
+    file_help = "the file written by backup_data"
 
     def handle(self, *args: Any, **options: Any) -> None:
         connection = connections[DEFAULT_DB_ALIAS]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from maillage.core.management.files import STANDARD_STREAM, write_text
 from maillage.interop.exports import okw as exports
 
 
@@ -31,9 +30,8 @@ class Command(BaseCommand):
         else:
             data = exports.directory_okw()
         text = json.dumps(data, ensure_ascii=False, indent=options["indent"] or None) + "\n"
-        if options["output"] == "-":
-            sys.stdout.write(text)
+        write_text(options["output"], text)
+        if options["output"] == STANDARD_STREAM:
             return
-        Path(options["output"]).write_text(text, encoding="utf-8")
         count = data.get("facility_count", 1)
         self.stderr.write(f"{count} facilities written to {options['output']}.")

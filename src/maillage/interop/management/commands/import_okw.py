@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from maillage.core.management.files import FileCommand, read_json
 from maillage.directory.models import User
 from maillage.interop.imports import okw as imports
 
 
-class Command(BaseCommand):
+class Command(FileCommand):
     help = (
         "Create or update organisations, sites and machines from an Open Know-Where (OKW) "
         "document: one facility or a collection. All or nothing."
     )
 
+    file_help = "OKW JSON file; '-' reads stdin."
+
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="OKW JSON file; '-' reads stdin.")
+        super().add_arguments(parser)
         parser.add_argument(
             "--as",
             dest="username",
@@ -43,13 +44,7 @@ class Command(BaseCommand):
         actor = User.objects.filter(username=options["username"], is_active=True).first()
         if actor is None:
             raise CommandError(f"No active user named {options['username']}.")
-        try:
-            if options["path"] == "-":
-                data = json.load(sys.stdin)
-            else:
-                data = json.loads(Path(options["path"]).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read {options['path']}: {exc}") from None
+        data = read_json(options["path"])
         try:
             report = imports.import_okw(
                 data, actor, default_kind=options["kind"], dry_run=options["dry_run"]
