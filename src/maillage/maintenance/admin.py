@@ -1,0 +1,1 @@
+"""Coordinators' admin for maintenance records."""

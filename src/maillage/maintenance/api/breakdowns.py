@@ -1,0 +1,5 @@
+"""Maintenance API: breakdowns."""
+
+from ninja import Router
+
+router = Router(tags=["maintenance"])
