@@ -231,7 +231,7 @@ def rebook(
     try:
         with transaction.atomic():
             locked = (
-                AffectedBooking.objects.select_for_update()
+                AffectedBooking.objects.select_for_update(of=("self",))
                 .select_related("booking", "alternative", "report__machine")
                 .get(pk=affected.pk)
             )
