@@ -10,9 +10,12 @@ import pytest
 from django.utils import timezone
 
 from maillage.matching.tests import test_api
+from maillage.matching.tests.test_api import PARIS
 from maillage.sharing.actions import bookings as booking_actions
 
 # The territory's fixtures, shared with the matching tests.
+__all__ = ["PARIS", "at", "book", "english"]
+
 _fresh_index, taxonomy, territory = test_api._fresh_index, test_api.taxonomy, test_api.territory
 
 # A whole quarter hour a few minutes ahead: slots computed from it stay on the minute.
