@@ -153,3 +153,16 @@ def test_the_booker_page_says_when_no_machine_fits(client: Any, territory: Any) 
     page = client.get("/breakdowns/mine/").content.decode()
     assert "No capable machine is free for this slot nearby." in page
     assert "Rebook" not in page
+
+
+def test_coordinators_read_reports_in_the_admin(
+    client: Any, territory: Any, coordinator: Any
+) -> None:
+    book(territory["dave"], territory["machines"]["a"], 2, 3)
+    report = actions.report_breakdown(territory["dave"], territory["machines"]["a"], "Smoke.")
+    actions.confirm_breakdown(territory["alice"], report, at(10), start=NOW, now=NOW)
+    client.force_login(coordinator)
+    listing = client.get("/admin/maintenance/breakdownreport/")
+    assert listing.status_code == 200 and "Laser A" in listing.content.decode()
+    page = client.get(f"/admin/maintenance/breakdownreport/{report.pk}/change/")
+    assert page.status_code == 200 and "Laser B" in page.content.decode()
