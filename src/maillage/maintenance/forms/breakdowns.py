@@ -30,7 +30,7 @@ class ConfirmForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+    note = forms.CharField(label=_("Reason or note"), required=False, max_length=2000)
 
 
 class RebookForm(forms.Form):
