@@ -122,12 +122,6 @@ def _locked(report: BreakdownReport, starts_from: BreakdownState) -> BreakdownRe
     return locked
 
 
-def _synced(caller: BreakdownReport, locked: BreakdownReport) -> BreakdownReport:
-    for field in BreakdownReport._meta.concrete_fields:
-        setattr(caller, field.attname, getattr(locked, field.attname))
-    return caller
-
-
 def confirm_breakdown(
     actor: User,
     report: BreakdownReport,
@@ -176,7 +170,8 @@ def confirm_breakdown(
         locked.downtime = downtime
         locked.save()
         enqueue_in_transaction(notify_affected, locked.pk)
-    return _synced(report, locked)
+    report.refresh_from_db()
+    return report
 
 
 def dismiss_breakdown(actor: User, report: BreakdownReport, note: str = "") -> BreakdownReport:
@@ -190,7 +185,8 @@ def dismiss_breakdown(actor: User, report: BreakdownReport, note: str = "") -> B
         locked.closed_by, locked.closed_at = actor, timezone.now()
         locked.note = note.strip()
         locked.save()
-    return _synced(report, locked)
+    report.refresh_from_db()
+    return report
 
 
 def resolve_breakdown(
@@ -211,7 +207,8 @@ def resolve_breakdown(
         locked.closed_by, locked.closed_at = actor, now
         locked.note = note.strip()
         locked.save()
-    return _synced(report, locked)
+    report.refresh_from_db()
+    return report
 
 
 def rebook(

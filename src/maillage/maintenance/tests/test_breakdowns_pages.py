@@ -166,3 +166,13 @@ def test_coordinators_read_reports_in_the_admin(
     assert listing.status_code == 200 and "Laser A" in listing.content.decode()
     page = client.get(f"/admin/maintenance/breakdownreport/{report.pk}/change/")
     assert page.status_code == 200 and "Laser B" in page.content.decode()
+
+
+def test_a_booking_parameter_that_is_not_ones_own_is_ignored(client: Any, territory: Any) -> None:
+    a = territory["machines"]["a"]
+    theirs = book(territory["bob"], a, 2, 3)
+    client.force_login(territory["alice"])
+    for value in ("abc", str(theirs.pk), "99999999999999999999"):
+        answer = client.get(f"/machines/{a.pk}/breakdown/?booking={value}")
+        assert answer.status_code == 200
+        assert 'name="booking"' not in answer.content.decode()

@@ -45,13 +45,11 @@ def qr_svg(request: HttpRequest, machine: Machine) -> SafeString:
 def report(request: HttpRequest, machine_id: int) -> HttpResponse:
     actor = acting_user(request)
     machine = _machine(request, machine_id)
+    asked = (request.POST.get("booking") or request.GET.get("booking") or "").strip()
     booking = None
-    if request.GET.get("booking") or request.POST.get("booking"):
-        booking = Booking.objects.filter(
-            pk=(request.POST.get("booking") or request.GET.get("booking") or "0").strip() or 0,
-            booker=actor,
-            machine=machine,
-        ).first()
+    if asked.isdigit():
+        # Only the person's own booking of this machine; anything else is ignored.
+        booking = Booking.objects.filter(pk=int(asked), booker=actor, machine=machine).first()
     allowed = queries.may_report(actor, machine)
     form = ReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and allowed:
