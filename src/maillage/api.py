@@ -25,6 +25,9 @@ from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.interop.api import router as interop_router
+from maillage.maintenance.api.breakdowns import router as maintenance_breakdowns_router
+from maillage.maintenance.api.passport import router as maintenance_passport_router
+from maillage.maintenance.api.plans import router as maintenance_plans_router
 from maillage.map.api import add_organisation_list
 from maillage.map.api import router as map_router
 from maillage.matching.api import router as matching_router
@@ -180,6 +183,9 @@ api.add_router("/", interop_router)
 api.add_router("/", sharing_router)
 api.add_router("/", qualifications_router)
 api.add_router("/", matching_router)
+api.add_router("/", maintenance_plans_router)
+api.add_router("/", maintenance_breakdowns_router)
+api.add_router("/", maintenance_passport_router)
 
 
 @api.exception_handler(ValidationError)

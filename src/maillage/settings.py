@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "maillage.interop",
     "maillage.sharing",
     "maillage.matching",
+    "maillage.maintenance",
     "maillage.map",
     "maillage.demo",
     "django_tasks",

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("maillage.qualifications.urls")),
     path("", include(statements_patterns)),
     path("", include("maillage.matching.urls")),
+    path("", include("maillage.maintenance.urls")),
 ]

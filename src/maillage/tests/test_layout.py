@@ -38,6 +38,7 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "qualifications": ("domain", ("api", "views", "urls", "forms")),
     "sharing": ("domain", ("api", "views", "urls", "forms")),
     "matching": ("domain", ("api", "views", "urls", "forms")),
+    "maintenance": ("domain", ("api", "views", "urls", "forms")),
     "map": ("page", ()),
     "demo": ("commands", ()),
     "interop": ("exchange", ()),

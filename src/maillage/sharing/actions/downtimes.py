@@ -23,8 +23,14 @@ def set_machine_down(
     reason: str,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    *,
+    notify_bookers: bool = True,
 ) -> Downtime:
-    """Record a downtime; the machine stops taking bookings and affected bookers are told."""
+    """Record a downtime; the machine stops taking bookings and affected bookers are told.
+
+    `notify_bookers=False`: the caller tells them itself (maintenance's breakdown e-mail says
+    which machine to rebook on).
+    """
     if not permissions.can_host(actor, machine.organisation):
         raise PermissionDenied(_("Only the organisation's hosts can set its machines down."))
     if not reason.strip():
@@ -44,7 +50,7 @@ def set_machine_down(
         if end is not None:
             affected = affected.filter(start__lt=end)
         affected_ids = list(affected.values_list("pk", flat=True))
-        if affected_ids:
+        if affected_ids and notify_bookers:
             enqueue_in_transaction(notify_downtime, downtime.pk, affected_ids)
     return downtime
 
@@ -56,3 +62,24 @@ def set_machine_up(actor: User, machine: Machine) -> None:
         Machine.objects.select_for_update().filter(pk=machine.pk).first()
         Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
         Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
+
+
+def end_downtime(actor: User, downtime: Downtime, at: dt.datetime | None = None) -> Downtime:
+    """End one downtime at `at` (default now) if it was to last longer; the machine is back up
+    once no other downtime is open."""
+    machine = downtime.machine
+    if not permissions.can_host(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's hosts can set its machines back up."))
+    at = at or timezone.now()
+    with transaction.atomic():
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        locked = Downtime.objects.select_for_update().get(pk=downtime.pk)
+        if locked.end is None or locked.end > at:
+            locked.end = max(at, locked.start)
+            locked.save(update_fields=["end"])
+        still_open = Downtime.objects.filter(machine=machine, end__isnull=True).exists()
+        if not still_open:
+            Machine.objects.filter(pk=machine.pk, status=MachineStatus.DOWN).update(
+                status=MachineStatus.OPERATIONAL
+            )
+    return locked

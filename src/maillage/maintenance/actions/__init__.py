@@ -1,0 +1,1 @@
+"""Maintenance actions, one module per topic: plans, breakdowns, passport."""

@@ -1,0 +1,1 @@
+"""The maintenance API under /api/v1/, one router per topic (mounted in maillage/api.py)."""

@@ -1,0 +1,5 @@
+"""Maintenance API: passport."""
+
+from ninja import Router
+
+router = Router(tags=["maintenance"])

@@ -1,0 +1,5 @@
+"""Maintenance API: plans."""
+
+from ninja import Router
+
+router = Router(tags=["maintenance"])

@@ -1,0 +1,1 @@
+"""Maintenance forms, one module per topic: plans, breakdowns, passport."""

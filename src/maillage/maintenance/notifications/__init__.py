@@ -1,0 +1,1 @@
+"""The text of maintenance e-mails, one module per topic (rendering only)."""

@@ -1,0 +1,1 @@
+"""Maintenance queries, one module per topic: plans, breakdowns, passport."""

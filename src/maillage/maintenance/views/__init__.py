@@ -1,0 +1,1 @@
+"""Maintenance views, one module per topic: plans, breakdowns, passport."""
