@@ -1,9 +1,22 @@
 """Every maintenance page (`maintenance:`): plans, breakdowns, passport and second life."""
 
+from django.urls import path
+
+from maillage.maintenance.views import passport
+
 app_name = "maintenance"
 
 urlpatterns: list = [
     # plans, usage, interventions, reliability, retrofit
     # breakdowns, QR labels, re-routing
     # passport, transfers, second-hand machines, end of life
+    path("machines/<int:machine_id>/passport/", passport.passport, name="passport"),
+    path(
+        "machines/<int:machine_id>/passport/print/", passport.passport_print, name="passport_print"
+    ),
+    path("machines/<int:machine_id>/passport/privacy/", passport.privacy, name="passport_privacy"),
+    path("machines/<int:machine_id>/transfer/", passport.transfer_new, name="transfer_new"),
+    path("transfers/<int:transfer_id>/ask/", passport.transfer_ask, name="transfer_ask"),
+    path("transfers/<int:transfer_id>/decide/", passport.transfer_decide, name="transfer_decide"),
+    path("second-hand/", passport.second_hand, name="second_hand"),
 ]
