@@ -21,6 +21,8 @@ from maillage.maintenance.models.passport import (
 )
 from maillage.maintenance.queries.passport import can_manage
 
+MAX_PRICE_CENTS = 1_000_000_000  # 10 million euros: beyond, a typing mistake
+
 
 def set_privacy(actor: User, machine: Machine, fields: list[str]) -> PassportPrivacy:
     """The passport fields only the owner's members (and coordinators) will read."""
@@ -59,6 +61,8 @@ def _check_ownership(machine: Machine, data: OwnershipInput) -> dict[str, list[s
         errors["acquisition"] = [_("Unknown way of acquiring: %(v)s.") % {"v": data.acquisition}]
     if data.price_cents is not None and data.price_cents < 0:
         errors["price_cents"] = [_("The purchase price cannot be negative.")]
+    elif data.price_cents is not None and data.price_cents > MAX_PRICE_CENTS:
+        errors["price_cents"] = [_("The purchase price is over 10 million euros.")]
     for name in ("started_on", "ended_on"):
         value = getattr(data, name)
         if value is not None and value > today:

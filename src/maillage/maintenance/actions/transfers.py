@@ -37,6 +37,8 @@ from maillage.maintenance.queries.passport import bookings_to_come, can_manage
 from maillage.sharing.actions.offers import OfferInput, save_offer
 from maillage.sharing.models import Offer
 
+MAX_PRICE_CENTS = 1_000_000_000  # 10 million euros: beyond, a typing mistake
+
 ACQUISITION_BY_KIND = {
     TransferKind.SALE: Acquisition.SECOND_HAND,
     TransferKind.DONATION: Acquisition.DONATION,
@@ -59,6 +61,8 @@ def _check_input(data: TransferInput, today: dt.date) -> dict[str, list[str]]:
     price = data.asking_price_cents
     if price is not None and price < 0:
         errors["asking_price_cents"] = [_("The asking price cannot be negative.")]
+    elif price is not None and price > MAX_PRICE_CENTS:
+        errors["asking_price_cents"] = [_("The asking price is over 10 million euros.")]
     elif data.kind == TransferKind.DONATION and price:
         errors["asking_price_cents"] = [_("A donation has no asking price.")]
     if data.kind == TransferKind.LONG_LOAN:

@@ -25,6 +25,7 @@ from maillage.maintenance.queries.transfers import (
     offered_transfers,
     suggestions_for_user,
 )
+from maillage.sharing.forms import parse_euros
 from maillage.sharing.queries.bookings import member_organisations
 
 
@@ -87,11 +88,8 @@ def privacy(request: HttpRequest, machine_id: int) -> HttpResponse:
 
 
 def _cents(text: str) -> int | None:
-    text = text.strip().replace(",", ".").replace(" ", "")
-    if not text:
-        return None
     try:
-        return round(float(text) * 100)
+        return parse_euros(text)
     except ValueError:
         raise ValidationError({"asking_price_cents": _("Give a price in euros.")}) from None
 
