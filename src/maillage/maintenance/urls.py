@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.maintenance.views import passport
+from maillage.maintenance.views import decommissioning, passport
 
 app_name = "maintenance"
 
@@ -19,4 +19,9 @@ urlpatterns: list = [
     path("transfers/<int:transfer_id>/ask/", passport.transfer_ask, name="transfer_ask"),
     path("transfers/<int:transfer_id>/decide/", passport.transfer_decide, name="transfer_decide"),
     path("second-hand/", passport.second_hand, name="second_hand"),
+    path(
+        "machines/<int:machine_id>/decommission/",
+        decommissioning.decommission,
+        name="decommission",
+    ),
 ]

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import Organisation, OrganisationStatus, Site, User
 from maillage.equipment.actions import hand_over_machine
@@ -34,6 +35,7 @@ from maillage.maintenance.models.passport import (
     TransferState,
 )
 from maillage.maintenance.queries.passport import bookings_to_come, can_manage
+from maillage.maintenance.tasks.passport import notify_transfer_answer, notify_transfer_asked
 from maillage.sharing.actions.offers import OfferInput, save_offer
 from maillage.sharing.models import Offer
 
@@ -164,7 +166,14 @@ def ask_for_transfer(
         locked.asked_by, locked.asked_at = actor, timezone.now()
         locked.message = message.strip()
         locked.save()
+        enqueue_in_transaction(notify_transfer_asked, locked.pk)
     return _synced(transfer, locked)
+
+
+def _tell_asker(locked: Transfer, answer: str) -> None:
+    """The person who asked hears the owner's answer once the transaction commits."""
+    if locked.asked_by_id is not None:
+        enqueue_in_transaction(notify_transfer_answer, locked.pk, locked.asked_by_id, answer)
 
 
 def refuse_request(actor: User, transfer: Transfer) -> Transfer:
@@ -173,6 +182,7 @@ def refuse_request(actor: User, transfer: Transfer) -> Transfer:
         raise PermissionDenied(_("Only the organisation's admins decide on its offers."))
     with transaction.atomic():
         locked = _locked(transfer, (TransferState.RESERVED,))
+        _tell_asker(locked, "refused")
         locked.state = TransferState.LISTED
         locked.to_organisation = locked.to_site = locked.asked_by = locked.asked_at = None
         locked.message = ""
@@ -185,6 +195,8 @@ def withdraw_transfer(actor: User, transfer: Transfer) -> Transfer:
         raise PermissionDenied(_("Only the organisation's admins decide on its offers."))
     with transaction.atomic():
         locked = _locked(transfer, OPEN_TRANSFER_STATES)
+        if locked.state == TransferState.RESERVED:
+            _tell_asker(locked, "withdrawn")
         locked.state = TransferState.WITHDRAWN
         locked.closed_at = timezone.now()
         locked.save()
@@ -263,5 +275,6 @@ def accept_transfer(actor: User, transfer: Transfer) -> Transfer:
         locked.state = TransferState.TRANSFERRED
         locked.closed_at = timezone.now()
         locked.save()
+        _tell_asker(locked, "accepted")
     transfer.machine.organisation = recipient
     return _synced(transfer, locked)

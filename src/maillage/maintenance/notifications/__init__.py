@@ -1,0 +1,1 @@
+"""Maintenance e-mails, one module per topic, sent by the worker (see tasks/)."""
