@@ -146,6 +146,28 @@ def retire_machine(actor: User, machine: Machine) -> Machine:
     return machine
 
 
+def hand_over_machine(
+    actor: User, machine: Machine, organisation: Organisation, site: Site
+) -> Machine:
+    """Give the machine to another organisation, at one of its sites (a sale, donation or loan).
+
+    The caller (the maintenance app's transfer) holds the transaction and has checked the
+    transfer itself; here only the giving organisation's admins may let the machine go.
+    """
+    if not permissions.can_edit_organisation(actor, machine.organisation):
+        raise PermissionDenied(_("Only the organisation's admins can hand its machines over."))
+    if site.organisation_id != organisation.pk:
+        raise ValidationError({"site": _("This site does not belong to the organisation.")})
+    with transaction.atomic():
+        locked = Machine.objects.select_for_update().get(pk=machine.pk)
+        locked._history_user = actor  # type: ignore[attr-defined]
+        locked.organisation = organisation
+        locked.site = site
+        locked.save(update_fields=["organisation", "site", "updated_at"])
+    machine.organisation, machine.site = organisation, site
+    return machine
+
+
 def _refuse_if_bookings_to_come(machine: Machine) -> None:
     """Nothing is cancelled behind the bookers' backs: the apps that book machines refuse."""
     machine_retiring.send(sender=Machine, machine=machine)

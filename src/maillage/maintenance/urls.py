@@ -3,6 +3,7 @@
 from django.urls import path
 
 from maillage.maintenance.views import breakdowns
+from maillage.maintenance.views import decommissioning, passport
 
 app_name = "maintenance"
 
@@ -22,4 +23,18 @@ urlpatterns: list = [
         name="breakdown_rebook",
     ),
     # passport, transfers, second-hand machines, end of life
+    path("machines/<int:machine_id>/passport/", passport.passport, name="passport"),
+    path(
+        "machines/<int:machine_id>/passport/print/", passport.passport_print, name="passport_print"
+    ),
+    path("machines/<int:machine_id>/passport/privacy/", passport.privacy, name="passport_privacy"),
+    path("machines/<int:machine_id>/transfer/", passport.transfer_new, name="transfer_new"),
+    path("transfers/<int:transfer_id>/ask/", passport.transfer_ask, name="transfer_ask"),
+    path("transfers/<int:transfer_id>/decide/", passport.transfer_decide, name="transfer_decide"),
+    path("second-hand/", passport.second_hand, name="second_hand"),
+    path(
+        "machines/<int:machine_id>/decommission/",
+        decommissioning.decommission,
+        name="decommission",
+    ),
 ]

@@ -1,1 +1,1 @@
-"""The text of maintenance e-mails, one module per topic (rendering only)."""
+"""Maintenance e-mails, one module per topic (rendering only; sent by the worker, see tasks/)."""

@@ -1,1 +1,1 @@
-"""Maintenance background tasks, one module per topic: they send the e-mails after commit."""
+"""Maintenance background tasks, one module per topic: the e-mails, sent after the commit."""

@@ -11,6 +11,7 @@ from django.test.utils import override_settings
 from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.demo.equipment import load_equipment_demo
 from maillage.demo.maintenance_breakdowns import load_breakdowns_demo
+from maillage.demo.maintenance_passport import load_passport_demo
 from maillage.demo.sharing import load_sharing_demo
 from maillage.directory.models import Organisation
 from maillage.equipment.models import Machine
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             machines = load_equipment_demo()
             offers = load_sharing_demo()
             load_breakdowns_demo()
+            load_passport_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
             f"Demo territory: {organisations} organisations and {machines} machines created; "
