@@ -2,8 +2,7 @@
 
 from django.urls import path
 
-from maillage.maintenance.views import breakdowns
-from maillage.maintenance.views import decommissioning, passport
+from maillage.maintenance.views import breakdowns, decommissioning, passport
 
 app_name = "maintenance"
 
