@@ -8,4 +8,7 @@ class MaintenanceConfig(AppConfig):
     verbose_name = _("Maintenance and second life")
 
     def ready(self) -> None:
-        from maillage.maintenance import receivers  # noqa: F401  (connects the signal handlers)
+        from maillage.maintenance import receivers
+        from maillage.sharing.signals import usage_recorded
+
+        usage_recorded.connect(receivers.count_booking_usage, dispatch_uid="maintenance-plans")

@@ -1,1 +1,142 @@
-"""Maintenance reads: plans."""
+"""Reads of plans and use: tasks to do per organisation, a machine's history and reliability.
+
+Who reads what: an organisation's plans, tasks and interventions are for its active members and
+the coordinators; the reliability table across the territory is for the coordinators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.directory import permissions
+from maillage.directory.models import Organisation
+from maillage.equipment.models import Machine
+from maillage.maintenance import due, reliability
+from maillage.maintenance.models import (
+    Intervention,
+    InterventionKind,
+    MachineMeter,
+    PlanTask,
+    TaskState,
+    UsageRecord,
+)
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=12, decimal_places=2))
+YEAR = dt.timedelta(days=365)
+
+
+def can_read_maintenance(user: Any, organisation: Organisation) -> bool:
+    return (
+        permissions.is_coordinator(user)
+        or permissions.membership_of(user, organisation) is not None
+    )
+
+
+def check_can_read(user: Any, organisation: Organisation) -> None:
+    if not can_read_maintenance(user, organisation):
+        raise PermissionDenied(_("Only the organisation's members can read its maintenance."))
+
+
+def schedule_of(task: PlanTask) -> due.Schedule:
+    return due.Schedule(
+        every_hours=float(task.every_hours) if task.every_hours is not None else None,
+        every_days=task.every_days,
+        lead_hours=float(task.lead_hours),
+        lead_days=task.lead_days,
+    )
+
+
+def meter_hours(machine: Machine) -> Decimal:
+    meter = MachineMeter.objects.filter(machine=machine).values_list("hours", flat=True).first()
+    return meter if meter is not None else Decimal(0)
+
+
+def state_of(
+    state: TaskState, hours: Decimal | None = None, today: dt.date | None = None
+) -> due.Due:
+    """Where a task stands on its machine today (the meter read unless given)."""
+    return due.due(
+        schedule_of(state.task),
+        float(state.last_done_hours),
+        state.last_done_on,
+        float(hours if hours is not None else meter_hours(state.machine)),
+        today or timezone.localdate(),
+    )
+
+
+def attention(today: dt.date) -> Q:
+    """Tasks planned, due or overdue: the meter or the day reached the planning threshold."""
+    return Q(plan_hours__lte=F("hours_now")) | Q(plan_on__lte=today)
+
+
+@dataclass(frozen=True)
+class DueTask:
+    state: TaskState
+    due: due.Due
+
+
+def due_tasks(
+    states: QuerySet[TaskState], today: dt.date | None = None, limit: int = 200
+) -> list[DueTask]:
+    today = today or timezone.localdate()
+    rows = (
+        states.annotate(hours_now=Coalesce(F("machine__meter__hours"), ZERO))
+        .filter(attention(today))
+        .select_related("machine", "task", "task__plan")
+        .order_by("plan_on", "machine__name", "task__position")[:limit]
+    )
+    found = [DueTask(row, state_of(row, row.hours_now, today)) for row in rows]
+    found.sort(key=lambda item: -due.RANK[item.due.state])
+    return found
+
+
+def due_states(
+    user: Any, organisation: Organisation, today: dt.date | None = None
+) -> list[TaskState]:
+    check_can_read(user, organisation)
+    return [
+        item.state for item in due_tasks(TaskState.objects.filter(organisation=organisation), today)
+    ]
+
+
+def due_for_organisation(user: Any, organisation: Organisation, limit: int = 200) -> list[DueTask]:
+    check_can_read(user, organisation)
+    return due_tasks(TaskState.objects.filter(organisation=organisation), limit=limit)
+
+
+def due_for_host(user: Any, limit: int = 50) -> list[DueTask]:
+    """The host dashboard: tasks to do on the machines of the organisations one hosts for."""
+    if not user.is_authenticated:
+        return []
+    hosted = permissions.hosted_organisation_ids(user)
+    return due_tasks(TaskState.objects.filter(organisation_id__in=hosted), limit=limit)
+
+
+def machine_reliability(
+    machine: Machine, end: dt.datetime | None = None
+) -> reliability.Reliability:
+    """The last twelve months of one machine, from its usage records and repairs."""
+    end = end or timezone.now()
+    start = end - YEAR
+    hours = UsageRecord.objects.filter(machine=machine, when__gte=start, when__lt=end).aggregate(
+        total=Sum("hours")
+    )["total"]
+    failures = [
+        reliability.Failure(failed_at, restored_at)
+        for failed_at, restored_at in Intervention.objects.filter(
+            machine=machine, kind=InterventionKind.CORRECTIVE, failed_at__isnull=False
+        )
+        .filter(Q(restored_at__isnull=True) | Q(restored_at__gt=start), failed_at__lt=end)
+        .values_list("failed_at", "restored_at")
+        if failed_at is not None
+    ]
+    return reliability.reliability([float(hours or 0)], failures, start, end)

@@ -32,21 +32,7 @@ def set_machine_down(
     start = start or timezone.now()
     if end is not None and end <= start:
         raise ValidationError({"end": _("The end must come after the start.")})
-    with transaction.atomic():
-        # One status change of a machine at a time: a concurrent "up" cannot leave a downtime open.
-        Machine.objects.select_for_update().filter(pk=machine.pk).first()
-        downtime = Downtime.objects.create(
-            machine=machine, start=start, end=end, reason=reason.strip(), created_by=actor
-        )
-        if end is None:
-            Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.DOWN)
-        affected = Booking.objects.filter(machine=machine, state__in=LIVE_STATES, end__gt=start)
-        if end is not None:
-            affected = affected.filter(start__lt=end)
-        affected_ids = list(affected.values_list("pk", flat=True))
-        if affected_ids:
-            enqueue_in_transaction(notify_downtime, downtime.pk, affected_ids)
-    return downtime
+    return open_downtime(machine, reason.strip(), start, end, created_by=actor)
 
 
 def set_machine_up(actor: User, machine: Machine) -> None:
@@ -56,3 +42,48 @@ def set_machine_up(actor: User, machine: Machine) -> None:
         Machine.objects.select_for_update().filter(pk=machine.pk).first()
         Downtime.objects.filter(machine=machine, end__isnull=True).update(end=timezone.now())
         Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
+
+
+def open_downtime(
+    machine: Machine,
+    reason: str,
+    start: dt.datetime,
+    end: dt.datetime | None = None,
+    *,
+    created_by: User | None = None,
+    notify: bool = True,
+) -> Downtime:
+    """The write behind `set_machine_down`, for the apps above sharing that decide on their own
+    authority (maintenance: a task overdue on a "block" plan); they check who may ask first."""
+    with transaction.atomic():
+        # One status change of a machine at a time: a concurrent "up" cannot leave a downtime open.
+        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        downtime = Downtime.objects.create(
+            machine=machine, start=start, end=end, reason=reason, created_by=created_by
+        )
+        if end is None:
+            Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.DOWN)
+        affected = Booking.objects.filter(machine=machine, state__in=LIVE_STATES, end__gt=start)
+        if end is not None:
+            affected = affected.filter(start__lt=end)
+        affected_ids = list(affected.values_list("pk", flat=True)) if notify else []
+        if affected_ids:
+            enqueue_in_transaction(notify_downtime, downtime.pk, affected_ids)
+    return downtime
+
+
+def end_downtime(downtime_id: int, now: dt.datetime | None = None) -> None:
+    """End one open downtime; the machine is back up unless another downtime keeps it down."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        machine = (
+            Machine.objects.select_for_update(of=("self",))
+            .filter(downtimes__pk=downtime_id)
+            .first()
+        )
+        if machine is None:
+            return
+        Downtime.objects.filter(pk=downtime_id, end__isnull=True).update(end=now)
+        still_down = Downtime.objects.filter(machine=machine, end__isnull=True).exists()
+        if not still_down and machine.status == MachineStatus.DOWN:
+            Machine.objects.filter(pk=machine.pk).update(status=MachineStatus.OPERATIONAL)
