@@ -112,7 +112,12 @@ def compare_retrofit_replace(
     grid_kgco2e_per_kwh: float,
     horizon_years: float,
 ) -> Comparison:
+    _check("new_life_years", new_life_years, positive=True)
+    _check("retrofit_life_years", retrofit_life_years, positive=True)
     for name, value in (
+        ("new_price", new_price),
+        ("retrofit_price", retrofit_price),
+        ("discount_rate", discount_rate),
         ("new_embodied_kgco2e", new_embodied_kgco2e),
         ("retrofit_embodied_kgco2e", retrofit_embodied_kgco2e),
         ("new_kwh_per_year", new_kwh_per_year),

@@ -68,10 +68,13 @@ def test_no_breakeven_when_the_new_machine_saves_no_electricity() -> None:
     assert result.breakeven_years is None
 
 
-def test_comparison_refuses_a_negative_horizon() -> None:
-    with pytest.raises(ValueError, match="horizon_years"):
+@pytest.mark.parametrize(
+    "name", ["horizon_years", "new_life_years", "retrofit_life_years", "retrofit_price"]
+)
+def test_comparison_names_the_bad_parameter(name: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name}"):
         retrofit.compare_retrofit_replace(
-            **{**VECTOR, "horizon_years": 0}, grid_kgco2e_per_kwh=0.052
+            **{**VECTOR, name: 0 if "years" in name else -1}, grid_kgco2e_per_kwh=0.052
         )
 
 
