@@ -12,8 +12,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +35,7 @@ from maillage.maintenance.models import (
     Intervention,
     InterventionKind,
     MachineMeter,
+    MaintenancePlan,
     PlanTask,
     TaskState,
     UsageRecord,
@@ -140,3 +151,101 @@ def machine_reliability(
         if failed_at is not None
     ]
     return reliability.reliability([float(hours or 0)], failures, start, end)
+
+
+def machine_tasks(machine: Machine, today: dt.date | None = None) -> list[DueTask]:
+    """Every task on one machine with where it stands (caller checks who reads)."""
+    today = today or timezone.localdate()
+    hours = meter_hours(machine)
+    rows = (
+        TaskState.objects.filter(machine=machine)
+        .select_related("task", "task__plan", "machine")
+        .order_by("task__plan__name", "task__position")
+    )
+    found = [DueTask(row, state_of(row, hours, today)) for row in rows]
+    found.sort(key=lambda item: -due.RANK[item.due.state])
+    return found
+
+
+def interventions_of(machine: Machine, limit: int = 100) -> QuerySet[Intervention]:
+    return (
+        Intervention.objects.filter(machine=machine)
+        .select_related("performed_by", "repairer")
+        .prefetch_related("tasks", "parts")[:limit]
+    )
+
+
+def plans_of(organisation: Organisation) -> QuerySet[MaintenancePlan]:
+    return (
+        MaintenancePlan.objects.filter(organisation=organisation)
+        .select_related("machine", "process")
+        .prefetch_related("tasks")
+    )
+
+
+# The coordinators' table reads the meters: one row per machine, totals since records began.
+MTBF = ExpressionWrapper(
+    F("hours") / NullIf(F("failures"), 0),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
+MTTR = ExpressionWrapper(F("repair_hours") / NullIf(F("repairs"), 0), output_field=FloatField())
+PER_1000 = ExpressionWrapper(
+    F("failures") * Decimal(1000) / NullIf(F("hours"), 0),
+    output_field=DecimalField(max_digits=14, decimal_places=2),
+)
+MACHINE_SORTS = {
+    "mtbf": F("mtbf").asc(nulls_last=True),
+    "-mtbf": F("mtbf").desc(nulls_last=True),
+    "failures": F("failures").asc(),
+    "-failures": F("failures").desc(),
+    "rate": F("per_1000").asc(nulls_last=True),
+    "-rate": F("per_1000").desc(nulls_last=True),
+}
+
+
+def check_coordinator(user: Any) -> None:
+    if not permissions.is_coordinator(user):
+        raise PermissionDenied(_("Only the coordinators read the territory's reliability."))
+
+
+def reliability_by_machine(user: Any, sort: str = "-failures") -> QuerySet[MachineMeter]:
+    check_coordinator(user)
+    order = MACHINE_SORTS.get(sort, MACHINE_SORTS["-failures"])
+    return (
+        MachineMeter.objects.annotate(mtbf=MTBF, mttr=MTTR, per_1000=PER_1000)
+        .select_related("machine", "machine__organisation")
+        .order_by(order, "machine__name", "pk")
+    )
+
+
+def reliability_by_process(user: Any, sort: str = "-failures") -> list[dict[str, Any]]:
+    """Per process: machines, hours, failures, MTBF, MTTR and failures per 1,000 h summed."""
+    check_coordinator(user)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in MachineMeter.objects.values(
+            "machine__processes__code",
+            "machine__processes__label_fr",
+            "machine__processes__label_en",
+        )
+        .exclude(machine__processes__code=None)
+        .annotate(
+            machines=Count("machine", distinct=True),
+            total_hours=Sum("hours"),
+            total_failures=Sum("failures"),
+            total_repairs=Sum("repairs"),
+            total_repair_hours=Sum("repair_hours"),
+        )
+    ]
+    for row in rows:
+        hours, failures = float(row["total_hours"] or 0), row["total_failures"] or 0
+        row["mtbf"] = hours / failures if failures else None
+        row["mttr"] = (
+            row["total_repair_hours"] / row["total_repairs"] if row["total_repairs"] else None
+        )
+        row["per_1000"] = failures * 1000 / hours if hours else None
+    key, reverse = sort.lstrip("-"), sort.startswith("-")
+    field = {"mtbf": "mtbf", "rate": "per_1000"}.get(key, "total_failures")
+    present = [row for row in rows if row[field] is not None]
+    present.sort(key=lambda row: row[field], reverse=reverse)
+    return present + [row for row in rows if row[field] is None]
