@@ -23,7 +23,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -249,3 +249,58 @@ def reliability_by_process(user: Any, sort: str = "-failures") -> list[dict[str,
     present = [row for row in rows if row[field] is not None]
     present.sort(key=lambda row: row[field], reverse=reverse)
     return present + [row for row in rows if row[field] is None]
+# The coordinators' table: sort keys and their order (worst machines first).
+RELIABILITY_ORDERS = {
+    "mtbf": (F("mtbf").asc(nulls_last=True), "machine_id"),
+    "-mtbf": (F("mtbf").desc(nulls_last=True), "machine_id"),
+    "failures": (F("failures").desc(), "machine_id"),
+    "failure_rate": (F("failure_rate").desc(nulls_last=True), "machine_id"),
+}
+
+
+@dataclass(frozen=True)
+class ReliabilityPage:
+    rows: list[MachineMeter]  # annotated with mtbf, mttr and failure_rate (per 1,000 h)
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def reliability_table(
+    user: Any,
+    *,
+    order: str = "mtbf",
+    page: int = 1,
+    per_page: int = 50,
+    process_code: str = "",
+    department: str = "",
+) -> ReliabilityPage:
+    """Reliability per machine across the territory, from each machine's meter (totals since
+    its use is recorded), for the coordinators; machines that never failed have no MTBF and
+    come last when sorting by it."""
+    if not permissions.is_coordinator(user):
+        raise PermissionDenied(_("Only the coordinators can read the reliability table."))
+    if order not in RELIABILITY_ORDERS:
+        raise ValueError(f"order must be one of {sorted(RELIABILITY_ORDERS)}")
+    meters = MachineMeter.objects.all()
+    if process_code:
+        meters = meters.filter(machine__processes__code__startswith=process_code).distinct()
+    if department:
+        meters = meters.filter(machine__site__department_id=department)
+    hours = Cast("hours", FloatField())
+    rows = (
+        meters.annotate(
+            mtbf=hours / NullIf(Cast("failures", FloatField()), Value(0.0)),
+            mttr=F("repair_hours") / NullIf(Cast("repairs", FloatField()), Value(0.0)),
+            failure_rate=Cast("failures", FloatField()) * 1000.0 / NullIf(hours, Value(0.0)),
+        )
+        .select_related("machine", "machine__organisation")
+        .order_by(*RELIABILITY_ORDERS[order])
+    )
+    page = max(1, page)
+    start = (page - 1) * per_page
+    return ReliabilityPage(list(rows[start : start + per_page]), meters.count(), page, per_page)

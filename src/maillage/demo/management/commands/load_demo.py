@@ -10,6 +10,7 @@ from django.test.utils import override_settings
 
 from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.demo.equipment import load_equipment_demo
+from maillage.demo.maintenance_plans import load_maintenance_plans_demo
 from maillage.demo.sharing import load_sharing_demo
 from maillage.directory.models import Organisation
 from maillage.equipment.models import Machine
@@ -29,6 +30,7 @@ class Command(BaseCommand):
             organisations = load_directory_demo()
             machines = load_equipment_demo()
             offers = load_sharing_demo()
+            load_maintenance_plans_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
             f"Demo territory: {organisations} organisations and {machines} machines created; "
