@@ -12,7 +12,10 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Fixture modules shared across apps' tests (found by name; a module's own fixture wins).
-pytest_plugins = ["maillage.qualifications.tests.training_world"]
+pytest_plugins = [
+    "maillage.qualifications.tests.training_world",
+    "maillage.maintenance.tests.plans_world",
+]
 
 
 @pytest.fixture

@@ -93,7 +93,14 @@ def test_percentile_is_the_nearest_rank() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["bench_booking", "bench_machines", "bench_matching", "bench_matching_api"]
+    "name",
+    [
+        "bench_booking",
+        "bench_machines",
+        "bench_maintenance",
+        "bench_matching",
+        "bench_matching_api",
+    ],
 )
 def test_every_benchmark_script_imports(name: str) -> None:
     """The scripts run only by hand (`make bench`): a broken import shows here first."""
@@ -120,3 +127,42 @@ def test_the_booking_benchmark_judges_its_targets() -> None:
         "action, back to back: p99 (ms)",
         "action: overlaps found by SQL",
     ]
+
+
+@pytest.mark.django_db
+def test_the_maintenance_benchmark_loads_what_it_says_and_times_every_case() -> None:
+    import bench_maintenance
+    from bench_machines import generate_machines
+
+    from maillage.maintenance.models import MachineMeter, TaskState, UsageRecord
+    from maillage.maintenance.queries import plans as queries
+
+    rng = random.Random(7)
+    generate_directory(20, 30, rng)
+    generate_machines(200, rng)
+    org_id = bench_maintenance.big_organisation(50)
+    counts = bench_maintenance.generate_maintenance(3000, rng, batch_size=700)
+
+    assert UsageRecord.objects.count() == counts["usage_records"] == 3000
+    assert MachineMeter.objects.count() == counts["meters"] == 200
+    assert TaskState.objects.count() == counts["task_states"] == 400
+    assert TaskState.objects.filter(organisation_id=org_id).count() >= 100  # 50 machines at least
+    # The meters add up the usage records.
+    meter = MachineMeter.objects.order_by("-hours").first()
+    assert meter is not None
+    assert sum(r.hours for r in UsageRecord.objects.filter(machine_id=meter.machine_id)) == (
+        meter.hours
+    )
+    host, coordinator, token = bench_maintenance.users(org_id)
+    other = TaskState.objects.exclude(organisation_id=org_id).values_list("organisation_id")[0][0]
+    cases = bench_maintenance.cases(org_id, other, host, coordinator, token)
+    timings = {
+        key: bench_maintenance.time_calls(call, 2, 1) for key, (_label, call) in cases.items()
+    }
+    due = len(queries.due_for_organisation(host, queries.Organisation.objects.get(pk=org_id)))
+    assert 0 < due < 100
+    assert timings["due_query_big"]["rows"] == timings["due_api_big"]["rows"] == due
+    assert timings["due_api_other"]["rows"] == -1  # refused: not the host's organisation
+    assert timings["reliability_mtbf"]["rows"] == 50
+    assert timings["reliability_failures_p20"]["rows"] == 0  # 200 machines: 4 pages
+    assert all({"p50_ms", "p95_ms", "max_ms", "pass"} <= set(t) for t in timings.values())

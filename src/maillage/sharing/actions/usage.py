@@ -17,6 +17,7 @@ from maillage.qualifications import actions as qualification_actions
 from maillage.sharing import permissions, pricing
 from maillage.sharing.actions.bookings import locked_booking, queue_notification, synced
 from maillage.sharing.models import Billing, Booking, BookingState, Offer
+from maillage.sharing.signals import usage_recorded
 
 
 def check_in(actor: User, booking: Booking, now: dt.datetime | None = None) -> Booking:
@@ -81,6 +82,7 @@ def check_out(
         else:
             booking.final_cents = booking.estimated_cents
         booking.save()
+        usage_recorded.send(Booking, booking=booking, hours=usage.hours_used, when=now)
         # Using the machine keeps the qualifications it accepts from lapsing, equivalents included.
         offer = Offer.objects.filter(machine_id=booking.machine_id).first()
         if offer is not None:

@@ -12,6 +12,7 @@ from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.demo.equipment import load_equipment_demo
 from maillage.demo.maintenance_breakdowns import load_breakdowns_demo
 from maillage.demo.maintenance_passport import load_passport_demo
+from maillage.demo.maintenance_plans import load_maintenance_plans_demo
 from maillage.demo.sharing import load_sharing_demo
 from maillage.directory.models import Organisation
 from maillage.equipment.models import Machine
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             organisations = load_directory_demo()
             machines = load_equipment_demo()
             offers = load_sharing_demo()
+            load_maintenance_plans_demo()
             load_breakdowns_demo()
             load_passport_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
