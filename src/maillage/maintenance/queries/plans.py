@@ -249,6 +249,8 @@ def reliability_by_process(user: Any, sort: str = "-failures") -> list[dict[str,
     present = [row for row in rows if row[field] is not None]
     present.sort(key=lambda row: row[field], reverse=reverse)
     return present + [row for row in rows if row[field] is None]
+
+
 # The coordinators' table: sort keys and their order (worst machines first).
 RELIABILITY_ORDERS = {
     "mtbf": (F("mtbf").asc(nulls_last=True), "machine_id"),

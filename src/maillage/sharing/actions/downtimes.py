@@ -88,7 +88,9 @@ def close_downtime(downtime_id: int, at: dt.datetime | None = None) -> Downtime 
     at = at or timezone.now()
     with transaction.atomic():
         machine = (
-            Machine.objects.select_for_update(of=("self",)).filter(downtimes__pk=downtime_id).first()
+            Machine.objects.select_for_update(of=("self",))
+            .filter(downtimes__pk=downtime_id)
+            .first()
         )
         if machine is None:
             return None
