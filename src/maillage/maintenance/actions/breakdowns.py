@@ -19,12 +19,14 @@ from maillage.core.outbox import enqueue_in_transaction
 from maillage.directory import permissions
 from maillage.directory.models import User
 from maillage.equipment.models import Machine, MachineStatus
+from maillage.maintenance.actions.interventions import InterventionInput, record_intervention
 from maillage.maintenance.models.breakdowns import (
     AffectedBooking,
     AffectedState,
     BreakdownReport,
     BreakdownState,
 )
+from maillage.maintenance.models.plans import InterventionKind
 from maillage.maintenance.queries.breakdowns import alternative_for, may_report
 from maillage.maintenance.tasks.breakdowns import notify_affected, notify_report
 from maillage.sharing.actions.bookings import BookingConflict, cancel_booking, request_booking
@@ -193,7 +195,8 @@ def resolve_breakdown(
     actor: User, report: BreakdownReport, note: str = "", now: dt.datetime | None = None
 ) -> BreakdownReport:
     """The machine works again: the downtime ends now (if it was to last longer), bookings still
-    flagged keep their machine."""
+    flagged keep their machine, and the repair is recorded as a corrective intervention (the
+    failure the machine's reliability counts, from `down_from` to now)."""
     _check_host(actor, report)
     now = now or timezone.now()
     with transaction.atomic():
@@ -207,6 +210,18 @@ def resolve_breakdown(
         locked.closed_by, locked.closed_at = actor, now
         locked.note = note.strip()
         locked.save()
+        record_intervention(
+            actor,
+            locked.machine,
+            InterventionInput(
+                kind=InterventionKind.CORRECTIVE,
+                done_at=now,
+                notes=locked.note or locked.description,
+                failed_at=locked.down_from or locked.created_at,
+                restored_at=now,
+            ),
+            now=now,
+        )
     report.refresh_from_db()
     return report
 

@@ -3,8 +3,8 @@
 `build_passport(machine, viewer)` gives a `Passport`: the machine's identity, its owners over
 time, hours used, documents, its end of life, and a list of `PassportSection`s. The sections
 come from `SECTIONS`, a list of `SectionSpec`s other topics extend: the plans topic fills the
-"interventions", "retrofits" and "parts replaced" sections by giving their specs a `build`
-function reading its interventions and retrofit projects (until then they read as empty).
+"interventions", "retrofits" and "parts replaced" sections from its interventions and
+retrofit projects.
 Fields the owner keeps private (`PassportPrivacy`) are left out for anyone but the owner's
 members and the coordinators; the page, the printable version and the API all read this.
 """
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory import permissions
@@ -32,7 +32,9 @@ from maillage.maintenance.models.passport import (
     PassportPrivacy,
     Transfer,
 )
-from maillage.sharing.models import LIVE_STATES, Booking, BookingState
+from maillage.maintenance.models.plans import Intervention, PartReplaced, RetrofitProject
+from maillage.maintenance.queries.plans import meter_hours
+from maillage.sharing.models import LIVE_STATES, Booking
 
 # --- who may do what -------------------------------------------------------------------
 
@@ -51,15 +53,8 @@ def can_manage(user: Any, machine: Machine) -> bool:
 
 
 def hours_used(machine: Machine) -> Decimal:
-    """Machine hours recorded at check-out of completed bookings.
-
-    The one place the passport reads hours from: the plans topic's meter (usage records,
-    the owner's own use) replaces this body when it lands.
-    """
-    total = Booking.objects.filter(
-        machine=machine, state=BookingState.COMPLETED, hours_used__isnull=False
-    ).aggregate(total=Sum("hours_used"))["total"]
-    return Decimal(total or 0).quantize(Decimal("0.01"))
+    """The machine's meter: hours recorded at booking check-out plus the owner's own use."""
+    return meter_hours(machine).quantize(Decimal("0.01"))
 
 
 def bookings_to_come(machine: Machine, now: dt.datetime | None = None) -> int:
@@ -163,16 +158,69 @@ class Passport:
     full_view: bool
 
 
-def _no_entries(machine: Machine) -> list[PassportEntry]:
-    """Nothing recorded yet: the plans topic gives these sections their builders."""
-    return []
+def _euros(cents: int) -> str:
+    return f"{number_format(Decimal(cents) / 100, 2, force_grouping=True)} €"
 
 
-# Other topics append or replace specs here (see the module's docstring).
+def _hours(value: Decimal | float) -> str:
+    return f"{number_format(Decimal(value).normalize(), force_grouping=True)} h"
+
+
+def _interventions(machine: Machine) -> list[PassportEntry]:
+    entries = []
+    for done in Intervention.objects.filter(machine=machine).select_related("repairer")[:200]:
+        details = {str(_("hours spent")): _hours(done.hours_spent)}
+        if done.cost_cents:
+            details[str(_("cost"))] = _euros(done.cost_cents)
+        if done.repairer:
+            details[str(_("repairer"))] = done.repairer.name
+        if done.notes:
+            details[str(_("notes"))] = done.notes
+        entries.append(
+            PassportEntry(str(done.get_kind_display()), timezone.localdate(done.done_at), details)
+        )
+    return entries
+
+
+def _retrofits(machine: Machine) -> list[PassportEntry]:
+    entries = []
+    for project in RetrofitProject.objects.filter(machine=machine).select_related("intervention"):
+        details = {str(_("before")): project.before_state}
+        if project.after_state:
+            details[str(_("after"))] = project.after_state
+        if project.cost_cents:
+            details[str(_("cost"))] = _euros(project.cost_cents)
+        if project.kwh_per_year_after is not None:
+            details[str(_("energy measured after (kWh/year)"))] = number_format(
+                project.kwh_per_year_after, 0, force_grouping=True
+            )
+        done_on = timezone.localdate(project.intervention.done_at)
+        entries.append(PassportEntry(project.title, done_on, details))
+    return entries
+
+
+def _parts(machine: Machine) -> list[PassportEntry]:
+    parts = PartReplaced.objects.filter(intervention__machine=machine).select_related(
+        "intervention"
+    )
+    return [
+        PassportEntry(
+            part.name,
+            timezone.localdate(part.intervention.done_at),
+            {
+                str(_("material")): str(part.get_material_display()),
+                str(_("mass (kg)")): number_format(part.mass_kg, 2, force_grouping=True),
+            },
+        )
+        for part in parts.order_by("-intervention__done_at")[:200]
+    ]
+
+
+# A topic that records more of a machine's life adds its section here.
 SECTIONS: list[SectionSpec] = [
-    SectionSpec("interventions", _("Interventions"), _no_entries, PassportField.INTERVENTIONS),
-    SectionSpec("retrofits", _("Retrofits"), _no_entries, PassportField.INTERVENTIONS),
-    SectionSpec("parts_replaced", _("Parts replaced"), _no_entries, PassportField.INTERVENTIONS),
+    SectionSpec("interventions", _("Interventions"), _interventions, PassportField.INTERVENTIONS),
+    SectionSpec("retrofits", _("Retrofits"), _retrofits, PassportField.INTERVENTIONS),
+    SectionSpec("parts_replaced", _("Parts replaced"), _parts, PassportField.INTERVENTIONS),
 ]
 
 

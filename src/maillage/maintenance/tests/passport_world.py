@@ -13,6 +13,7 @@ from django.utils import timezone
 from maillage.directory.models import Membership, Organisation, OrganisationStatus, Role, User
 from maillage.equipment import actions as equipment_actions
 from maillage.equipment.models import Machine
+from maillage.maintenance.actions.usage import record_booking_usage
 from maillage.sharing.models import Booking, BookingState
 
 
@@ -31,7 +32,7 @@ class World:
 
 
 @pytest.fixture
-def world(make_user: Any, make_organisation: Any, settings: Any) -> World:
+def second_life(make_user: Any, make_organisation: Any, settings: Any) -> World:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     owner_admin = make_user("owner")
     owner = make_organisation("Atelier Cédant", admin=owner_admin)
@@ -75,10 +76,11 @@ def world(make_user: Any, make_organisation: Any, settings: Any) -> World:
 
 
 def add_booking(world: World, days: int, state: str, hours: str | None = None) -> Booking:
-    """A booking written directly, `days` from now (negative: in the past)."""
+    """A booking written directly, `days` from now (negative: in the past); a completed one's
+    hours go on the machine's meter as its check-out would put them."""
     start = timezone.now() + dt.timedelta(days=days)
     end = start + dt.timedelta(hours=2)
-    return Booking.objects.create(
+    booking = Booking.objects.create(
         machine=world.machine,
         booker=world.taker_member,
         booker_organisation=world.taker,
@@ -91,3 +93,6 @@ def add_booking(world: World, days: int, state: str, hours: str | None = None) -
         hours_used=Decimal(hours) if hours else None,
         completed_at=end if state == BookingState.COMPLETED else None,
     )
+    if booking.hours_used is not None:
+        record_booking_usage(booking, booking.hours_used, end)
+    return booking

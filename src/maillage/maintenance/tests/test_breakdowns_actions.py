@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from maillage.equipment import actions as equipment_actions
 from maillage.maintenance.actions import breakdowns as actions
 from maillage.maintenance.models import AffectedState, BreakdownReport, BreakdownState
+from maillage.maintenance.models.plans import Intervention, MachineMeter
 from maillage.maintenance.queries import breakdowns as queries
 from maillage.maintenance.tests import breakdown_world as world
 from maillage.maintenance.tests.breakdown_world import NOW, at, book
@@ -163,8 +164,13 @@ def test_resolve_ends_the_downtime_and_clears_the_flags(territory: Any) -> None:
     assert Downtime.objects.get(pk=report.downtime_id).end == at(1)
     assert report.affected.get().state == AffectedState.CLEARED
     assert list(queries.failures_of(territory["machines"]["a"])) == [report]
+    # The repair is the failure the machine's reliability counts: once, from down to back up.
+    [repair] = Intervention.objects.filter(machine=territory["machines"]["a"])
+    assert (repair.kind, repair.failed_at, repair.restored_at) == ("corrective", NOW, at(1))
+    assert MachineMeter.objects.get(machine=territory["machines"]["a"]).failures == 1
     with pytest.raises(actions.BreakdownConflict):
         actions.resolve_breakdown(territory["alice"], report, now=at(1))
+    assert Intervention.objects.count() == 1
 
 
 def test_dismiss_needs_a_reason_and_closes_the_report(territory: Any) -> None:
@@ -174,6 +180,7 @@ def test_dismiss_needs_a_reason_and_closes_the_report(territory: Any) -> None:
     assert "note" in refused.value.message_dict
     actions.dismiss_breakdown(territory["alice"], report, "Works fine: the door was open.")
     assert BreakdownReport.objects.get(pk=report.pk).state == BreakdownState.DISMISSED
+    assert not Intervention.objects.exists()  # nothing failed
     with pytest.raises(actions.BreakdownConflict):
         actions.confirm_breakdown(territory["alice"], report, at(3), now=NOW)
     assert not Downtime.objects.exists()

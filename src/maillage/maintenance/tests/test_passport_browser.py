@@ -30,10 +30,10 @@ def _fits(page: Any) -> bool:
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
-def test_the_passport_reads_on_a_phone_and_prints(make_page: Any, world: World) -> None:
+def test_the_passport_reads_on_a_phone_and_prints(make_page: Any, second_life: World) -> None:
     passport_actions.record_ownership(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         passport_actions.OwnershipInput(
             acquisition="bought_new",
             started_on=dt.date(2004, 1, 1),
@@ -42,21 +42,21 @@ def test_the_passport_reads_on_a_phone_and_prints(make_page: Any, world: World) 
         ),
     )
     passport_actions.record_ownership(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         passport_actions.OwnershipInput(
             acquisition="second_hand", started_on=dt.date(2012, 1, 1), price_cents=1_250_050
         ),
     )
     transfers.list_for_transfer(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         transfers.TransferInput(kind="sale", asking_price_cents=350_050),
     )
     page = make_page()
     page.set_viewport_size(PHONE)
     log_in(page, "owner")
-    page.goto(f"/machines/{world.machine.pk}/passport/")
+    page.goto(f"/machines/{second_life.machine.pk}/passport/")
     expect(page.locator("h1")).to_have_text("Passeport de Découpe laser Trotec")
     expect(page.locator("main")).to_contain_text(f"Prix demandé : 3{NBSP}500,50{NBSP}€.")
     assert _fits(page), "the passport scrolls sideways at 390 px"

@@ -27,22 +27,22 @@ def test_prices_show_cents_only_when_there_are_any() -> None:
         assert price(125_050) == f"1,250.50{NBSP}€"
 
 
-def test_passport_and_second_hand_pages_read_in_french(client, world: World) -> None:
+def test_passport_and_second_hand_pages_read_in_french(client, second_life: World) -> None:
     passport_actions.record_ownership(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         passport_actions.OwnershipInput(
             acquisition="second_hand", started_on=dt.date(2015, 6, 1), price_cents=1_250_050
         ),
     )
-    add_booking(world, -3, BookingState.COMPLETED, "12.25")
+    add_booking(second_life, -3, BookingState.COMPLETED, "12.25")
     transfers.list_for_transfer(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         transfers.TransferInput(kind="sale", asking_price_cents=150_050),
     )
-    client.force_login(world.owner_member)
-    page = client.get(f"/machines/{world.machine.pk}/passport/").content.decode()
+    client.force_login(second_life.owner_member)
+    page = client.get(f"/machines/{second_life.machine.pk}/passport/").content.decode()
     assert "Passeport de Découpe laser Trotec" in page
     assert "Propriétaires successifs" in page and "Achetée d’occasion" in page
     assert f"12{NBSP}500,50{NBSP}€" in page
@@ -56,13 +56,13 @@ def test_passport_and_second_hand_pages_read_in_french(client, world: World) -> 
     ("count", "words"),
     [(1, "encore 1 réservation à venir : annulez-la"), (2, "encore 2 réservations à venir")],
 )
-def test_handover_refusal_has_the_french_plural(world: World, count: int, words: str) -> None:
+def test_handover_refusal_has_the_french_plural(second_life: World, count: int, words: str) -> None:
     transfer = transfers.list_for_transfer(
-        world.owner_admin, world.machine, transfers.TransferInput(kind="donation")
+        second_life.owner_admin, second_life.machine, transfers.TransferInput(kind="donation")
     )
-    transfers.ask_for_transfer(world.taker_member, transfer, world.taker)
+    transfers.ask_for_transfer(second_life.taker_member, transfer, second_life.taker)
     for day in range(count):
-        add_booking(world, 2 + day, BookingState.CONFIRMED)
+        add_booking(second_life, 2 + day, BookingState.CONFIRMED)
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
-        transfers.accept_transfer(world.owner_admin, transfer)
+        transfers.accept_transfer(second_life.owner_admin, transfer)
     assert words in " ".join(refused.value.messages)

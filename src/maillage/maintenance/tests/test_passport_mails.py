@@ -12,27 +12,27 @@ from maillage.maintenance.tests.passport_world import World, add_booking
 from maillage.sharing.models import BookingState
 
 
-def _asked(world: World) -> Transfer:
+def _asked(second_life: World) -> Transfer:
     transfer = transfers.list_for_transfer(
-        world.owner_admin, world.machine, transfers.TransferInput(kind="donation")
+        second_life.owner_admin, second_life.machine, transfers.TransferInput(kind="donation")
     )
     transfers.ask_for_transfer(
-        world.taker_member, transfer, world.taker, message="Nous venons la chercher."
+        second_life.taker_member, transfer, second_life.taker, message="Nous venons la chercher."
     )
     return transfer
 
 
 def test_a_request_is_mailed_to_the_owners_admins_in_french(
-    world: World, django_capture_on_commit_callbacks
+    second_life: World, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        _asked(world)
+        _asked(second_life)
         assert mail.outbox == []  # the worker sends it once the request is in
-    assert [m.to for m in mail.outbox] == [[world.owner_admin.email]]
+    assert [m.to for m in mail.outbox] == [[second_life.owner_admin.email]]
     message = mail.outbox[0]
     assert message.subject == "Lycée Preneur demande Découpe laser Trotec"
     assert "Nous venons la chercher." in message.body
-    assert f"/machines/{world.machine.pk}/passport/" in message.body
+    assert f"/machines/{second_life.machine.pk}/passport/" in message.body
 
 
 @pytest.mark.parametrize(
@@ -44,21 +44,23 @@ def test_a_request_is_mailed_to_the_owners_admins_in_french(
     ],
 )
 def test_the_asker_hears_the_answer(
-    world: World, decide, subject: str, django_capture_on_commit_callbacks
+    second_life: World, decide, subject: str, django_capture_on_commit_callbacks
 ) -> None:
-    transfer = _asked(world)
+    transfer = _asked(second_life)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        decide(world.owner_admin, transfer)
-    assert [(m.to, m.subject) for m in mail.outbox] == [([world.taker_member.email], subject)]
+        decide(second_life.owner_admin, transfer)
+    assert [(m.to, m.subject) for m in mail.outbox] == [([second_life.taker_member.email], subject)]
 
 
-def test_a_refused_handover_sends_nothing(world: World, django_capture_on_commit_callbacks) -> None:
-    transfer = _asked(world)
-    add_booking(world, 3, BookingState.CONFIRMED)
+def test_a_refused_handover_sends_nothing(
+    second_life: World, django_capture_on_commit_callbacks
+) -> None:
+    transfer = _asked(second_life)
+    add_booking(second_life, 3, BookingState.CONFIRMED)
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(ValidationError),
     ):
-        transfers.accept_transfer(world.owner_admin, transfer)
+        transfers.accept_transfer(second_life.owner_admin, transfer)
     assert callbacks == [] and mail.outbox == []

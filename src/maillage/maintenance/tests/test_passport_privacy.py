@@ -24,19 +24,19 @@ def _bearer(user) -> dict[str, str]:
 
 
 @pytest.fixture
-def private_world(world: World) -> World:
+def private_world(second_life: World) -> World:
     passport_actions.record_ownership(
-        world.owner_admin,
-        world.machine,
+        second_life.owner_admin,
+        second_life.machine,
         passport_actions.OwnershipInput(
             acquisition="bought_new", started_on=dt.date(2012, 3, 1), price_cents=2_500_000
         ),
     )
-    add_booking(world, -10, BookingState.COMPLETED, "12.25")
+    add_booking(second_life, -10, BookingState.COMPLETED, "12.25")
     passport_actions.set_privacy(
-        world.owner_admin, world.machine, ["purchase_price", "serial_number", "hours"]
+        second_life.owner_admin, second_life.machine, ["purchase_price", "serial_number", "hours"]
     )
-    return world
+    return second_life
 
 
 def test_api_hides_private_fields_from_another_organisation(client, private_world: World) -> None:
@@ -76,30 +76,32 @@ def test_page_and_print_hide_private_fields(client, private_world: World) -> Non
     assert "TR-300-1234" in text and "12.25" in text
 
 
-def test_only_admins_set_privacy_and_fields_are_checked(client, world: World) -> None:
-    url = f"/api/v1/machines/{world.machine.pk}/passport/privacy"
+def test_only_admins_set_privacy_and_fields_are_checked(client, second_life: World) -> None:
+    url = f"/api/v1/machines/{second_life.machine.pk}/passport/privacy"
     body = json.dumps({"private_fields": ["hours"]})
-    refused = client.put(url, body, "application/json", **_bearer(world.owner_member))
+    refused = client.put(url, body, "application/json", **_bearer(second_life.owner_member))
     assert refused.status_code == 403
     bad = client.put(
         url,
         json.dumps({"private_fields": ["colour"]}),
         "application/json",
-        **_bearer(world.owner_admin),
+        **_bearer(second_life.owner_admin),
     )
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"] == ["body", "private_fields"]
     assert not PassportPrivacy.objects.exists()
-    ok = client.put(url, body, "application/json", **_bearer(world.owner_admin))
+    ok = client.put(url, body, "application/json", **_bearer(second_life.owner_admin))
     assert ok.status_code == 200 and ok.json()["private_fields"] == ["hours"]
 
 
-def test_api_transfer_to_a_not_validated_organisation_is_refused(client, world: World) -> None:
+def test_api_transfer_to_a_not_validated_organisation_is_refused(
+    client, second_life: World
+) -> None:
     created = client.post(
-        f"/api/v1/machines/{world.machine.pk}/transfers",
+        f"/api/v1/machines/{second_life.machine.pk}/transfers",
         json.dumps({"kind": "donation"}),
         "application/json",
-        **_bearer(world.owner_admin),
+        **_bearer(second_life.owner_admin),
     )
     assert created.status_code == 201
     transfer_id = created.json()["id"]
@@ -107,24 +109,24 @@ def test_api_transfer_to_a_not_validated_organisation_is_refused(client, world: 
     assert [t["id"] for t in listed["items"]] == [transfer_id]
     asked = client.post(
         f"/api/v1/transfers/{transfer_id}/ask",
-        json.dumps({"organisation": world.pending.slug}),
+        json.dumps({"organisation": second_life.pending.slug}),
         "application/json",
-        **_bearer(world.pending_member),
+        **_bearer(second_life.pending_member),
     )
     assert asked.status_code == 422
     assert asked.json()["detail"][0]["loc"] == ["body", "organisation"]
     asked = client.post(
         f"/api/v1/transfers/{transfer_id}/ask",
-        json.dumps({"organisation": world.taker.slug}),
+        json.dumps({"organisation": second_life.taker.slug}),
         "application/json",
-        **_bearer(world.taker_member),
+        **_bearer(second_life.taker_member),
     )
     assert asked.json()["state"] == "reserved"
     decided = client.post(
         f"/api/v1/transfers/{transfer_id}/decide",
         json.dumps({"decision": "accept"}),
         "application/json",
-        **_bearer(world.owner_admin),
+        **_bearer(second_life.owner_admin),
     )
     assert decided.json()["state"] == "transferred"
-    assert decided.json()["to_organisation"] == world.taker.slug
+    assert decided.json()["to_organisation"] == second_life.taker.slug

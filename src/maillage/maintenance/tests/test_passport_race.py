@@ -33,9 +33,9 @@ def english(settings):
 
 
 @pytest.fixture
-def race_world(transactional_db, world: World) -> World:
-    """The world in committed rows, so that each thread's connection reads it."""
-    return world
+def race_world(transactional_db, second_life: World) -> World:
+    """The second_life in committed rows, so that each thread's connection reads it."""
+    return second_life
 
 
 def _race(calls: list[Callable[[Transfer], object]], transfer_id: int) -> list[str]:

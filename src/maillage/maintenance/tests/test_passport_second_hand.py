@@ -14,11 +14,11 @@ from maillage.maintenance.tests.passport_world import World
 from maillage.matching.models import Need, NeedStatus
 
 
-def _need(world: World, max_km: float, status: str = NeedStatus.UNMET) -> Need:
+def _need(second_life: World, max_km: float, status: str = NeedStatus.UNMET) -> Need:
     now = timezone.now()
     return Need.objects.create(
-        requester=world.other_member,
-        organisation=world.other_taker,
+        requester=second_life.other_member,
+        organisation=second_life.other_taker,
         process=Process.objects.get(code="3.4.1.1"),
         hours=Decimal("2"),
         earliest=now,
@@ -31,15 +31,15 @@ def _need(world: World, max_km: float, status: str = NeedStatus.UNMET) -> Need:
     )
 
 
-def test_an_offered_machine_is_suggested_to_an_unmet_need_within_reach(client, world) -> None:
+def test_an_offered_machine_is_suggested_to_an_unmet_need_within_reach(client, second_life) -> None:
     transfers.list_for_transfer(
-        world.owner_admin, world.machine, transfers.TransferInput("donation")
+        second_life.owner_admin, second_life.machine, transfers.TransferInput("donation")
     )
-    near = suggestions_for_need(_need(world, max_km=50))
-    assert [s.transfer.machine for s in near] == [world.machine] and 5 < near[0].km < 50
-    assert suggestions_for_need(_need(world, max_km=5)) == []
-    assert suggestions_for_need(_need(world, max_km=50, status=NeedStatus.MATCHED)) == []
-    client.force_login(world.other_member)
+    near = suggestions_for_need(_need(second_life, max_km=50))
+    assert [s.transfer.machine for s in near] == [second_life.machine] and 5 < near[0].km < 50
+    assert suggestions_for_need(_need(second_life, max_km=5)) == []
+    assert suggestions_for_need(_need(second_life, max_km=50, status=NeedStatus.MATCHED)) == []
+    client.force_login(second_life.other_member)
     page = client.get("/second-hand/?kind=donation").content.decode()
     assert 'id="for-my-needs"' in page and "Découpe laser Trotec" in page
     sales = client.get("/second-hand/?kind=sale").content.decode()
