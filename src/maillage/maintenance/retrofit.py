@@ -57,14 +57,22 @@ def load_factors(path: Path = FACTORS_CSV) -> Factors:
     return Factors(per_kg=by_key, uplift=uplift)
 
 
-def _check(name: str, value: float, *, positive: bool = False) -> None:
+# Beyond these a figure is a typing slip, and the arithmetic would overflow a float.
+MAX_YEARS = 200.0
+MAX_RATE = 1.0  # 100 % a year
+MAX_AMOUNT = 1e12  # euros, kgCO2e, kWh a year
+
+
+def _check(name: str, value: float, *, positive: bool = False, at_most: float = MAX_AMOUNT) -> None:
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         raise ValueError(f"{name} must be {'positive' if positive else 'zero or more'}: {value}")
+    if value > at_most:
+        raise ValueError(f"{name} must be at most {at_most:g}: {value}")
 
 
 def capital_recovery_factor(rate: float, life_years: float) -> float:
-    _check("rate", rate)
-    _check("life_years", life_years, positive=True)
+    _check("rate", rate, at_most=MAX_RATE)
+    _check("life_years", life_years, positive=True, at_most=MAX_YEARS)
     if rate == 0:
         return 1 / life_years
     growth: float = (1 + rate) ** life_years
@@ -112,12 +120,12 @@ def compare_retrofit_replace(
     grid_kgco2e_per_kwh: float,
     horizon_years: float,
 ) -> Comparison:
-    _check("new_life_years", new_life_years, positive=True)
-    _check("retrofit_life_years", retrofit_life_years, positive=True)
+    _check("new_life_years", new_life_years, positive=True, at_most=MAX_YEARS)
+    _check("retrofit_life_years", retrofit_life_years, positive=True, at_most=MAX_YEARS)
+    _check("discount_rate", discount_rate, at_most=MAX_RATE)
     for name, value in (
         ("new_price", new_price),
         ("retrofit_price", retrofit_price),
-        ("discount_rate", discount_rate),
         ("new_embodied_kgco2e", new_embodied_kgco2e),
         ("retrofit_embodied_kgco2e", retrofit_embodied_kgco2e),
         ("new_kwh_per_year", new_kwh_per_year),
@@ -125,7 +133,7 @@ def compare_retrofit_replace(
         ("grid_kgco2e_per_kwh", grid_kgco2e_per_kwh),
     ):
         _check(name, value)
-    _check("horizon_years", horizon_years, positive=True)
+    _check("horizon_years", horizon_years, positive=True, at_most=MAX_YEARS)
     replace_cost = annualised_cost(new_price, new_life_years, discount_rate)
     retrofit_cost = annualised_cost(retrofit_price, retrofit_life_years, discount_rate)
     replace_kg = new_embodied_kgco2e + new_kwh_per_year * horizon_years * grid_kgco2e_per_kwh

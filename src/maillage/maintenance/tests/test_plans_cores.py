@@ -220,3 +220,18 @@ def test_thresholds_agree_with_the_states() -> None:
 def test_a_zero_interval_is_refused(kwargs: dict, name: str) -> None:
     with pytest.raises(ValueError, match=name):
         due.Schedule(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("new_life_years", 5.97e16),  # (1 + i)^n would overflow
+        ("horizon_years", 201),
+        ("discount_rate", 3600),  # 360,000 % a year: a percentage typed as a fraction
+        ("retrofit_embodied_kgco2e", 5.3e175),
+        ("new_price", float("inf")),
+    ],
+)
+def test_figures_beyond_any_machine_are_refused_by_name(name: str, value: float) -> None:
+    with pytest.raises(ValueError, match=f"^{name}"):
+        retrofit.compare_retrofit_replace(**{**VECTOR, name: value}, grid_kgco2e_per_kwh=0.052)

@@ -94,6 +94,8 @@ def _compare(form: RetrofitForm) -> retrofit.Comparison | None:
 def _positive_message(text: str) -> str:
     if "must be positive" in text:
         return _("Give a number above zero.")
+    if "must be at most" in text:
+        return _("This figure is beyond any machine: check its unit.")
     return _("Give a number, zero or more.")
 
 
