@@ -260,6 +260,27 @@ def cases(
     }
 
 
+def explain(call: Callable[[], int]) -> list[dict[str, Any]]:
+    """The plan of every query one call makes (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
+    PostgreSQL), to see which index each sort and filter walks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    plans = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql)
+            lines = [" ".join(str(part) for part in row[-1:]) for row in cursor.fetchall()]
+        plans.append({"sql": sql[:300], "plan": lines})
+    return plans
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
@@ -270,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--explain", action="store_true", help="print the reliability plans")
     common.add_postgres_options(parser, keep_db=False)  # its database is always dropped
     args = parser.parse_args(argv)
 
@@ -315,6 +337,18 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         results["cases"] = timings
+        if args.explain:
+            all_cases = cases(org_id, other, host, coordinator, token)
+            results["plans"] = {
+                key: explain(call)
+                for key, (_label, call) in all_cases.items()
+                if key.startswith("reliability_")
+            }
+            for key, plans in results["plans"].items():
+                print(f"  {key}:")
+                for plan in plans:
+                    print(f"    {plan['sql'][:100]}…")
+                    print("".join(f"      {line}\n" for line in plan["plan"]), end="")
         results["load_average_after"] = os.getloadavg()
         results["pass"] = all(t["pass"] for t in timings.values())
         print(f"Load average: {results['load_average_before']} → {results['load_average_after']}")

@@ -172,3 +172,5 @@ def test_the_maintenance_benchmark_loads_what_it_says_and_times_every_case() -> 
     assert machining > 0 and timings["reliability_process"]["rows"] == min(50, machining)
     assert timings["reliability_by_process"]["rows"] > 0
     assert all({"p50_ms", "p95_ms", "max_ms", "pass"} <= set(t) for t in timings.values())
+    plans = bench_maintenance.explain(cases["reliability_mtbf"][1])
+    assert len(plans) >= 2 and all(plan["plan"] for plan in plans)  # the count and the page
