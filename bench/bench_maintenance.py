@@ -54,7 +54,9 @@ def _tasks() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def generate_maintenance(usage: int, rng: random.Random, batch_size: int = 10_000) -> dict:
+def generate_maintenance(
+    usage: int, rng: random.Random, batch_size: int = 10_000
+) -> dict[str, int]:
     """Plans per (organisation, process), task states, usage records and meters."""
     from django.db import transaction
 
@@ -82,7 +84,7 @@ def generate_maintenance(usage: int, rng: random.Random, batch_size: int = 10_00
         [PlanTask(plan=plan, position=i, **t) for plan in plans for i, t in enumerate(_tasks())],
         batch_size=batch_size,
     )
-    tasks_of: dict[tuple[int, int], list[PlanTask]] = {}
+    tasks_of: dict[tuple[int, int | None], list[PlanTask]] = {}
     for task in tasks:
         tasks_of.setdefault((task.plan.organisation_id, task.plan.process_id), []).append(task)
     now = dt.datetime.now(dt.UTC)
@@ -149,7 +151,7 @@ def big_organisation(size: int) -> int:
     """Gather `size` machines in one organisation (before the maintenance rows are made)."""
     from maillage.equipment.models import Machine
 
-    org_id = Machine.objects.order_by("pk").values_list("organisation_id", flat=True).first()
+    org_id = Machine.objects.order_by("pk").values_list("organisation_id", flat=True)[0]
     ids = list(Machine.objects.order_by("pk").values_list("pk", flat=True)[:size])
     Machine.objects.filter(pk__in=ids).update(organisation_id=org_id)
     return int(org_id)
@@ -188,7 +190,12 @@ def time_calls(call: Callable[[], int], requests: int, warmup: int) -> dict[str,
     }
 
 
-def cases(org_id: int, small_org_id: int, host: Any, coordinator: Any, token: str) -> dict:
+Case = tuple[str, Callable[[], int]]
+
+
+def cases(
+    org_id: int, small_org_id: int, host: Any, coordinator: Any, token: str
+) -> dict[str, Case]:
     from django.test import Client
 
     from maillage.directory.models import Organisation
@@ -207,7 +214,20 @@ def cases(org_id: int, small_org_id: int, host: Any, coordinator: Any, token: st
         return call
 
     def table(**kwargs: Any) -> Callable[[], int]:
-        return lambda: len(queries.reliability_table(coordinator, **kwargs).rows)
+        # The page's own read: the query family and Django's paginator, as the view calls it.
+        return lambda: len(list(queries.reliability_page(coordinator, **kwargs).object_list))
+
+    page_client = Client(HTTP_HOST="127.0.0.1")
+    page_client.force_login(coordinator)
+
+    def page(query: str) -> Callable[[], int]:
+        def call() -> int:
+            response = page_client.get(f"/maintenance/reliability/?{query}")
+            if response.status_code != 200:
+                raise RuntimeError(f"reliability page answered {response.status_code}")
+            return response.content.count(b"<tr>") - 1  # the header row
+
+        return call
 
     return {
         "due_query_big": (
@@ -216,20 +236,49 @@ def cases(org_id: int, small_org_id: int, host: Any, coordinator: Any, token: st
         ),
         "due_api_big": (f"GET …/organisations/{org_id}/due-tasks (token)", api(org_id)),
         "due_api_other": ("GET …/due-tasks of another organisation (403)", api(small_org_id)),
-        "reliability_mtbf": ("reliability table, page 1 by MTBF", table(order="mtbf")),
+        "reliability_mtbf": ("reliability table, page 1 by MTBF", table(sort="mtbf")),
         "reliability_failures_p20": (
-            "reliability table, page 20 by failures",
-            table(order="failures", page=20),
+            "reliability table, page 20 by failures (most first)",
+            table(sort="-failures", page=20),
         ),
         "reliability_rate_13": (
             "reliability table, dept 13, by failures per 1,000 h",
-            table(order="failure_rate", department="13"),
+            table(sort="-rate", department="13"),
         ),
         "reliability_process": (
             "reliability table, process 3.2 (machining), by MTBF",
-            table(order="mtbf", process_code="3.2"),
+            table(sort="mtbf", process="3.2"),
+        ),
+        "reliability_by_process": (
+            "reliability table per process, by failures",
+            table(by="process", sort="-failures"),
+        ),
+        "reliability_page_http": (
+            "GET /maintenance/reliability/?sort=mtbf (coordinator)",
+            page("sort=mtbf"),
         ),
     }
+
+
+def explain(call: Callable[[], int]) -> list[dict[str, Any]]:
+    """The plan of every query one call makes (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on
+    PostgreSQL), to see which index each sort and filter walks."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    plans = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+        with connection.cursor() as cursor:
+            cursor.execute(prefix + sql)
+            lines = [" ".join(str(part) for part in row[-1:]) for row in cursor.fetchall()]
+        plans.append({"sql": sql[:300], "plan": lines})
+    return plans
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,6 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--explain", action="store_true", help="print the reliability plans")
     common.add_postgres_options(parser, keep_db=False)  # its database is always dropped
     args = parser.parse_args(argv)
 
@@ -275,9 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         host, coordinator, token = users(org_id)
         from maillage.directory.models import Organisation
 
-        other = Organisation.objects.exclude(pk=org_id).order_by("pk").values_list("pk").first()
+        other = Organisation.objects.exclude(pk=org_id).order_by("pk").values_list("pk")[0][0]
         timings = {}
-        for key, (label, call) in cases(org_id, other[0], host, coordinator, token).items():
+        for key, (label, call) in cases(org_id, other, host, coordinator, token).items():
             timing = {"label": label, **time_calls(call, args.requests, args.warmup)}
             timings[key] = timing
             print(
@@ -287,6 +337,18 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         results["cases"] = timings
+        if args.explain:
+            all_cases = cases(org_id, other, host, coordinator, token)
+            results["plans"] = {
+                key: explain(call)
+                for key, (_label, call) in all_cases.items()
+                if key.startswith("reliability_")
+            }
+            for key, plans in results["plans"].items():
+                print(f"  {key}:")
+                for plan in plans:
+                    print(f"    {plan['sql'][:100]}…")
+                    print("".join(f"      {line}\n" for line in plan["plan"]), end="")
         results["load_average_after"] = os.getloadavg()
         results["pass"] = all(t["pass"] for t in timings.values())
         print(f"Load average: {results['load_average_before']} → {results['load_average_after']}")

@@ -134,6 +134,7 @@ def test_the_maintenance_benchmark_loads_what_it_says_and_times_every_case() -> 
     import bench_maintenance
     from bench_machines import generate_machines
 
+    from maillage.equipment.queries import machines_with_process
     from maillage.maintenance.models import MachineMeter, TaskState, UsageRecord
     from maillage.maintenance.queries import plans as queries
 
@@ -164,5 +165,12 @@ def test_the_maintenance_benchmark_loads_what_it_says_and_times_every_case() -> 
     assert timings["due_query_big"]["rows"] == timings["due_api_big"]["rows"] == due
     assert timings["due_api_other"]["rows"] == -1  # refused: not the host's organisation
     assert timings["reliability_mtbf"]["rows"] == 50
-    assert timings["reliability_failures_p20"]["rows"] == 0  # 200 machines: 4 pages
+    # 200 machines make 4 pages: like the page, a page past the end shows the last one.
+    assert timings["reliability_failures_p20"]["rows"] == 50
+    assert timings["reliability_page_http"]["rows"] == 50
+    machining = MachineMeter.objects.filter(machine_id__in=machines_with_process("3.2")).count()
+    assert machining > 0 and timings["reliability_process"]["rows"] == min(50, machining)
+    assert timings["reliability_by_process"]["rows"] > 0
     assert all({"p50_ms", "p95_ms", "max_ms", "pass"} <= set(t) for t in timings.values())
+    plans = bench_maintenance.explain(cases["reliability_mtbf"][1])
+    assert len(plans) >= 2 and all(plan["plan"] for plan in plans)  # the count and the page

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     DecimalField,
@@ -23,13 +24,14 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.directory import permissions
 from maillage.directory.models import Organisation
-from maillage.equipment.models import Machine
+from maillage.equipment import queries as equipment_queries
+from maillage.equipment.models import Machine, Process
 from maillage.maintenance import due, reliability
 from maillage.maintenance.models import (
     Intervention,
@@ -184,23 +186,20 @@ def plans_of(organisation: Organisation) -> QuerySet[MaintenancePlan]:
 
 
 # The coordinators' table reads the meters: one row per machine, totals since records began.
-MTBF = ExpressionWrapper(
-    F("hours") / NullIf(F("failures"), 0),
-    output_field=DecimalField(max_digits=14, decimal_places=2),
-)
+# MTBF and failures per 1,000 h are stored on the meter (computed by the database) and indexed
+# with the machine, which breaks ties, so a page is a short index walk in every sort.
 MTTR = ExpressionWrapper(F("repair_hours") / NullIf(F("repairs"), 0), output_field=FloatField())
-PER_1000 = ExpressionWrapper(
-    F("failures") * Decimal(1000) / NullIf(F("hours"), 0),
-    output_field=DecimalField(max_digits=14, decimal_places=2),
-)
 MACHINE_SORTS = {
-    "mtbf": F("mtbf").asc(nulls_last=True),
-    "-mtbf": F("mtbf").desc(nulls_last=True),
-    "failures": F("failures").asc(),
-    "-failures": F("failures").desc(),
-    "rate": F("per_1000").asc(nulls_last=True),
-    "-rate": F("per_1000").desc(nulls_last=True),
+    "mtbf": (F("mtbf_hours").asc(nulls_last=True), F("machine_id").asc()),
+    "-mtbf": (F("mtbf_hours").desc(nulls_last=True), F("machine_id").desc()),
+    "failures": (F("failures").asc(), F("machine_id").asc()),
+    "-failures": (F("failures").desc(), F("machine_id").desc()),
+    "rate": (F("failures_per_1000h").asc(nulls_last=True), F("machine_id").asc()),
+    "-rate": (F("failures_per_1000h").desc(nulls_last=True), F("machine_id").desc()),
 }
+RELIABILITY_SORTS = tuple(MACHINE_SORTS)
+DEFAULT_SORT = "-failures"
+RELIABILITY_PER_PAGE = 50
 
 
 def check_coordinator(user: Any) -> None:
@@ -208,101 +207,94 @@ def check_coordinator(user: Any) -> None:
         raise PermissionDenied(_("Only the coordinators read the territory's reliability."))
 
 
-def reliability_by_machine(user: Any, sort: str = "-failures") -> QuerySet[MachineMeter]:
+def _meters(process: str = "", department: str = "") -> QuerySet[MachineMeter]:
+    """Meters of the machines doing a process (that one or a sub-process of it) and/or with
+    their site in a department; each filter a subquery on the machine, no join to count."""
+    meters = MachineMeter.objects.all()
+    if process:
+        meters = meters.filter(machine_id__in=equipment_queries.machines_with_process(process))
+    if department:
+        there = Machine.objects.filter(site__department_id=department)
+        meters = meters.filter(machine_id__in=there.values("pk"))
+    return meters
+
+
+def reliability_by_machine(
+    user: Any, sort: str = DEFAULT_SORT, *, process: str = "", department: str = ""
+) -> QuerySet[MachineMeter]:
+    """One row per machine (MTTR annotated), worst first by default; an unknown sort is the
+    default one; machines without failures (no MTBF) or use (no rate) come last."""
     check_coordinator(user)
-    order = MACHINE_SORTS.get(sort, MACHINE_SORTS["-failures"])
+    order = MACHINE_SORTS.get(sort, MACHINE_SORTS[DEFAULT_SORT])
     return (
-        MachineMeter.objects.annotate(mtbf=MTBF, mttr=MTTR, per_1000=PER_1000)
+        _meters(process, department)
+        .annotate(mttr=MTTR)
         .select_related("machine", "machine__organisation")
-        .order_by(order, "machine__name", "pk")
+        .order_by(*order)
     )
 
 
-def reliability_by_process(user: Any, sort: str = "-failures") -> list[dict[str, Any]]:
+def reliability_by_process(
+    user: Any, sort: str = DEFAULT_SORT, *, process: str = "", department: str = ""
+) -> list[dict[str, Any]]:
     """Per process: machines, hours, failures, MTBF, MTTR and failures per 1,000 h summed."""
     check_coordinator(user)
-    rows: list[dict[str, Any]] = [
-        dict(row)
-        for row in MachineMeter.objects.values(
-            "machine__processes__code",
-            "machine__processes__label_fr",
-            "machine__processes__label_en",
+    links = Machine.processes.through.objects.filter(
+        machine_id__in=_meters("", department).values("machine_id")
+    )
+    if process:
+        path = Process.objects.filter(code=process).values_list("path", flat=True).first()
+        links = links.filter(process__path__startswith=path or "|none|")
+    # Grouped on the process id alone (the labels are read after): one pass over the links.
+    totals: dict[int, dict[str, Any]] = {
+        row["process_id"]: dict(row)
+        for row in links.values("process_id").annotate(
+            machines=Count("machine_id"),
+            total_hours=Sum("machine__meter__hours"),
+            total_failures=Sum("machine__meter__failures"),
+            total_repairs=Sum("machine__meter__repairs"),
+            total_repair_hours=Sum("machine__meter__repair_hours"),
         )
-        .exclude(machine__processes__code=None)
-        .annotate(
-            machines=Count("machine", distinct=True),
-            total_hours=Sum("hours"),
-            total_failures=Sum("failures"),
-            total_repairs=Sum("repairs"),
-            total_repair_hours=Sum("repair_hours"),
-        )
-    ]
-    for row in rows:
+    }
+    rows: list[dict[str, Any]] = []
+    for code, label_fr, label_en, pk in Process.objects.filter(pk__in=totals).values_list(
+        "code", "label_fr", "label_en", "pk"
+    ):
+        row = totals[pk]
         hours, failures = float(row["total_hours"] or 0), row["total_failures"] or 0
-        row["mtbf"] = hours / failures if failures else None
-        row["mttr"] = (
-            row["total_repair_hours"] / row["total_repairs"] if row["total_repairs"] else None
+        row.update(
+            machine__processes__code=code,
+            machine__processes__label_fr=label_fr,
+            machine__processes__label_en=label_en,
+            mtbf=hours / failures if failures else None,
+            mttr=(
+                row["total_repair_hours"] / row["total_repairs"] if row["total_repairs"] else None
+            ),
+            per_1000=failures * 1000 / hours if hours else None,
         )
-        row["per_1000"] = failures * 1000 / hours if hours else None
+        rows.append(row)
     key, reverse = sort.lstrip("-"), sort.startswith("-")
     field = {"mtbf": "mtbf", "rate": "per_1000"}.get(key, "total_failures")
+    rows.sort(key=lambda row: row["machine__processes__code"])
     present = [row for row in rows if row[field] is not None]
     present.sort(key=lambda row: row[field], reverse=reverse)
     return present + [row for row in rows if row[field] is None]
 
 
-# The coordinators' table: sort keys and their order (worst machines first).
-RELIABILITY_ORDERS = {
-    "mtbf": (F("mtbf").asc(nulls_last=True), "machine_id"),
-    "-mtbf": (F("mtbf").desc(nulls_last=True), "machine_id"),
-    "failures": (F("failures").desc(), "machine_id"),
-    "failure_rate": (F("failure_rate").desc(nulls_last=True), "machine_id"),
-}
-
-
-@dataclass(frozen=True)
-class ReliabilityPage:
-    rows: list[MachineMeter]  # annotated with mtbf, mttr and failure_rate (per 1,000 h)
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def reliability_table(
+def reliability_page(
     user: Any,
     *,
-    order: str = "mtbf",
-    page: int = 1,
-    per_page: int = 50,
-    process_code: str = "",
+    by: str = "machine",
+    sort: str = DEFAULT_SORT,
+    page: int | str | None = 1,
+    process: str = "",
     department: str = "",
-) -> ReliabilityPage:
-    """Reliability per machine across the territory, from each machine's meter (totals since
-    its use is recorded), for the coordinators; machines that never failed have no MTBF and
-    come last when sorting by it."""
-    if not permissions.is_coordinator(user):
-        raise PermissionDenied(_("Only the coordinators can read the reliability table."))
-    if order not in RELIABILITY_ORDERS:
-        raise ValueError(f"order must be one of {sorted(RELIABILITY_ORDERS)}")
-    meters = MachineMeter.objects.all()
-    if process_code:
-        meters = meters.filter(machine__processes__code__startswith=process_code).distinct()
-    if department:
-        meters = meters.filter(machine__site__department_id=department)
-    hours = Cast("hours", FloatField())
-    rows = (
-        meters.annotate(
-            mtbf=hours / NullIf(Cast("failures", FloatField()), Value(0.0)),
-            mttr=F("repair_hours") / NullIf(Cast("repairs", FloatField()), Value(0.0)),
-            failure_rate=Cast("failures", FloatField()) * 1000.0 / NullIf(hours, Value(0.0)),
-        )
-        .select_related("machine", "machine__organisation")
-        .order_by(*RELIABILITY_ORDERS[order])
+    per_page: int = RELIABILITY_PER_PAGE,
+) -> Page:
+    """One page of the coordinators' table, per machine or per process (page and bench)."""
+    rows: QuerySet[MachineMeter] | list[dict[str, Any]] = (
+        reliability_by_process(user, sort, process=process, department=department)
+        if by == "process"
+        else reliability_by_machine(user, sort, process=process, department=department)
     )
-    page = max(1, page)
-    start = (page - 1) * per_page
-    return ReliabilityPage(list(rows[start : start + per_page]), meters.count(), page, per_page)
+    return Paginator(rows, per_page).get_page(page)

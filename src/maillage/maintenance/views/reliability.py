@@ -2,29 +2,32 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from maillage.maintenance.queries import plans as queries
 
-PER_PAGE = 50
-SORTS = ("-failures", "failures", "mtbf", "-mtbf", "rate", "-rate")
-
 
 @login_required
 def reliability_table(request: HttpRequest) -> HttpResponse:
-    sort = request.GET.get("sort", "-failures")
-    if sort not in SORTS:
-        sort = "-failures"
+    sort = request.GET.get("sort", queries.DEFAULT_SORT)
+    if sort not in queries.RELIABILITY_SORTS:
+        sort = queries.DEFAULT_SORT
     by = "process" if request.GET.get("by") == "process" else "machine"
-    rows = (
-        queries.reliability_by_process(request.user, sort)
-        if by == "process"
-        else queries.reliability_by_machine(request.user, sort)
+    process = request.GET.get("process", "").strip()[:30]
+    department = request.GET.get("department", "").strip()[:3]
+    page = queries.reliability_page(
+        request.user,
+        by=by,
+        sort=sort,
+        page=request.GET.get("page"),
+        process=process,
+        department=department,
     )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    filters = urlencode({"process": process, "department": department})
     return render(
         request,
         "maintenance/reliability.html",
@@ -32,6 +35,9 @@ def reliability_table(request: HttpRequest) -> HttpResponse:
             "page": page,
             "by": by,
             "sort": sort,
-            "filters_query": f"by={by}&sort={sort}",
+            "process": process,
+            "department": department,
+            "filters": filters,
+            "filters_query": f"by={by}&sort={sort}&{filters}",
         },
     )
