@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -26,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from maillage.directory import permissions
@@ -199,6 +202,23 @@ MACHINE_SORTS = {
 RELIABILITY_SORTS = tuple(MACHINE_SORTS)
 DEFAULT_SORT = "-failures"
 RELIABILITY_PER_PAGE = 50
+# Past this many machines the table counts no further: "more than 5,000", 100 pages to walk.
+RELIABILITY_COUNT_CAP = 5000
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows up to the cap (plus one, to know there are more), not the whole table."""
+
+    cap = RELIABILITY_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        rows = cast(QuerySet[Any], self.object_list)
+        return rows[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def check_coordinator(user: Any) -> None:
@@ -220,8 +240,12 @@ def _meters(process: str = "", department: str = "") -> QuerySet[MachineMeter]:
     their site in a department; each filter a subquery on the machine, no join to count."""
     meters = MachineMeter.objects.all()
     if process:
-        doing = Machine.processes.through.objects.filter(process_id__in=_process_ids(process))
-        meters = meters.filter(machine_id__in=doing.values("machine_id"))
+        # EXISTS: walking a sort index, each meter is checked in the (machine, process) index
+        # and the page stops after its rows; a process can cover a third of the park.
+        doing = Machine.processes.through.objects.filter(
+            machine_id=OuterRef("machine_id"), process_id__in=_process_ids(process)
+        )
+        meters = meters.filter(Exists(doing))
     if department:
         there = Machine.objects.filter(site__department_id=department)
         meters = meters.filter(machine_id__in=there.values("pk"))
@@ -321,7 +345,7 @@ def reliability_page(
         processes = reliability_by_process(user, sort, process=process, department=department)
         return Paginator(processes, per_page).get_page(page)
     rows = reliability_by_machine(user, sort, process=process, department=department)
-    found = Paginator(rows.values_list("pk", flat=True), per_page).get_page(page)
+    found = CappedPaginator(rows.values_list("pk", flat=True), per_page).get_page(page)
     ids = list(found.object_list)
     meters = (
         MachineMeter.objects.annotate(mttr=MTTR)
