@@ -73,6 +73,8 @@ bench: install-dev
 	-$(PY) bench/bench_booking.py
 	-$(PY) bench/bench_matching_api.py --database sqlite
 	-$(PY) bench/bench_matching_api.py --database postgres
+	-$(PY) bench/bench_maintenance.py --database sqlite
+	-$(PY) bench/bench_maintenance.py --database postgres
 
 vendor:
 	scripts/vendor.sh

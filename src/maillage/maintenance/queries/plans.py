@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
-    Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -26,11 +28,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from maillage.directory import permissions
 from maillage.directory.models import Organisation
-from maillage.equipment import queries as equipment_queries
 from maillage.equipment.models import Machine, Process
 from maillage.maintenance import due, reliability
 from maillage.maintenance.models import (
@@ -200,6 +202,23 @@ MACHINE_SORTS = {
 RELIABILITY_SORTS = tuple(MACHINE_SORTS)
 DEFAULT_SORT = "-failures"
 RELIABILITY_PER_PAGE = 50
+# Past this many machines the table counts no further: "more than 5,000", 100 pages to walk.
+RELIABILITY_COUNT_CAP = 5000
+
+
+class CappedPaginator(Paginator):
+    """Counts the rows up to the cap (plus one, to know there are more), not the whole table."""
+
+    cap = RELIABILITY_COUNT_CAP
+
+    @cached_property
+    def count(self) -> int:
+        rows = cast(QuerySet[Any], self.object_list)
+        return rows[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
 
 
 def check_coordinator(user: Any) -> None:
@@ -207,12 +226,26 @@ def check_coordinator(user: Any) -> None:
         raise PermissionDenied(_("Only the coordinators read the territory's reliability."))
 
 
+def _process_ids(code: str) -> list[int]:
+    """The process with this code and its descendants, read first so that the filter on the
+    machines' processes is a list of ids (an index search), not a join on the taxonomy."""
+    path = Process.objects.filter(code=code).values_list("path", flat=True).first()
+    if path is None:
+        return []
+    return list(Process.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+
 def _meters(process: str = "", department: str = "") -> QuerySet[MachineMeter]:
     """Meters of the machines doing a process (that one or a sub-process of it) and/or with
     their site in a department; each filter a subquery on the machine, no join to count."""
     meters = MachineMeter.objects.all()
     if process:
-        meters = meters.filter(machine_id__in=equipment_queries.machines_with_process(process))
+        # EXISTS: walking a sort index, each meter is checked in the (machine, process) index
+        # and the page stops after its rows; a process can cover a third of the park.
+        doing = Machine.processes.through.objects.filter(
+            machine_id=OuterRef("machine_id"), process_id__in=_process_ids(process)
+        )
+        meters = meters.filter(Exists(doing))
     if department:
         there = Machine.objects.filter(site__department_id=department)
         meters = meters.filter(machine_id__in=there.values("pk"))
@@ -234,28 +267,40 @@ def reliability_by_machine(
     )
 
 
+def _process_totals(department: str = "") -> list[dict[str, Any]]:
+    """Each process's machines and summed meters, grouped on the process id alone (the labels
+    are read after). The meters join the machines' process links directly (the ORM would go
+    through the machine table for every meter); CROSS JOIN keeps SQLite's order: scan the
+    meters, find each one's processes in the (machine, process) index. PostgreSQL reads it as
+    an inner join and plans it freely."""
+    meters = MachineMeter._meta.db_table
+    links = Machine.processes.through._meta.db_table
+    where, params = "", ()
+    if department:
+        inner, params = _meters("", department).values("machine_id").query.sql_with_params()
+        where = f"AND m.machine_id IN ({inner})"
+    sql = (
+        f"SELECT l.process_id, COUNT(*), SUM(m.hours), SUM(m.failures), SUM(m.repairs), "
+        f"SUM(m.repair_hours) FROM {meters} m CROSS JOIN {links} l "
+        f"WHERE l.machine_id = m.machine_id {where} GROUP BY l.process_id"
+    )
+    names = ("process_id", "machines", "total_hours", "total_failures", "total_repairs")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [
+            dict(zip((*names, "total_repair_hours"), row, strict=True)) for row in cursor.fetchall()
+        ]
+
+
 def reliability_by_process(
     user: Any, sort: str = DEFAULT_SORT, *, process: str = "", department: str = ""
 ) -> list[dict[str, Any]]:
     """Per process: machines, hours, failures, MTBF, MTTR and failures per 1,000 h summed."""
     check_coordinator(user)
-    links = Machine.processes.through.objects.filter(
-        machine_id__in=_meters("", department).values("machine_id")
-    )
+    totals = {row["process_id"]: row for row in _process_totals(department)}
     if process:
-        path = Process.objects.filter(code=process).values_list("path", flat=True).first()
-        links = links.filter(process__path__startswith=path or "|none|")
-    # Grouped on the process id alone (the labels are read after): one pass over the links.
-    totals: dict[int, dict[str, Any]] = {
-        row["process_id"]: dict(row)
-        for row in links.values("process_id").annotate(
-            machines=Count("machine_id"),
-            total_hours=Sum("machine__meter__hours"),
-            total_failures=Sum("machine__meter__failures"),
-            total_repairs=Sum("machine__meter__repairs"),
-            total_repair_hours=Sum("machine__meter__repair_hours"),
-        )
-    }
+        wanted = set(_process_ids(process))
+        totals = {pk: row for pk, row in totals.items() if pk in wanted}
     rows: list[dict[str, Any]] = []
     for code, label_fr, label_en, pk in Process.objects.filter(pk__in=totals).values_list(
         "code", "label_fr", "label_en", "pk"
@@ -291,10 +336,20 @@ def reliability_page(
     department: str = "",
     per_page: int = RELIABILITY_PER_PAGE,
 ) -> Page:
-    """One page of the coordinators' table, per machine or per process (page and bench)."""
-    rows: QuerySet[MachineMeter] | list[dict[str, Any]] = (
-        reliability_by_process(user, sort, process=process, department=department)
-        if by == "process"
-        else reliability_by_machine(user, sort, process=process, department=department)
+    """One page of the coordinators' table, per machine or per process (page and bench).
+
+    Per machine, the page's machines are chosen on the meter alone (its sort index, the
+    filters' subqueries), then read with their machine and organisation: the database never
+    sorts the wide joined rows of every machine a filter lets through."""
+    if by == "process":
+        processes = reliability_by_process(user, sort, process=process, department=department)
+        return Paginator(processes, per_page).get_page(page)
+    rows = reliability_by_machine(user, sort, process=process, department=department)
+    found = CappedPaginator(rows.values_list("pk", flat=True), per_page).get_page(page)
+    ids = list(found.object_list)
+    meters = (
+        MachineMeter.objects.annotate(mttr=MTTR)
+        .select_related("machine", "machine__organisation")
+        .in_bulk(ids)
     )
-    return Paginator(rows, per_page).get_page(page)
+    return Page([meters[pk] for pk in ids if pk in meters], found.number, found.paginator)

@@ -134,3 +134,12 @@ def test_only_coordinators_read_the_table(world: World, park) -> None:
         queries.reliability_page(world.host)
     with pytest.raises(PermissionDenied):
         queries.reliability_page(world.host, by="process")
+
+
+def test_the_count_stops_at_the_cap_and_says_so(coordinator, park, client, monkeypatch) -> None:
+    monkeypatch.setattr(queries.CappedPaginator, "cap", 2)
+    page = queries.reliability_page(coordinator, sort="mtbf", per_page=1, page=9)
+    assert page.paginator.capped and page.paginator.num_pages == 3 and page.number == 3
+    assert not queries.reliability_page(coordinator, process="3.2", per_page=1).paginator.capped
+    client.force_login(coordinator)
+    assert "More than 2 machines" in client.get("/maintenance/reliability/").content.decode()
