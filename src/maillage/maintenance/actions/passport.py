@@ -26,15 +26,18 @@ MAX_PRICE_CENTS = 1_000_000_000  # 10 million euros: beyond, a typing mistake
 
 def set_privacy(actor: User, machine: Machine, fields: list[str]) -> PassportPrivacy:
     """The passport fields only the owner's members (and coordinators) will read."""
-    if not can_manage(actor, machine):
-        raise PermissionDenied(_("Only the organisation's admins choose what stays private."))
     unknown = sorted(set(fields) - set(PassportField.values))
     if unknown:
         raise ValidationError(
             {"private_fields": _("Unknown passport field: %(v)s.") % {"v": ", ".join(unknown)}}
         )
     with transaction.atomic():
-        Machine.objects.select_for_update().filter(pk=machine.pk).first()
+        # Checked on the locked row: a transfer accepted meanwhile hands the choice to the taker.
+        locked = (
+            Machine.objects.select_for_update().select_related("organisation").get(pk=machine.pk)
+        )
+        if not can_manage(actor, locked):
+            raise PermissionDenied(_("Only the organisation's admins choose what stays private."))
         privacy, _created = PassportPrivacy.objects.update_or_create(
             machine=machine,
             defaults={"private_fields": sorted(set(fields)), "updated_by": actor},

@@ -190,6 +190,20 @@ def test_privacy_resets_to_defaults_for_the_new_owner(second_life: World) -> Non
     assert current.acquisition == Acquisition.LONG_LOAN
 
 
+def test_the_giver_can_no_longer_set_privacy_on_a_machine_read_before_the_handover(
+    second_life: World,
+) -> None:
+    stale = Machine.objects.get(pk=second_life.machine.pk)  # read while the giver owned it
+    transfer = transfers.list_for_transfer(
+        second_life.owner_admin, second_life.machine, transfers.TransferInput(kind="donation")
+    )
+    transfers.ask_for_transfer(second_life.taker_member, transfer, second_life.taker)
+    transfers.accept_transfer(second_life.owner_admin, transfer)
+    with pytest.raises(PermissionDenied):
+        passport_actions.set_privacy(second_life.owner_admin, stale, ["hours"])
+    assert not PassportPrivacy.objects.exists()
+
+
 def test_overlapping_history_is_refused(second_life: World) -> None:
     passport_actions.record_ownership(
         second_life.owner_admin,
