@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include(statements_patterns)),
     path("", include("maillage.matching.urls")),
     path("", include("maillage.maintenance.urls")),
+    path("", include("maillage.impact.urls")),
 ]

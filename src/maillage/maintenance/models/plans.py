@@ -339,6 +339,12 @@ class RetrofitProject(models.Model):
         _("energy measured after (kWh/year)"), null=True, blank=True
     )
     embodied_kgco2e = models.FloatField(_("embodied carbon of the parts (kgCO2e)"), default=0.0)
+    added_life_years = models.PositiveSmallIntegerField(
+        _("years of life added"),
+        null=True,
+        blank=True,
+        help_text=_("How many years the retrofit adds to the machine's expected life."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Impact: durability, repairability, circularity, carbon and money, per machine and network."""

@@ -1,0 +1,1 @@
+"""Every impact write, by topic."""

@@ -1,0 +1,1 @@
+"""Impact forms by topic."""

@@ -1,0 +1,1 @@
+"""Impact reads by topic, shared by pages, the API, reports and benchmarks."""

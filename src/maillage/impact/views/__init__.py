@@ -1,0 +1,1 @@
+"""Impact pages by topic."""
