@@ -78,3 +78,27 @@ def test_a_refused_input_is_shown_beside_its_field(page: Any, scenario_world: An
     page.locator("#scenario-form button[type=submit]").click()
     expect(page.locator("#field-utilisation_shared .errorlist")).to_be_visible()
     expect(page.locator("#percentiles")).to_have_count(0)
+
+
+def test_a_member_simulates_retrofitting_her_laser_on_a_phone_and_prints_it(
+    page: Any, scenario_world: Any
+) -> None:
+    world = scenario_world
+    log_in(page, "alice")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/impact/scenarios/retrofit/")
+    page.get_by_label("Laser A1 — Atelier A").check()
+    page.locator("#simulate-inventory").click()
+    expect(page.locator("#conclusion")).to_contain_text("Rétrofiter 1 machine")
+    expect(page.locator("input[name=new_price_likely]")).to_have_value("100000")
+    expect(page.locator("svg.chart")).to_have_count(2)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide at 390px"
+    _shot(page, "retrofit-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.emulate_media(media="print")
+    expect(page.locator("#scenario-form")).to_be_hidden()
+    expect(page.locator("table.print-only")).to_be_visible()
+    expect(page.locator("#percentiles")).to_be_visible()
+    _shot(page, "retrofit-print")
+    assert world.a_laser.name == "Laser A1"
