@@ -314,12 +314,10 @@ def machine_card(
         or factors.value("hours_available_per_year")
     )
     own, solo_u, shared_u = _utilisations(impact, available)
-    carbon = _carbon(machine, impact, life, available, factors, (solo_u, shared_u))
-    if carbon is not None and not private:
-        # The solo figure is the owner's own use: others read the current use only, given as
-        # the "shared" figure (the owner's use plus the others', or the owner's alone).
-        current = shared_u if shared_u is not None else solo_u
-        carbon = _carbon(machine, impact, life, available, factors, (None, current))
+    # The solo figure is the owner's own use: others read the current use only, given as the
+    # "shared" figure (the owner's use with the others', or the owner's alone).
+    seen = (solo_u, shared_u) if private else (None, shared_u or solo_u)
+    carbon = _carbon(machine, impact, life, available, factors, seen)
     added = RetrofitProject.objects.filter(machine=machine).aggregate(y=Sum("added_life_years"))
     hours = failure_hours(machine)
     card = MachineCard(

@@ -241,7 +241,7 @@ def _flow_tables(figures: OrganisationImpact) -> list[description.Table]:
             _("Materials in"),
             [
                 material,
-                C("source", _("From")),
+                C("source", _("Comes from")),
                 mass,
                 C("circular_share", _("Recycled or reused"), "fraction", numeric=True),
             ],
@@ -252,7 +252,7 @@ def _flow_tables(figures: OrganisationImpact) -> list[description.Table]:
             _("Materials out"),
             [
                 material,
-                C("destination", _("To")),
+                C("destination", _("Goes to")),
                 mass,
                 C("recovered_share", _("Recovered"), "fraction", numeric=True),
             ],

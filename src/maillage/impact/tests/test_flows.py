@@ -15,8 +15,10 @@ from maillage.impact.actions.composition import MaterialInput, save_composition
 from maillage.impact.queries.flows import flows, uncounted_machines
 from maillage.maintenance.actions.decommissioning import (
     DecommissionInput,
-    MaterialInput as WasteInput,
     decommission_machine,
+)
+from maillage.maintenance.actions.decommissioning import (
+    MaterialInput as WasteInput,
 )
 from maillage.maintenance.actions.interventions import (
     InterventionInput,
@@ -166,7 +168,7 @@ def test_an_organisation_s_flows_and_circularity(moves, django_assert_max_num_qu
 
 
 def test_the_network_counts_only_what_crosses_its_border(moves):
-    w, start, end = moves
+    _w, start, end = moves
     inflows, outflows = flows(start=start, end=end)
     # Transfers between its organisations are neither in nor out.
     assert {item.source for item in inflows} == {"parts", "new"}

@@ -150,7 +150,7 @@ def test_figures_link_to_their_method_once_the_page_exists(client, impact_world)
     w = impact_world
     html = client.get(f"/machines/{w.lathe.pk}/").content.decode()
     assert "/impact/methods/" not in html
-    with override_settings(ROOT_URLCONF="maillage.impact.tests.method_urls"):
+    with override_settings(ROOT_URLCONF="maillage.impact.tests.site_with_methods"):
         html = client.get(f"/machines/{w.lathe.pk}/").content.decode()
     for key in ("mci", "repairability", "durability", "sharing"):
         assert f'href="/impact/methods/{key}/"' in html

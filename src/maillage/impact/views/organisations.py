@@ -84,6 +84,12 @@ def report_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
         {
             "report": report,
             "charts": list(zip(report.charts, svgs, strict=True)),
+            # Each cell with whether its column is numeric (right-aligned).
+            "tables": [
+                (table, [list(zip(row, numeric, strict=True)) for row in table.rows])
+                for table in report.tables
+                for numeric in [[column.numeric for column in table.columns]]
+            ],
             "slug": slug,
             "year": year,
             "formats": formats,

@@ -21,7 +21,10 @@ def _work() -> InterventionInput:
 
 def test_the_project_keeps_the_years_it_adds(world: World) -> None:
     project = record_retrofit(
-        world.host, world.laser, RetrofitInput("New tube", "Tired tube", added_life_years=6), _work()
+        world.host,
+        world.laser,
+        RetrofitInput("New tube", "Tired tube", added_life_years=6),
+        _work(),
     )
     assert project.added_life_years == 6
 
