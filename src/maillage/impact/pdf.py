@@ -31,6 +31,7 @@ from reportlab.platypus import (
 )
 
 from maillage.impact import report as description
+from maillage.impact.charts import nice_ceiling
 
 # Signs outside WinAnsi, and what stands for them.
 REPLACEMENTS = {
@@ -68,7 +69,10 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "title": ParagraphStyle("title", parent=sheet["Title"], fontName="Helvetica-Bold"),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontSize=11, leading=15),
-        "h2": ParagraphStyle("h2", parent=sheet["Heading2"], fontName="Helvetica-Bold"),
+        # A heading never ends a page: it stays with what follows it.
+        "h2": ParagraphStyle(
+            "h2", parent=sheet["Heading2"], fontName="Helvetica-Bold", keepWithNext=1
+        ),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=8, leading=10),
         "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
@@ -160,7 +164,10 @@ def bar_drawing(chart: description.Chart, decimal_separator: str = ".") -> Drawi
     bars.categoryAxis.labels.fontSize = 7
     bars.categoryAxis.labels.angle = 30 if len(chart.labels) > 6 else 0
     bars.categoryAxis.labels.boxAnchor = "ne" if len(chart.labels) > 6 else "n"
+    top = nice_ceiling(max((value for value in chart.values if value > 0), default=0.0))
     bars.valueAxis.valueMin = 0
+    bars.valueAxis.valueMax = top
+    bars.valueAxis.valueStep = top / 4
     bars.valueAxis.labels.fontName = "Helvetica"
     bars.valueAxis.labels.fontSize = 7
     bars.valueAxis.labelTextFormat = _axis_label(decimal_separator)
@@ -253,5 +260,5 @@ def _factors(report: description.Report, styles: dict[str, ParagraphStyle]) -> l
                 _para(factor.source, styles["small"]),
             ]
         )
-    widths = (usable * 0.27, usable * 0.18, usable * 0.08, usable * 0.47)
+    widths = (usable * 0.27, usable * 0.17, usable * 0.1, usable * 0.46)
     return [_para(report.label("factors", "Factors used"), styles["h2"]), _grid(rows, widths)]

@@ -165,12 +165,24 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
+def _text(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def _number(value: str | float | None) -> str:
+    """A number as any spreadsheet reads it (a point, no grouping); text made safe."""
     if value is None:
         return ""
-    if isinstance(value, float):
-        return repr(round(value, 6)) if value != int(value) else str(int(value))
-    return str(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _text(str(value))
+    if isinstance(value, float) and value != int(value):
+        return repr(round(value, 6))
+    return str(int(value))
+
+
+def _row(*cells: str) -> list[str]:
+    return [_text(cell) for cell in cells[:3]] + [cells[3]] + [_text(cell) for cell in cells[4:]]
 
 
 def to_csv(report: Report) -> str:
@@ -181,17 +193,21 @@ def to_csv(report: Report) -> str:
     writer.writerow(CSV_HEADER)
     for item in report.headlines:
         writer.writerow(
-            ("figures", item.key, item.label, _number(item.value), item.unit, item.coverage)
+            _row("figures", item.key, item.label, _number(item.value), item.unit, item.coverage)
         )
     for table in report.tables:
         for row in table.rows:
             name = row[0].text if row else ""
             for column, cell in zip(table.columns[1:], row[1:], strict=True):
-                writer.writerow((table.key, name, column.key, _number(cell.value), column.unit, ""))
+                writer.writerow(
+                    _row(table.key, name, column.key, _number(cell.value), column.unit, "")
+                )
     for chart in report.charts:
         for label, value in zip(chart.labels, chart.values, strict=True):
-            writer.writerow((chart.key, label, chart.key, _number(value), chart.unit, ""))
+            writer.writerow(_row(chart.key, label, chart.key, _number(value), chart.unit, ""))
     for factor in report.factors:
         note = f"v{factor.version} ({factor.status}): {factor.source}"
-        writer.writerow(("factors", factor.key, "value", _number(factor.value), factor.unit, note))
+        writer.writerow(
+            _row("factors", factor.key, "value", _number(factor.value), factor.unit, note)
+        )
     return out.getvalue()

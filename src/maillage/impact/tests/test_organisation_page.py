@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from maillage.equipment import actions as equipment_actions
@@ -112,3 +114,22 @@ def test_a_pending_organisation_s_impact_is_not_found_by_outsiders(client, impac
     assert client.get(f"/o/{w.pending.slug}/impact/").status_code == 404
     client.force_login(w.pending_member)
     assert client.get(f"/o/{w.pending.slug}/impact/").status_code == 200
+
+
+def test_the_page_sums_in_sql_whatever_the_number_of_machines(client, fleet_world):
+    w, _press = fleet_world
+    client.force_login(w.member)
+    url = f"/o/{w.owner.slug}/impact/"
+    client.get(url)  # sessions and caches warm
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for number in range(5):
+        machine = equipment_actions.create_machine(
+            w.admin,
+            w.owner,
+            equipment_actions.MachineInput(name=f"Tour {number}", process_codes=["3.2.1"]),
+        )
+        save_composition(w.admin, machine, [MaterialInput("steel", 100 + number)])
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

@@ -127,3 +127,24 @@ def test_the_report_is_for_members_only(client, reported):
     client.force_login(w.member)
     assert client.get(f"/o/{w.owner.slug}/impact/report/{year + 1}.pdf").status_code == 404
     assert client.get(f"/o/{w.pending.slug}/impact/report/{year}.pdf").status_code == 404
+
+
+def test_csv_text_cannot_run_as_a_formula_and_numbers_stay_numbers():
+    table = description.Table(
+        "machines",
+        "Machines",
+        [description.Column("machine", "Machine"), description.Column("delta", "Δ", "h", True)],
+        [[description.Cell("=HYPERLINK()", "=HYPERLINK()"), description.Cell(-3.5, "-3,5")]],
+    )
+    report = description.Report(
+        title="t",
+        subject="s",
+        period="p",
+        start="2026-01-01",
+        end="2027-01-01",
+        generated="g",
+        headlines=[],
+        tables=[table],
+    )
+    rows = list(csv.reader(io.StringIO(description.to_csv(report))))
+    assert rows[1] == ["machines", "'=HYPERLINK()", "delta", "-3.5", "h", ""]
