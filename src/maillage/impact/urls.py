@@ -1,11 +1,42 @@
 """Every impact page (`impact:`): machines and organisations, the network, reports, scenarios."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from maillage.impact.views import machines, organisations
 
 app_name = "impact"
 
 urlpatterns: list = [
     # machines and organisations
+    path("machines/<int:machine_id>/impact/", machines.machine_impact, name="machine"),
+    path(
+        "machines/<int:machine_id>/impact/composition/",
+        machines.composition,
+        name="composition",
+    ),
+    path(
+        "machines/<int:machine_id>/impact/repairability/",
+        machines.assess_repairability,
+        name="repairability",
+    ),
+    path("machines/<int:machine_id>/impact/economics/", machines.economics, name="economics"),
+    path("o/<slug:slug>/impact/", organisations.organisation_impact, name="organisation"),
+    path("o/<slug:slug>/impact/report/<int:year>/", organisations.report_page, name="report"),
+    path(
+        "o/<slug:slug>/impact/report/<int:year>.pdf",
+        organisations.report_pdf,
+        name="report_pdf",
+    ),
+    path(
+        "o/<slug:slug>/impact/report/<int:year>.csv",
+        organisations.report_csv,
+        name="report_csv",
+    ),
+    path(
+        "o/<slug:slug>/impact/report/<int:year>.json",
+        organisations.report_json,
+        name="report_json",
+    ),
     # the network dashboard and reports
     # scenarios
     # factors and methods
