@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.impact.views import machines, organisations
+from maillage.impact.views import factors, machines, methods, organisations
 
 app_name = "impact"
 
@@ -40,4 +40,8 @@ urlpatterns: list = [
     # the network dashboard and reports
     # scenarios
     # factors and methods
+    path("impact/factors/", factors.factor_table, name="factors"),
+    path("impact/factors/<str:key>/", factors.factor_detail, name="factor"),
+    path("impact/methods/", methods.method_index, name="methods"),
+    path("impact/methods/<slug:key>/", methods.method_detail, name="method"),
 ]
