@@ -7,19 +7,41 @@ Each factor has a value, a unit, a source, a year and a status (`sourced`, `assu
 their territory (one instance is one territory); each override is a new version, so a figure
 can name the versions it used and an old report can be read against the factors it was made
 with. `FactorSet` records the keys a computation read (`used`), so every figure links to them.
+
+`limits` says which values a factor may take, so an override cannot break a formula: a share
+(unit "fraction…") lies in [0, 1]; a divisor (average utilisation, recycling efficiencies,
+hours a year, life, distances, thresholds) must be above 0; a road detour at least 1; anything
+else may not be negative.
+An override that puts back the shipped value and source (a revert) keeps the shipped status.
 """
 
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from maillage.maintenance.retrofit import UPLIFT_KEY, load_factors
+from maillage.impact.sharing import MAX_HOURS_PER_YEAR
+from maillage.maintenance.retrofit import MAX_AMOUNT, MAX_YEARS, UPLIFT_KEY, load_factors
 
 FACTORS_CSV = Path(__file__).parent / "data" / "factors.csv"
 STATUSES = ("sourced", "assumption", "override")
+# Factors that divide or scale a figure: zero would break it (a division, an MCI of nothing).
+STRICTLY_POSITIVE = (
+    "average_utilisation",
+    "load_factor",
+    "hours_available_per_year",
+    "machine_life_years",
+    "purchase_threshold_hours",
+    "counterfactual_km",
+    "local_radius_km",
+    "feedstock_efficiency.",
+    "collection_efficiency.",
+)
+UPPER_BOUNDS = {"hours_available_per_year": MAX_HOURS_PER_YEAR, "machine_life_years": MAX_YEARS}
+LOWER_BOUNDS = {"road_detour_factor": 1.0}  # a road is never shorter than the straight line
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +53,34 @@ class FactorValue:
     year: int
     status: str
     version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Where a factor's value may lie: [low, high], low itself excluded when `low_open`."""
+
+    low: float
+    high: float
+    low_open: bool = False
+
+    def allows(self, value: float) -> bool:
+        if not math.isfinite(value) or value > self.high:
+            return False
+        return value > self.low if self.low_open else value >= self.low
+
+
+def is_fraction(unit: str) -> bool:
+    """A unit such as "fraction" or "fraction of price": a share, between 0 and 1."""
+    return unit.split(" ", 1)[0] == "fraction"
+
+
+def limits(key: str, unit: str) -> Limits:
+    """The values a factor may take (module docstring): shares in [0, 1], divisors above 0."""
+    positive = any(
+        key.startswith(name) if name.endswith(".") else key == name for name in STRICTLY_POSITIVE
+    )
+    high = 1.0 if is_fraction(unit) else UPPER_BOUNDS.get(key, MAX_AMOUNT)
+    return Limits(LOWER_BOUNDS.get(key, 0.0), high, low_open=positive)
 
 
 def shipped_factors(path: Path = FACTORS_CSV) -> dict[str, FactorValue]:
@@ -56,6 +106,13 @@ def shipped_factors(path: Path = FACTORS_CSV) -> dict[str, FactorValue]:
     return rows
 
 
+def _reverted(override: FactorValue, shipped: FactorValue | None) -> FactorValue:
+    """A version that puts back the shipped value and source keeps the shipped status."""
+    if shipped is not None and (override.value, override.source) == (shipped.value, shipped.source):
+        return replace(override, status=shipped.status)
+    return override
+
+
 class FactorSet:
     """The factors in force, shipped values replaced by the territory's overrides."""
 
@@ -65,11 +122,12 @@ class FactorSet:
 
     @classmethod
     def with_overrides(cls, overrides: Iterable[FactorValue]) -> FactorSet:
-        values = shipped_factors()
+        shipped = shipped_factors()
+        values = dict(shipped)
         for override in overrides:
             current = values.get(override.key)
             if current is None or override.version >= current.version:
-                values[override.key] = override
+                values[override.key] = _reverted(override, shipped.get(override.key))
         return cls(values)
 
     def __contains__(self, key: str) -> bool:

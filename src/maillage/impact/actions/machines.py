@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from maillage.directory.models import User
 from maillage.equipment.models import Machine
 from maillage.impact import circularity, durability, profile
 from maillage.impact.factors import FactorSet
 from maillage.impact.models import MachineEconomics, MachineImpact, RepairabilityAssessment
+from maillage.impact.queries import machines as queries
 from maillage.impact.queries.factors import current_factors
 from maillage.maintenance.models import (
     Acquisition,
@@ -30,7 +34,22 @@ from maillage.maintenance.models import (
 from maillage.sharing.models import Booking, BookingState
 
 YEAR = dt.timedelta(days=365)
+# How old the figures a page shows may be before it computes them again.
+FRESH = dt.timedelta(hours=1)
 SECOND_LIFE = (Acquisition.SECOND_HAND, Acquisition.DONATION)
+
+
+def check_can_edit(actor: User, machine: Machine) -> None:
+    if not queries.can_edit(actor, machine):
+        raise PermissionDenied(_("Only the machine's organisation records its impact."))
+
+
+def lock_for_impact(actor: User, machine: Machine) -> Machine:
+    """Lock the machine's row (inside a transaction) and check, on the row as it is now, that
+    the actor may write its impact: a machine handed over meanwhile belongs to its new owner."""
+    locked = Machine.objects.select_for_update().get(pk=machine.pk)
+    check_can_edit(actor, locked)
+    return locked
 
 
 def _composition(machine: Machine) -> list[profile.Composition]:
@@ -139,6 +158,17 @@ def recompute_machine_impact(
     }
     impact, _ = MachineImpact.objects.update_or_create(machine=machine, defaults=values)
     return impact
+
+
+def ensure_impact(machine: Machine, *, max_age: dt.timedelta = FRESH) -> MachineImpact:
+    """The machine's stored figures, computed again when they never were or are older than
+    `max_age`: use and bookings change them without telling impact (the nightly run and
+    `manage.py recompute_impact` catch up with the whole park)."""
+    impact = MachineImpact.objects.filter(machine=machine).first()
+    if impact is not None and impact.computed_at >= timezone.now() - max_age:
+        return impact
+    with transaction.atomic():
+        return recompute_machine_impact(machine)
 
 
 def recompute_all(

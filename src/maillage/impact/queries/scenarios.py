@@ -185,6 +185,7 @@ SHARE_FACTORS = {
     "coordination_per_hour": "coordination_cost_per_hour",
     "coordination_setup": "coordination_setup_cost",
     "grid_kgco2e_per_kwh": "grid_kgco2e_per_kwh",
+    "embodied_kgco2e": "machine_embodied_kgco2e",
 }
 
 
@@ -202,11 +203,6 @@ def share_prefill(
     for name, key in SHARE_FACTORS.items():
         if name not in found:
             found[name] = _from_factor(specs[name], factors, key, spread=name not in SHARE_FIXED)
-    if "embodied_kgco2e" not in found:
-        likely = round(default_embodied_kgco2e(factors))
-        low, high = _spread(likely, specs["embodied_kgco2e"], factors)
-        keys = ("embodied.manufacturing_uplift",)
-        found["embodied_kgco2e"] = Prefill(low, likely, high, "factor", factors=keys)
     found["utilisation_shared"] = _shared_utilisation(
         found["utilisation_solo"], organisations, specs["utilisation_shared"], factors
     )

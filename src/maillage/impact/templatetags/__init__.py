@@ -1,1 +1,1 @@
-"""Template filters of the impact pages."""
+"""Template filters and tags of the impact pages."""

@@ -76,7 +76,7 @@ def test_omitted_inputs_come_from_the_inventory_of_the_process(scenario_world, s
     assert keys["coordination_cost_per_hour"]["version"] == 0
     settings.IMPACT_MIN_CONTRIBUTORS = 4
     below = post(scenario_world.fanny, SHARE, {"organisations": 3, "process": LASER}).json()
-    assert below["inputs"]["price"]["likely"] == 150_000
+    assert below["inputs"]["price"]["likely"] == 50_000
     assert below["inputs"]["price"]["origin"] == "factor"
 
 

@@ -80,7 +80,7 @@ def test_prices_prefill_from_the_median_of_three_organisations(scenario_world):
 def test_below_the_threshold_the_factor_table_gives_the_price(scenario_world, settings):
     settings.IMPACT_MIN_CONTRIBUTORS = 4
     prefill = queries.share_prefill(scenario_world.process, 3, current_factors())
-    assert prefill["price"].likely == 150_000 and prefill["price"].origin == "factor"
+    assert prefill["price"].likely == 50_000 and prefill["price"].origin == "factor"
 
 
 def test_shared_utilisation_is_the_organisations_use_up_to_the_ceiling(scenario_world):

@@ -31,6 +31,7 @@ from maillage.impact.forms.scenarios import (
     initial_values,
     is_submitted,
 )
+from maillage.impact.methods import factor_label, unit_label
 from maillage.impact.queries import scenarios as queries
 from maillage.impact.queries.factors import current_factors
 from maillage.impact.simulation import (
@@ -331,7 +332,15 @@ def _context(request: HttpRequest, run: Run) -> dict[str, Any]:
         "run": run,
         "form": run.form,
         "assumptions": _assumptions(run),
-        "factors_used": sorted(run.factors.used.values(), key=lambda f: f.key),
+        "factors_used": [
+            {
+                "factor": factor,
+                "label": factor_label(factor.key),
+                "unit": unit_label(factor.unit),
+                "url": reverse("impact:factor", args=[factor.key]),
+            }
+            for factor in sorted(run.factors.used.values(), key=lambda f: f.key)
+        ],
         "min_contributors": queries.min_contributors(),
         "show_errors": run.stage == "result",
         "hidden_inputs": [

@@ -18,6 +18,8 @@ from maillage.maintenance.actions.interventions import (
 )
 from maillage.maintenance.models import InterventionKind, RetrofitProject
 
+MAX_ADDED_YEARS = 50
+
 
 @dataclass(frozen=True)
 class RetrofitInput:
@@ -26,6 +28,8 @@ class RetrofitInput:
     after_state: str = ""
     kwh_per_year_before: float | None = None
     kwh_per_year_after: float | None = None
+    # How many years the retrofit adds to the machine's expected life (impact's L/L_av).
+    added_life_years: int | None = None
 
 
 def record_retrofit(
@@ -42,6 +46,9 @@ def record_retrofit(
         value = getattr(data, name)
         if value is not None and value < 0:
             errors[name] = _("Energy used cannot be negative.")
+    added = data.added_life_years
+    if added is not None and (isinstance(added, bool) or not 0 <= added <= MAX_ADDED_YEARS):
+        errors["added_life_years"] = _("Give a number of years from 0 to 50.")
     if work.kind != InterventionKind.RETROFIT:
         errors["kind"] = _("A retrofit project is recorded with a retrofit intervention.")
     if errors:
@@ -61,4 +68,5 @@ def record_retrofit(
             kwh_per_year_before=data.kwh_per_year_before,
             kwh_per_year_after=data.kwh_per_year_after,
             embodied_kgco2e=retrofit.embodied_kgco2e(parts, retrofit.load_factors()),
+            added_life_years=added,
         )

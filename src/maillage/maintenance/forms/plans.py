@@ -14,6 +14,7 @@ from maillage.directory.models import Organisation, OrganisationStatus, User
 from maillage.equipment.models import Machine, Process
 from maillage.maintenance.actions.interventions import InterventionInput, PartInput
 from maillage.maintenance.actions.plans import PlanInput, TaskInput
+from maillage.maintenance.actions.retrofit import RetrofitInput
 from maillage.maintenance.models import (
     Enforcement,
     InterventionKind,
@@ -136,6 +137,38 @@ class PartForm(forms.Form):
 
 
 PartFormSet = forms.formset_factory(PartForm, extra=3, max_num=20)
+
+
+class RetrofitProjectForm(forms.Form):
+    """For a retrofit: the project it carries out, recorded with the intervention."""
+
+    title = forms.CharField(label=_("Retrofit project"), max_length=200, required=False)
+    before_state = forms.CharField(
+        label=_("The machine before"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    after_state = forms.CharField(
+        label=_("The machine after"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    added_life_years = forms.IntegerField(
+        label=_("Years of life added"),
+        required=False,
+        min_value=0,
+        max_value=50,
+        help_text=_("How many years the retrofit adds to the machine's expected life."),
+    )
+
+    def is_filled(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(value not in (None, "") for value in data.values())
+
+    def to_input(self) -> RetrofitInput:
+        data = self.cleaned_data
+        return RetrofitInput(
+            title=data["title"],
+            before_state=data["before_state"],
+            after_state=data["after_state"],
+            added_life_years=data["added_life_years"],
+        )
 
 
 class PlanForm(forms.Form):

@@ -20,12 +20,13 @@ from maillage.directory.models import Organisation, User
 from maillage.directory.queries import visible_organisations
 from maillage.equipment.models import Machine
 from maillage.equipment.queries import visible_machines
-from maillage.maintenance.actions import interventions, usage
+from maillage.maintenance.actions import interventions, retrofit, usage
 from maillage.maintenance.actions import plans as plan_actions
 from maillage.maintenance.forms.plans import (
     InterventionForm,
     PartFormSet,
     PlanForm,
+    RetrofitProjectForm,
     TaskForm,
     UsageForm,
     show_errors,
@@ -162,15 +163,12 @@ def record_intervention(request: HttpRequest, machine_id: int) -> HttpResponse:
     if request.method == "POST":
         form = InterventionForm(request.POST, request.FILES, machine=machine)
         formset = PartFormSet(request.POST, prefix="parts")
-        if form.is_valid() and formset.is_valid():
+        project = RetrofitProjectForm(request.POST, prefix="retrofit")
+        if form.is_valid() and formset.is_valid() and project.is_valid():
             try:
-                interventions.record_intervention(
-                    actor(request),
-                    machine,
-                    form.to_input(_parts(formset)),
-                )
+                _record(actor(request), machine, form.to_input(_parts(formset)), project)
             except ValidationError as exc:
-                show_errors(form, _part_errors(formset, exc))
+                show_errors(form, _project_errors(project, _part_errors(formset, exc)))
             else:
                 messages.success(request, _("Intervention recorded."))
                 return redirect("maintenance:machine", machine.pk)
@@ -186,13 +184,41 @@ def record_intervention(request: HttpRequest, machine_id: int) -> HttpResponse:
             },
         )
         formset = PartFormSet(prefix="parts")
+        project = RetrofitProjectForm(prefix="retrofit")
         status = 200
     return render(
         request,
         "maintenance/intervention_form.html",
-        {"machine": machine, "form": form, "formset": formset},
+        {"machine": machine, "form": form, "formset": formset, "project": project},
         status=status,
     )
+
+
+def _record(
+    user: User,
+    machine: Machine,
+    work: interventions.InterventionInput,
+    project: RetrofitProjectForm,
+) -> None:
+    """A retrofit with its project described is recorded as a retrofit project."""
+    if project.is_filled():
+        retrofit.record_retrofit(user, machine, project.to_input(), work)
+    else:
+        interventions.record_intervention(user, machine, work)
+
+
+def _project_errors(project: RetrofitProjectForm, exc: ValidationError) -> ValidationError:
+    """Put the project's errors on its fields; return what is left for the intervention."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    rest = {}
+    for name, errors in exc.error_dict.items():
+        if name in project.fields:
+            for error in errors:
+                project.add_error(name, error)
+        else:
+            rest[name] = errors
+    return ValidationError(rest) if rest else ValidationError([])
 
 
 @login_required

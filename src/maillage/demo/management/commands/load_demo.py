@@ -10,6 +10,7 @@ from django.test.utils import override_settings
 
 from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.demo.equipment import load_equipment_demo
+from maillage.demo.impact import load_impact_demo
 from maillage.demo.maintenance_breakdowns import load_breakdowns_demo
 from maillage.demo.maintenance_passport import load_passport_demo
 from maillage.demo.maintenance_plans import load_maintenance_plans_demo
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             load_maintenance_plans_demo()
             load_breakdowns_demo()
             load_passport_demo()
+            load_impact_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
             f"Demo territory: {organisations} organisations and {machines} machines created; "
