@@ -75,6 +75,8 @@ bench: install-dev
 	-$(PY) bench/bench_matching_api.py --database postgres
 	-$(PY) bench/bench_maintenance.py --database sqlite
 	-$(PY) bench/bench_maintenance.py --database postgres
+	-$(PY) bench/bench_scenarios.py --database sqlite
+	-$(PY) bench/bench_scenarios.py --database postgres
 
 vendor:
 	scripts/vendor.sh

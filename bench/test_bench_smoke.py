@@ -100,6 +100,7 @@ def test_percentile_is_the_nearest_rank() -> None:
         "bench_maintenance",
         "bench_matching",
         "bench_matching_api",
+        "bench_scenarios",
     ],
 )
 def test_every_benchmark_script_imports(name: str) -> None:
@@ -174,3 +175,38 @@ def test_the_maintenance_benchmark_loads_what_it_says_and_times_every_case() -> 
     assert all({"p50_ms", "p95_ms", "max_ms", "pass"} <= set(t) for t in timings.values())
     plans = bench_maintenance.explain(cases["reliability_mtbf"][1])
     assert len(plans) >= 2 and all(plan["plan"] for plan in plans)  # the count and the page
+
+
+def test_the_scenario_benchmark_times_both_kinds_and_judges_its_target() -> None:
+    import bench_scenarios
+
+    cases = bench_scenarios.core_cases(1_000, 3)
+    assert set(cases) == {"share", "retrofit"}
+    for _label, call in cases.values():
+        result = call()
+        assert result.draws == 1_000 and result.outputs
+    timing = bench_scenarios.time_calls(cases["share"][1], 3, 1)
+    assert timing["runs"] == 3 and timing["pass"] and timing["p50_ms"] <= timing["max_ms"]
+
+
+@pytest.mark.django_db
+def test_the_scenario_benchmark_loads_an_inventory_and_calls_the_api() -> None:
+    import bench_scenarios
+    from bench_machines import generate_machines
+
+    from maillage.directory.actions.people import create_api_token
+    from maillage.directory.models import User
+    from maillage.impact.models import MachineEconomics, MachineImpact
+
+    rng = random.Random(3)
+    generate_directory(20, 30, rng)
+    generate_machines(200, rng)
+    counts = bench_scenarios.generate_inventory(rng)
+    assert MachineEconomics.objects.count() == counts["economics"] > 60
+    assert MachineImpact.objects.count() == counts["impacts"]
+    user = User.objects.create_user("f", "f@example.invalid", "x")
+    token = create_api_token(user, "b")[1]
+    cases = bench_scenarios.database_cases(user, token)
+    assert set(cases) == {"prefill", "api_share", "page_share", "api_retrofit"}
+    for _label, call in cases.values():
+        call()  # each page and API call asserts its 200

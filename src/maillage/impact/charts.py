@@ -189,3 +189,89 @@ def line_chart(
         f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'
     )
     return "".join(parts)
+
+
+def histogram_overlay(
+    edges: Sequence[float],
+    series: Sequence[Series],
+    *,
+    title: str,
+    description: str = "",
+    unit: str = "",
+    x_unit: str = "",
+    markers: Sequence[tuple[int, float, str]] = (),
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    fmt: Callable[[float], str] = _number,
+    x_fmt: Callable[[float], str] = _number,
+) -> str:
+    """Histograms of several series over the same bins, drawn over one another (see-through).
+
+    `edges` are the bins' bounds (one more than each series' values); a value is the height of
+    a bin (a share of draws, a count) written by `fmt` with `unit`, the value axis's ticks by
+    `fmt` alone (give the unit in `fmt`, e.g. "25 %", when it should show on the axis). The bins'
+    axis shows five ticks written by `x_fmt` and `x_unit` at its end. `markers` are vertical
+    lines, (series index, x, label), e.g. each series' median. Bars take the series' colour class
+    `chart-line-N` with `chart-hist`, so a page's styles make them translucent.
+    """
+    if len(edges) < 2 or any(edges[i + 1] <= edges[i] for i in range(len(edges) - 1)):
+        raise ValueError("edges must be at least two increasing values")
+    bins = len(edges) - 1
+    for item in series:
+        if len(item.values) != bins:
+            raise ValueError(f"series {item.name!r} has {len(item.values)} values for {bins} bins")
+    peak = max((v for item in series for v in item.values if v is not None), default=0.0)
+    top = nice_ceiling(peak)
+    plot_width = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_bottom = height - MARGIN_BOTTOM
+    plot_height = plot_bottom - MARGIN_TOP
+    low, span = edges[0], edges[-1] - edges[0]
+
+    def x_of(value: float) -> float:
+        return MARGIN_LEFT + plot_width * (value - low) / span
+
+    parts = _open(title, description, width, height) + _axis(top, "", width, height, fmt)
+    for number, item in enumerate(series):
+        for start, end, value in zip(edges[:-1], edges[1:], item.values, strict=True):
+            if not value:
+                continue
+            bar_height = plot_height * max(0.0, value) / top
+            parts.append(
+                f'<rect class="chart-hist chart-line-{number}" x="{x_of(start):.1f}" '
+                f'y="{plot_bottom - bar_height:.1f}" width="{x_of(end) - x_of(start):.1f}" '
+                f'height="{bar_height:.1f}"><title>{escape(item.name)}, {escape(x_fmt(start))}–'
+                f"{escape(x_fmt(end))} {escape(x_unit)}: {escape(fmt(value))} {escape(unit)}"
+                f"</title></rect>"
+            )
+    for number, value, label in markers:
+        if edges[0] <= value <= edges[-1]:
+            x = x_of(value)
+            parts.append(
+                f'<line class="chart-marker chart-line-{number}" x1="{x:.1f}" x2="{x:.1f}" '
+                f'y1="{MARGIN_TOP}" y2="{plot_bottom}"><title>{escape(label)}</title></line>'
+            )
+    ticks = sorted({round(bins * step / 4) for step in range(5)})
+    for index in ticks:
+        anchor = "end" if index == bins else "start" if index == 0 else "middle"
+        parts.append(
+            f'<text class="chart-label" x="{x_of(edges[index]):.1f}" y="{plot_bottom + 16}" '
+            f'text-anchor="{anchor}">{escape(x_fmt(edges[index]))}</text>'
+        )
+    parts.append(
+        f'<text class="chart-unit" x="{width - MARGIN_RIGHT}" y="{plot_bottom + 30}" '
+        f'text-anchor="end" font-size="11">{escape(x_unit)}</text>'
+    )
+    legend_y = height - 4
+    x = float(MARGIN_LEFT)
+    for number, item in enumerate(series):
+        parts.append(
+            f'<rect class="chart-line-{number} chart-key" x="{x:.0f}" y="{legend_y - 9}" '
+            f'width="10" height="10"/><text class="chart-legend" x="{x + 14:.0f}" y="{legend_y}">'
+            f"{escape(item.name)}</text>"
+        )
+        x += 34 + 6.5 * len(item.name)  # about the width of 11 px text
+    parts.append(
+        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'
+    )
+    return "".join(parts)

@@ -109,8 +109,18 @@ METHODS: dict[str, Method] = {
             "scenarios",
             _("Scenario simulator"),
             _("What sharing or retrofitting would change, with its uncertainty (P10, P50, P90)."),
-            "impact/simulation.py",
-            (*COST, *CARBON),
+            "impact/simulation.py, impact/queries/scenarios.py",
+            (
+                *COST,
+                *CARBON,
+                "machine_price",
+                "machine_embodied_kgco2e",
+                "shared_utilisation_ceiling",
+                "coordination_setup_cost",
+                "electricity_eur_per_kwh",
+                "scenario_spread_low",
+                "scenario_spread_high",
+            ),
         ),
     )
 }
@@ -134,6 +144,11 @@ LABELS: dict[str, Promise] = {
     "machine_price": _("Price of a typical machine"),
     "machine_embodied_kgco2e": _("Embodied carbon of a typical machine"),
     "road_detour_factor": _("Road distance over straight-line distance"),
+    "shared_utilisation_ceiling": _("Utilisation a shared machine reaches"),
+    "coordination_setup_cost": _("Setting a sharing up, once"),
+    "electricity_eur_per_kwh": _("Price of electricity"),
+    "scenario_spread_low": _("Low end of a default range"),
+    "scenario_spread_high": _("High end of a default range"),
     "embodied.manufacturing_uplift": _("Manufacturing uplift on embodied carbon"),
 }
 PER_MATERIAL: dict[str, Promise] = {
@@ -154,6 +169,8 @@ UNITS: dict[str, Promise] = {
     "EUR/h": _("€/h"),
     "EUR": _("€"),
     "ratio": _("ratio"),
+    "EUR/kWh": _("€/kWh"),
+    "fraction of the likely value": _("share of the likely value"),
 }
 STATUS_LABELS: dict[str, Promise] = {
     "sourced": _("sourced"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.impact.views import factors, machines, methods, organisations
+from maillage.impact.views import factors, machines, methods, organisations, scenarios
 
 app_name = "impact"
 
@@ -39,6 +39,11 @@ urlpatterns: list = [
     ),
     # the network dashboard and reports
     # scenarios
+    path("impact/scenarios/", scenarios.index, name="scenarios"),
+    path("impact/scenarios/share/", scenarios.share, name="scenario_share"),
+    path("impact/scenarios/share.csv", scenarios.share_csv, name="scenario_share_csv"),
+    path("impact/scenarios/retrofit/", scenarios.retrofit, name="scenario_retrofit"),
+    path("impact/scenarios/retrofit.csv", scenarios.retrofit_csv, name="scenario_retrofit_csv"),
     # factors and methods
     path("impact/factors/", factors.factor_table, name="factors"),
     path("impact/factors/<str:key>/", factors.factor_detail, name="factor"),

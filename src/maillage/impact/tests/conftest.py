@@ -1,3 +1,4 @@
-"""Fixtures of the impact tests, found by name."""
+"""Fixtures of the impact tests, one module per topic, found by name."""
 
 from maillage.impact.tests.machine_world import impact_world  # noqa: F401  (the machines' world)
+from maillage.impact.tests.scenario_world import scenario_world  # noqa: F401
