@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
 
     common.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     database_url = prepare_database(args.database, args.pg_admin_url)
-    common.use_bench_environment(database_url, bench_map.STATIC_ROOT)
+    common.use_bench_environment(database_url, common.STATIC_ROOT)
     import django
     from django.db import connection
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from maillage.impact import formats
 
@@ -42,15 +42,8 @@ for name, write in WRITERS.items():
 
 @register.simple_tag
 def method_url(key: str) -> str:
-    """The method page of an indicator (mci, repairability, durability, sharing, cti), or ""
-    while no such page exists."""
-    attempts: list[dict[str, Any]] = [{"kwargs": {"key": key}}, {"args": [key]}]
-    for attempt in attempts:
-        try:
-            return reverse("impact:method", **attempt)
-        except NoReverseMatch:
-            continue
-    return ""
+    """The method page of an indicator (mci, repairability, durability, sharing, cti…)."""
+    return reverse("impact:method", kwargs={"key": key})
 
 
 @register.filter
