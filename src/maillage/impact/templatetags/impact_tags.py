@@ -42,8 +42,9 @@ for name, write in WRITERS.items():
 
 @register.simple_tag
 def method_url(key: str) -> str:
-    """The method page of an indicator (mci, repairability, durability, sharing, cti…)."""
-    return reverse("impact:method", kwargs={"key": key})
+    """The method page of an indicator (mci, repairability, durability, sharing, cti…); "" for
+    a figure without one."""
+    return reverse("impact:method", kwargs={"key": key}) if key else ""
 
 
 @register.filter
