@@ -1,0 +1,1 @@
+"""Template tags of the impact pages, one module per topic."""
