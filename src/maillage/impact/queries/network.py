@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
-    DateField,
     Exists,
     F,
     FloatField,
@@ -29,7 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce
 
 from maillage.impact import disclosure
 from maillage.impact.disclosure import Cell
@@ -40,12 +39,12 @@ from maillage.impact.queries.factors import override_values
 from maillage.impact.queries.network_scope import (
     Coverage,
     NetworkFilters,
-    as_month,
     compiled,
     fetch,
     fresh_factors,
     machine_scope,
     machines,
+    month_index,
     scope_ids,
     threshold,
     used_factors,
@@ -102,15 +101,14 @@ def utilisation(
         machine_scope(filters, "machine"), when__gte=filters.since, when__lt=filters.until
     ).order_by()
     per_owner, params = compiled(
-        records.annotate(
-            month=TruncMonth("when", output_field=DateField()), owner=F("machine__organisation_id")
-        )
+        records.annotate(month=month_index("when", filters), owner=F("machine__organisation_id"))
         .values("month", "owner")
         .annotate(hours=Sum("hours"))
     )
     # Per (month, owner) first: a month's owners are then its rows, counted without DISTINCT.
+    months_asked = filters.months()
     rows = {
-        as_month(row[0]): row
+        months_asked[int(row[0])]: row
         for row in fetch(
             f"WITH per_owner AS ({per_owner}) "
             "SELECT month, SUM(hours), COUNT(*) FROM per_owner GROUP BY month",
@@ -132,7 +130,7 @@ def utilisation(
     )
     yearly = float(machines_used["rate"] or 0)
     months = []
-    for first in filters.months():
+    for first in months_asked:
         row = rows.get(first)
         hours = float(row[1] or 0) if row else 0.0
         # A month without use is 0 h of the period's machines: their owners are its contributors.

@@ -24,13 +24,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
+    Case,
     ExpressionWrapper,
     F,
     FloatField,
     Func,
+    IntegerField,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Least, Power, Radians, Sin, Sqrt
 from django.utils import timezone
@@ -271,6 +274,39 @@ class HoursBetween(Func):
         )
 
 
+def _bucket(field: str, bounds: Sequence[dt.datetime], low: int, high: int) -> Any:
+    """The index i in [low, high) with bounds[i] <= field < bounds[i + 1], by halves."""
+    if high - low == 1:
+        return Value(low)
+    middle = (low + high) // 2
+    return Case(
+        When(**{f"{field}__lt": bounds[middle]}, then=_bucket(field, bounds, low, middle)),
+        default=_bucket(field, bounds, middle, high),
+        output_field=IntegerField(),
+    )
+
+
+def month_index(field: str, filters: NetworkFilters) -> Any:
+    """Which month of the period (0, 1, …) a datetime falls in, in the territory's time zone.
+
+    Compared with the months' first instants (a balanced CASE: about seven comparisons for ten
+    years), which PostgreSQL does faster than converting each row's time zone to truncate it.
+    """
+    bounds = [
+        timezone.make_aware(dt.datetime.combine(month, dt.time.min)) for month in filters.months()
+    ]
+    return _bucket(field, bounds, 0, len(bounds))
+
+
+def year_index(field: str, filters: NetworkFilters) -> Any:
+    """Which calendar year of the period (0, 1, …) a datetime falls in, as `month_index`."""
+    bounds = [
+        timezone.make_aware(dt.datetime(year, 1, 1))
+        for year in range(filters.start.year, filters.end.year + 1)
+    ]
+    return _bucket(field, bounds, 0, len(bounds))
+
+
 def booking_hours() -> Coalesce:
     """The hours of a booking: the machine hours told at check-out, else its booked length."""
     return Coalesce(
@@ -326,15 +362,6 @@ def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         return list(cursor.fetchall())
-
-
-def as_month(value: Any) -> dt.date:
-    """A month from a raw statement: SQLite answers text, PostgreSQL a date or a timestamp."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def scope_ids(filters: NetworkFilters, *, owner: bool = True) -> QuerySet[Any, Any]:

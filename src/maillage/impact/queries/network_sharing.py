@@ -1,6 +1,7 @@
 """What organisations did on each other's machines: hours shared, and purchases avoided.
 
-Both read the completed bookings of the period between two organisations.
+Both read the completed bookings of the period between two organisations: one statement
+groups them once per (month, booker's organisation, host, machine) and answers both.
 
 Hours shared, by the month a booking started: the machine hours told at check-out, else the
 booked length. Contributors: both sides, a month is shown when at least `k` hosts *and* `k`
@@ -25,27 +26,27 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Sum
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Coalesce
 
 from maillage.equipment.models import Machine, MachineStatus
 from maillage.impact import disclosure
 from maillage.impact.disclosure import Cell
-from maillage.impact.factors import FactorValue
+from maillage.impact.factors import FactorSet, FactorValue
 from maillage.impact.models import MachineEconomics, MachineImpact
 from maillage.impact.queries.network_scope import (
     Coverage,
     NetworkFilters,
-    as_month,
     booking_hours,
     compiled,
     cross_bookings,
     fetch,
     fresh_factors,
+    month_index,
     threshold,
     used_factors,
     without_jit_read,
+    year_index,
 )
 
 
@@ -90,57 +91,26 @@ class AvoidedPurchases:
         return Cell((self.capex_eur.value or 0.0) - (self.fees_eur.value or 0.0))
 
 
-@without_jit_read
-def hours_shared(filters: NetworkFilters, *, min_contributors: int | None = None) -> HoursShared:
-    """Σ hours (told at check-out, else booked) by the month the booking started."""
-    k = threshold(min_contributors)
-    rows = {
-        as_month(row["month"]): row
-        for row in cross_bookings(filters)
-        .annotate(month=TruncMonth("start", output_field=DateField()))
-        .values("month")
+def _base(filters: NetworkFilters) -> tuple[str, list[Any]]:
+    """The period's bookings between organisations per (month, year, guest, host, machine),
+    the guest being the booker's organisation; compiled by the ORM to open the statement."""
+    return compiled(
+        cross_bookings(filters)
+        .annotate(
+            month=month_index("start", filters),
+            yr=year_index("start", filters),
+            guest=F("booker_organisation_id"),
+            host=F("host_organisation_id"),
+            served=F("machine_id"),
+        )
+        .values("month", "yr", "guest", "host", "served")
         .annotate(
             hours=Sum(booking_hours()),
             bookings=Count("id"),
             told=Count("hours_used"),
-            hosts=Count("host_organisation", distinct=True),
-            guests=Count("booker_organisation", distinct=True),
+            paid=Sum(Coalesce("final_cents", "estimated_cents")),
         )
-    }
-    months, bookings, told = [], 0, 0
-    for first in filters.months():
-        row = rows.get(first)
-        contributors = min(row["hosts"], row["guests"]) if row else 0
-        hours = disclosure.judge(
-            float(row["hours"] or 0) if row else 0.0, contributors, k, additive=True
-        )
-        count = disclosure.judge(row["bookings"] if row else 0, contributors, k, additive=True)
-        months.append(SharedMonth(first, hours, count))
-        if row and hours.shown:
-            bookings += row["bookings"]
-            told += row["told"]
-    hidden = any(row.hours.hidden for row in months)
-    total_hours = disclosure.shown_sum(row.hours for row in months)
-    total = Cell(None, disclosure.TOO_FEW) if hidden and not total_hours else Cell(total_hours)
-    return HoursShared(months, total, bookings, Coverage(told, bookings))
-
-
-def _used(filters: NetworkFilters, *fields: str, **sums: Any) -> tuple[str, list[Any]]:
-    """The period's bookings an organisation made on others' machines, per (booker, process,
-    and `fields`), with `sums`; compiled by the ORM to be part of the statement."""
-    used = cross_bookings(filters, role="booker").annotate(
-        org=F("booker_organisation_id"),
-        proc=F("machine__processes"),
-        yr=ExtractYear("start"),
-        served=F("machine_id"),
-        host=F("host_organisation_id"),
     )
-    if filters.process_ids:
-        used = used.filter(proc__in=filters.process_ids)
-    if "served" in fields:
-        # Second reading: only the organisations that avoided a purchase (the CTE above).
-        used = used.filter(booker_organisation_id__in=RawSQL("SELECT org FROM avoided", []))
-    return compiled(used.values("org", "proc", *fields).annotate(**sums))
 
 
 def _tables() -> dict[str, str]:
@@ -153,20 +123,51 @@ def _tables() -> dict[str, str]:
     }
 
 
-# The hours per (organisation, process, year) are read first; the machines that served, their
-# hosts and the fees are read again only for the few organisations that avoided a purchase.
+# Two answers from one reading of the bookings, stacked with UNION ALL: the months (kind 'm':
+# hours, bookings, hours told, hosts, guests) and the purchases avoided (kind 'a'). For the
+# purchases, the processes come from the machines' tags, and the machines that served an
+# avoided purchase from the same grouped rows.
 STATEMENT = """
-    WITH per_year AS ({per_year}),
-    avoided AS (
-        SELECT DISTINCT q.org, q.proc FROM per_year q WHERE q.hours > %s AND NOT EXISTS (
-            SELECT 1 FROM {links} l JOIN {machine_table} m ON m.id = l.machine_id
-            WHERE m.organisation_id = q.org AND l.process_id = q.proc AND m.status <> %s)
+    WITH base AS ({base}),
+    per_month AS (
+        SELECT month, SUM(hours) AS hours, SUM(bookings) AS bookings, SUM(told) AS told
+        FROM base GROUP BY month
     ),
-    used AS ({used}),
+    month_hosts AS (
+        SELECT month, COUNT(*) AS n FROM (SELECT month, host FROM base GROUP BY month, host) h
+        GROUP BY month
+    ),
+    month_guests AS (
+        SELECT month, COUNT(*) AS n FROM (SELECT month, guest FROM base GROUP BY month, guest) g
+        GROUP BY month
+    ),
+    om AS (
+        SELECT guest AS org, yr, served, host, SUM(hours) AS hours, SUM(paid) AS paid
+        FROM base {guest} GROUP BY guest, yr, served, host
+    ),
+    per_year AS (
+        SELECT om.org, l.process_id AS proc, om.yr, SUM(om.hours) AS hours
+        FROM om JOIN {links} l ON l.machine_id = om.served {processes}
+        GROUP BY om.org, l.process_id, om.yr
+    ),
+    qualifying AS (SELECT org, proc FROM per_year WHERE hours > %s GROUP BY org, proc),
+    owned AS (
+        SELECT DISTINCT m.organisation_id AS org, l.process_id AS proc
+        FROM {machine_table} m JOIN {links} l ON l.machine_id = m.id
+        WHERE m.status <> %s AND m.organisation_id IN (SELECT org FROM qualifying)
+    ),
+    avoided AS (
+        SELECT q.org, q.proc FROM qualifying q
+        LEFT JOIN owned o ON o.org = q.org AND o.proc = q.proc WHERE o.org IS NULL
+    ),
+    served_rows AS (
+        SELECT DISTINCT om.org, om.served, om.yr, om.host, om.paid FROM om
+        JOIN {links} l ON l.machine_id = om.served
+        JOIN avoided a ON a.org = om.org AND a.proc = l.process_id
+    ),
     served AS (
-        SELECT u.org, u.served, MIN(u.host) AS host, MAX(u.paid) AS paid FROM used u
-        JOIN avoided a ON a.org = u.org AND a.proc = u.proc
-        GROUP BY u.org, u.served
+        SELECT org, served, MIN(host) AS host, SUM(paid) AS paid FROM served_rows
+        GROUP BY org, served
     ),
     machines AS (
         SELECT DISTINCT s.served, e.price_cents, i.embodied_kgco2e FROM served s
@@ -186,8 +187,12 @@ STATEMENT = """
             o.capex, o.carbon
         FROM per_org p JOIN served_org o ON o.org = p.org
     )
-    SELECT COALESCE(SUM(n), 0), COALESCE(SUM(n * capex), 0), COALESCE(SUM(n * carbon), 0),
-        COUNT(*),
+    SELECT 'm', m.month, m.hours, m.bookings, m.told, h.n, g.n, NULL, NULL, NULL, NULL
+    FROM per_month m
+    JOIN month_hosts h ON h.month = m.month JOIN month_guests g ON g.month = m.month
+    UNION ALL
+    SELECT 'a', NULL, COALESCE(SUM(n), 0), COALESCE(SUM(n * capex), 0),
+        COALESCE(SUM(n * carbon), 0), COUNT(*),
         (SELECT COUNT(DISTINCT host) FROM served),
         (SELECT COUNT(*) FROM machines),
         (SELECT COUNT(price_cents) FROM machines),
@@ -198,31 +203,55 @@ STATEMENT = """
 
 
 @without_jit_read
-def avoided_purchases(
+def sharing_figures(
     filters: NetworkFilters,
     *,
     min_contributors: int | None = None,
     overrides: list[FactorValue] | None = None,
-) -> AvoidedPurchases:
-    """The purchases avoided in the period, their price, embodied carbon and the fees paid."""
+) -> tuple[HoursShared, AvoidedPurchases]:
+    """Hours shared by month and the purchases avoided, for the same question."""
     k = threshold(min_contributors)
     factors = fresh_factors(overrides)
     limit = factors.value("purchase_threshold_hours")
     price = factors.value("machine_price")
     carbon = factors.value("machine_embodied_kgco2e")
-    per_year, year_params = _used(filters, "yr", hours=Sum(booking_hours()))
-    # The fees of an (organisation, machine) are the same on each of the machine's processes:
-    # MAX keeps them once.
-    used, used_params = _used(
-        filters, "served", "host", paid=Sum(Coalesce("final_cents", "estimated_cents"))
+    base, params = _base(filters)
+    # With an organisation: the months count what it hosted and booked, purchases what it
+    # booked; with a process, only that process and its own sub-processes count.
+    mine = [filters.organisation_id] if filters.organisation_id is not None else []
+    ids = list(filters.process_ids)
+    sql = STATEMENT.format(
+        base=base,
+        guest="WHERE guest = %s" if mine else "",
+        processes=f"AND l.process_id IN ({', '.join(['%s'] * len(ids))})" if ids else "",
+        **_tables(),
     )
-    sql = STATEMENT.format(per_year=per_year, used=used, **_tables())
-    params = [*year_params, limit, MachineStatus.RETIRED, *used_params, price, carbon]
-    (row,) = fetch(sql, params)
-    return _avoided(row, k, factors)
+    rows = fetch(sql, [*params, *mine, *ids, limit, MachineStatus.RETIRED, price, carbon])
+    months_asked = filters.months()
+    months = {months_asked[int(row[1])]: row[2:7] for row in rows if row[0] == "m"}
+    (purchases,) = [row[2:] for row in rows if row[0] == "a"]
+    return _shared(months_asked, months, k), _avoided(purchases, k, factors)
 
 
-def _avoided(row: Any, k: int, factors: Any) -> AvoidedPurchases:
+def _shared(months_asked: list[dt.date], rows: dict[dt.date, Any], k: int) -> HoursShared:
+    months, bookings, told = [], 0, 0
+    for first in months_asked:
+        hours, count, known, hosts, guests = rows.get(first) or (0.0, 0, 0, 0, 0)
+        contributors = min(int(hosts), int(guests))
+        shown = disclosure.judge(float(hours or 0), contributors, k, additive=True)
+        months.append(
+            SharedMonth(first, shown, disclosure.judge(int(count), contributors, k, additive=True))
+        )
+        if shown.shown:
+            bookings += int(count)
+            told += int(known)
+    hidden = any(row.hours.hidden for row in months)
+    total_hours = disclosure.shown_sum(row.hours for row in months)
+    total = Cell(None, disclosure.TOO_FEW) if hidden and not total_hours else Cell(total_hours)
+    return HoursShared(months, total, bookings, Coverage(told, bookings))
+
+
+def _avoided(row: Any, k: int, factors: FactorSet) -> AvoidedPurchases:
     count, capex, embodied, orgs, hosts, served, priced, carbon_known, paid = row
     contributors = min(int(orgs), int(hosts or 0))
     shown = contributors >= k
@@ -242,14 +271,16 @@ def _avoided(row: Any, k: int, factors: Any) -> AvoidedPurchases:
     )
 
 
-def sharing_figures(
+def hours_shared(filters: NetworkFilters, *, min_contributors: int | None = None) -> HoursShared:
+    """Hours shared by month (read with the purchases: one reading of the bookings)."""
+    return sharing_figures(filters, min_contributors=min_contributors)[0]
+
+
+def avoided_purchases(
     filters: NetworkFilters,
     *,
     min_contributors: int | None = None,
     overrides: list[FactorValue] | None = None,
-) -> tuple[HoursShared, AvoidedPurchases]:
-    """Hours shared by month and the purchases avoided, for the same question."""
-    return (
-        hours_shared(filters, min_contributors=min_contributors),
-        avoided_purchases(filters, min_contributors=min_contributors, overrides=overrides),
-    )
+) -> AvoidedPurchases:
+    """The purchases avoided, their price, embodied carbon and the booking fees paid instead."""
+    return sharing_figures(filters, min_contributors=min_contributors, overrides=overrides)[1]

@@ -32,7 +32,7 @@ CSV_CHARTS = ("utilisation", "shared", "avoided", "mci", "local")
 
 
 def _month_label(month: dt.date) -> str:
-    """"Jan 26": twelve of them fit under a chart; the data table has the full names."""
+    """ "Jan 26": twelve of them fit under a chart; the data table has the full names."""
     return date_format(month, "M y")
 
 
