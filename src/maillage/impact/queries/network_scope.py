@@ -220,8 +220,9 @@ def machines(filters: NetworkFilters) -> QuerySet[Machine]:
 
 def cross_bookings(filters: NetworkFilters, *, role: str = "either") -> QuerySet[Booking]:
     """Completed bookings of the period between two organisations (the booker's is not the
-    host's), on the machines asked about. With an organisation: those it made (`booker`) or
-    those it made or hosted (`either`)."""
+    host's), on the machines asked about (the whole public network: hosted by validated
+    organisations). With an organisation: those it made (`booker`) or made or hosted
+    (`either`)."""
     bookings = (
         Booking.objects.filter(
             state=BookingState.COMPLETED,
@@ -230,9 +231,13 @@ def cross_bookings(filters: NetworkFilters, *, role: str = "either") -> QuerySet
             booker_organisation__isnull=False,
         )
         .exclude(booker_organisation=F("host_organisation"))
-        .filter(machine_id__in=scope_ids(filters, owner=False))
         .order_by()
     )
+    if filters.department or filters.process_ids:
+        bookings = bookings.filter(machine_id__in=scope_ids(filters, owner=False))
+    elif filters.organisation_id is None:
+        # The whole public network: hosts validated (a join on organisations, not machines).
+        bookings = bookings.filter(host_organisation__status=OrganisationStatus.VALIDATED)
     if filters.organisation_id is not None:
         mine = Q(booker_organisation_id=filters.organisation_id)
         if role == "either":
