@@ -25,6 +25,7 @@ from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.impact.api.machines import router as impact_machines_router
+from maillage.impact.api.network import router as impact_network_router
 from maillage.impact.api.scenarios import router as impact_scenarios_router
 from maillage.interop.api import router as interop_router
 from maillage.maintenance.api.breakdowns import router as maintenance_breakdowns_router
@@ -190,6 +191,7 @@ api.add_router("/", maintenance_breakdowns_router)
 api.add_router("/", maintenance_passport_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
+api.add_router("/", impact_network_router)
 
 
 @api.exception_handler(ValidationError)

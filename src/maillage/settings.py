@@ -193,6 +193,10 @@ API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
 API_MAX_OFFSET = env_int("API_MAX_OFFSET", 100_000, minimum=0)
 NINJA_PAGINATION_CLASS = "maillage.core.pagination.Pagination"
 
+# Impact: the public network dashboard shows a cell (a month, a department, a process, a total)
+# only when at least this many organisations contribute to it, so no firm's figures show alone.
+IMPACT_MIN_CONTRIBUTORS = env_int("IMPACT_MIN_CONTRIBUTORS", 3, minimum=1)
+
 # Security: brute-force throttles, token hashing, response headers (see docs/security.md).
 INSTALLED_APPS = [*INSTALLED_APPS, "axes"]
 # With "ninja" installed, /api/v1/docs serves Swagger UI from /static/ with no inline script.

@@ -275,3 +275,50 @@ def histogram_overlay(
         f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'
     )
     return "".join(parts)
+
+
+def bar_chart_with_gaps(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    gap: str,
+    title: str,
+    description: str = "",
+    unit: str = "",
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    fmt: Callable[[float], str] = _number,
+) -> str:
+    """`bar_chart` where a value may be missing (None): its slot shows a dash titled `gap`
+    (e.g. "hidden: fewer than 3 organisations contribute") instead of a bar of zero."""
+    if len(labels) != len(values):
+        raise ValueError("labels and values differ in length")
+    known = [value for value in values if value is not None]
+    top = nice_ceiling(max((value for value in known if value > 0), default=0.0))
+    plot_width = width - MARGIN_LEFT - MARGIN_RIGHT
+    plot_bottom = height - MARGIN_BOTTOM
+    plot_height = plot_bottom - MARGIN_TOP
+    slot = plot_width / max(1, len(values))
+    parts = _open(title, description, width, height) + _axis(top, unit, width, height, fmt)
+    xs = []
+    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
+        x = MARGIN_LEFT + slot * index + slot * 0.1
+        xs.append(x + slot * 0.4)
+        if value is None:
+            parts.append(
+                f'<text class="chart-gap" x="{x + slot * 0.4:.1f}" y="{plot_bottom - 6}" '
+                f'text-anchor="middle">–<title>{escape(label)}: {escape(gap)}</title></text>'
+            )
+            continue
+        bar_height = plot_height * max(0.0, value) / top
+        parts.append(
+            f'<rect class="chart-bar" x="{x:.1f}" y="{plot_bottom - bar_height:.1f}" '
+            f'width="{slot * 0.8:.1f}" height="{bar_height:.1f}">'
+            f"<title>{escape(label)}: {escape(fmt(value))} {escape(unit)}</title></rect>"
+        )
+    parts += _labels(labels, xs, height)
+    parts.append(
+        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
+        f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'
+    )
+    return "".join(parts)

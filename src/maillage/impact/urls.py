@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.impact.views import factors, machines, methods, organisations, scenarios
+from maillage.impact.views import factors, machines, methods, network, organisations, scenarios
 
 app_name = "impact"
 
@@ -38,6 +38,9 @@ urlpatterns: list = [
         name="report_json",
     ),
     # the network dashboard and reports
+    path("impact/", network.dashboard, name="network"),
+    path("impact/network.csv", network.network_csv, name="network_csv"),
+    path("impact/report/<int:year>/", network.report, name="network_report"),
     # scenarios
     path("impact/scenarios/", scenarios.index, name="scenarios"),
     path("impact/scenarios/share/", scenarios.share, name="scenario_share"),

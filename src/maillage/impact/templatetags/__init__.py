@@ -1,1 +1,1 @@
-"""Template filters and tags of the impact pages."""
+"""Template filters and tags of the impact pages, one module per topic."""
