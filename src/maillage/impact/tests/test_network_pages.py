@@ -166,7 +166,8 @@ def test_the_api_gives_the_figures_with_hidden_cells_null_and_a_reason(client, p
     utilisation = data["utilisation"]
     assert utilisation["coverage"] == {"known": 3, "total": 4}
     assert utilisation["factors"][0]["key"] == "hours_available_per_year"
-    assert utilisation["method"] == "sharing" and utilisation["method_url"] is None
+    assert utilisation["method"] == "sharing"
+    assert utilisation["method_url"] == "/impact/methods/sharing/"
     assert data["transport"]["jobs"] == 0 and data["transport"]["reason"] is None
     assert len(data["circularity"]["bins"]) == 10
 
