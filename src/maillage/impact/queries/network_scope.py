@@ -114,12 +114,18 @@ class NetworkFilters:
         return params
 
 
+def _months_back(day: dt.date, count: int) -> dt.date:
+    """The first day of the month `count` months before `day`'s month."""
+    month = day.month - count
+    year = day.year + (month - 1) // 12
+    return dt.date(year, (month - 1) % 12 + 1, 1)
+
+
 def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """The last twelve months: from the first day of the month eleven months back to today."""
+    """The last twelve complete months: a month still under way would read as a dip or, when
+    use is recorded as a monthly reading, a peak."""
     today = today or timezone.localdate()
-    month = today.month - 11
-    year = today.year + (month - 1) // 12
-    return dt.date(year, (month - 1) % 12 + 1, 1), today
+    return _months_back(today, 12), today.replace(day=1) - dt.timedelta(days=1)
 
 
 def _in_range(day: dt.date) -> bool:
@@ -136,8 +142,10 @@ def network_filters(
     today: dt.date | None = None,
 ) -> NetworkFilters:
     """Check a question; raise a ValidationError naming each field that cannot be answered."""
+    if start is None and end is None:
+        start, end = default_period(today)
     if start is None:
-        start = default_period(end or today)[0]
+        start = _months_back(end or today or timezone.localdate(), 11)
     if end is None:
         end = max(today or timezone.localdate(), start)
     errors: dict[str, str] = {}

@@ -281,7 +281,11 @@ def test_questions_that_cannot_be_answered_name_their_field(park: Network, quest
     assert field in caught.value.message_dict
 
 
-def test_the_default_period_is_the_last_twelve_months():
+def test_the_default_period_is_the_last_twelve_complete_months():
     question = network_filters(today=dt.date(2026, 2, 14))
-    assert (question.start, question.end) == (dt.date(2025, 3, 1), dt.date(2026, 2, 14))
+    assert (question.start, question.end) == (dt.date(2025, 2, 1), dt.date(2026, 1, 31))
     assert len(question.months()) == 12
+    january = network_filters(today=dt.date(2026, 1, 1))
+    assert (january.start, january.end) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    to_a_day = network_filters(end=dt.date(2026, 2, 14))
+    assert (to_a_day.start, to_a_day.end) == (dt.date(2025, 3, 1), dt.date(2026, 2, 14))
