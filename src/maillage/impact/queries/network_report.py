@@ -58,14 +58,6 @@ class _Writer:
         return Value("; ".join(reasons), "; ".join(reasons))
 
 
-def _known(known: int, total: int, what: str) -> str:
-    return _("%(what)s for %(known)s of %(total)s machines") % {
-        "what": what,
-        "known": known,
-        "total": total,
-    }
-
-
 def _headlines(figures: network.NetworkFigures, w: _Writer) -> list[description.Headline]:
     use, shared, avoided = figures.utilisation, figures.shared, figures.avoided
     mci, local, flows = figures.circularity, figures.local, figures.flows
@@ -89,7 +81,8 @@ def _headlines(figures: network.NetworkFigures, w: _Writer) -> list[description.
             use.total,
             "fraction",
             "percent",
-            _known(use.coverage.known, use.coverage.total, _("use recorded")),
+            _("use recorded for %(known)s of %(total)s machines")
+            % {"known": use.coverage.known, "total": use.coverage.total},
             "sharing",
         ),
         w.headline(
@@ -143,7 +136,8 @@ def _headlines(figures: network.NetworkFigures, w: _Writer) -> list[description.
             mci.mean,
             "fraction",
             "mci",
-            _known(mci.coverage.known, mci.coverage.total, _("MCI known")),
+            _("MCI known for %(known)s of %(total)s machines")
+            % {"known": mci.coverage.known, "total": mci.coverage.total},
             "mci",
         ),
         w.headline(
@@ -312,26 +306,30 @@ def _charts(figures: network.NetworkFigures) -> list[description.Chart]:
 
 def _notes(figures: network.NetworkFigures, computed: dt.date) -> list[str]:
     k = figures.min_contributors
-    organisation_notes = method_notes(computed)
     return [
         ngettext(
-            "Aggregates only: a figure is shown where at least %(k)s organisation contributes, "
-            "so that no firm's own figures can be read off this report; a hidden figure is "
-            "written with its reason, never its value.",
-            "Aggregates only: a figure is shown where at least %(k)s organisations contribute, "
-            "so that no firm's own figures can be read off this report; a hidden figure is "
-            "written with its reason, never its value.",
+            "Aggregates only: a figure is shown where at least %(counter)s organisation "
+            "contributes, so that no firm's own figures can be read off this report.",
+            "Aggregates only: a figure is shown where at least %(counter)s organisations "
+            "contribute, so that no firm's own figures can be read off this report.",
             k,
         )
-        % {"k": k},
+        % {"counter": k}
+        + " "
+        + _("A hidden figure is written with its reason, never its value."),
         _(
             "Utilisation: hours recorded on the machines used over the hours they were open. "
             "Hours shared: completed bookings where the booker is not the host. Purchases "
             "avoided: one purchase per organisation that used a shared machine more than the "
             "threshold of hours and owns none of that process."
         ),
-        organisation_notes[0],
-        organisation_notes[2],
+        _(
+            "MCI: Material Circularity Indicator of the Ellen MacArthur Foundation and Granta "
+            "(2015, updated 2019), computed per machine from its composition; the network's "
+            "figure is the plain mean of the machines whose MCI is known, shown with their "
+            "distribution by tenths."
+        ),
+        method_notes(computed)[2],
         _(
             "For the whole network a transfer between two of its organisations is neither an "
             "inflow nor an outflow; material flows are those of every department and process."

@@ -190,3 +190,14 @@ def test_the_dashboard_hides_the_cti_below_three_contributors(client, park: Netw
     section = page[page.index('id="impact-cti"') : page.index("</dl>")]
     assert "300 kg" not in section and "40 %" not in section
     assert 'class="cell-hidden"' in section
+
+
+def test_in_french_a_hidden_figure_reads_masque_with_its_reason(client, park, settings):
+    settings.LANGUAGE_CODE = "fr"
+    _fit_part(park, 0)
+    data = _json(client)
+    inflow = _figure(data, "circular_inflow")
+    assert inflow["label"] == "Flux entrant circulaire (CTI)"
+    assert inflow["value"] is None and inflow["text"].startswith("masqué")
+    text = _pdf_text(client.get(f"/impact/report/{YEAR}.pdf").content)
+    assert "masqué" in text and "Flux entrant circulaire" in text
