@@ -41,6 +41,9 @@ urlpatterns: list = [
     path("impact/", network.dashboard, name="network"),
     path("impact/network.csv", network.network_csv, name="network_csv"),
     path("impact/report/<int:year>/", network.report, name="network_report"),
+    path("impact/report/<int:year>.pdf", network.report_pdf, name="network_report_pdf"),
+    path("impact/report/<int:year>.csv", network.report_csv, name="network_report_csv"),
+    path("impact/report/<int:year>.json", network.report_json, name="network_report_json"),
     # scenarios
     path("impact/scenarios/", scenarios.index, name="scenarios"),
     path("impact/scenarios/share/", scenarios.share, name="scenario_share"),

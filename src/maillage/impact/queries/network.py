@@ -10,6 +10,7 @@ Contributors (the organisations a cell must count at least `k` of):
 - circularity: the owners of the machines in the bin (or with a known MCI, for the mean).
 Hours shared and avoided purchases are in `network_sharing` (one reading of the bookings),
 transport and local production in `network_needs` (the matching app's needs).
+Circular inflow and outflow are in `network_flows` (contributors: organisations with a flow).
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from maillage.impact import disclosure
 from maillage.impact.disclosure import Cell
 from maillage.impact.factors import FactorValue
 from maillage.impact.models import MachineImpact
-from maillage.impact.queries import network_needs, network_sharing
+from maillage.impact.queries import network_flows, network_needs, network_sharing
 from maillage.impact.queries.factors import override_values
 from maillage.impact.queries.network_scope import (
     Coverage,
@@ -247,12 +248,13 @@ class NetworkFigures:
     transport: network_needs.Transport
     circularity: Circularity
     local: network_needs.LocalProduction
+    flows: network_flows.NetworkCircularity | None = None
 
     def factors(self) -> list[FactorValue]:
         """Every factor version the figures used, once each, by key."""
         found: dict[str, FactorValue] = {}
-        for figure in (self.utilisation, self.avoided, self.transport, self.local):
-            for factor in figure.factors:
+        for figure in (self.utilisation, self.avoided, self.transport, self.local, self.flows):
+            for factor in figure.factors if figure else ():
                 found[factor.key] = factor
         return [found[key] for key in sorted(found)]
 
@@ -292,4 +294,5 @@ def network_figures(
         transport=transport,
         circularity=circularity(filters, machines_in_scope=count, min_contributors=k),
         local=local,
+        flows=network_flows.network_circularity(filters, min_contributors=k, overrides=overrides),
     )

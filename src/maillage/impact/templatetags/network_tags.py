@@ -31,6 +31,7 @@ SCALES: dict[str, tuple[int, float]] = {
     "kgco2e": (0, 1.0),
     "tco2e": (1, 0.001),
     "km": (0, 1.0),
+    "kg": (0, 1.0),
     "count": (0, 1.0),
     "mci": (2, 1.0),
 }
@@ -41,6 +42,7 @@ WRITTEN: dict[str, Callable[[str], str]] = {
     "kgco2e": lambda n: _("%(value)s kgCO2e") % {"value": n},
     "tco2e": lambda n: _("%(value)s tCO2e") % {"value": n},
     "km": lambda n: _("%(value)s km") % {"value": n},
+    "kg": lambda n: _("%(value)s kg") % {"value": n},
 }
 
 

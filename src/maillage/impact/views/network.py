@@ -1,4 +1,5 @@
-"""The network's impact, in public: the dashboard, its data as CSV, the annual report.
+"""The network's impact, in public: the dashboard, its data as CSV, the annual report (HTML,
+PDF, CSV and JSON).
 
 Aggregates only, each cell shown when enough organisations contribute (`impact.disclosure`),
 so these pages need no sign-in. Filters that cannot be answered get the page back with the
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,11 +22,14 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maillage.impact import charts
+from maillage.impact import charts, pdf
+from maillage.impact import report as description
 from maillage.impact.disclosure import Cell
 from maillage.impact.forms.network import NetworkFilterForm
 from maillage.impact.queries import network, network_needs, network_sharing
+from maillage.impact.queries.network_report import network_report
 from maillage.impact.queries.network_scope import MIN_YEAR, NetworkFilters, threshold
+from maillage.impact.report import Report
 from maillage.impact.templatetags.network_tags import hidden_text
 
 CSV_CHARTS = ("utilisation", "shared", "avoided", "mci", "local")
@@ -122,23 +126,82 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "impact/network.html", _context(form, filters))
 
 
+def _year_error(year: int) -> str:
+    """Why there is no report for the year, or "" (2000 to this year)."""
+    last = timezone.localdate().year
+    if MIN_YEAR <= year <= last:
+        return ""
+    message = _("There is no report for %(year)s: choose a year from %(first)s to %(last)s.")
+    return message % {"year": year, "first": MIN_YEAR, "last": last}
+
+
+def _year_period(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate())
+
+
 @require_GET
 def report(request: HttpRequest, year: int) -> HttpResponse:
-    today = timezone.localdate()
-    if not MIN_YEAR <= year <= today.year:
-        message = _("There is no report for %(year)s: choose a year from %(first)s to %(last)s.")
-        context = {
-            "year": year,
-            "error": message % {"year": year, "first": MIN_YEAR, "last": today.year},
-        }
+    error = _year_error(year)
+    if error:
+        context = {"year": year, "error": error}
         return render(request, "impact/network_report.html", context, status=400)
-    period = (dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
-    form, filters = _filters(request, period)
+    form, filters = _filters(request, _year_period(year))
     if filters is None:
         context = {"year": year, "form": form, "error": form.error_text()}
         return render(request, "impact/network_report.html", context, status=400)
     context = {**_context(form, filters), "year": year, "generated": timezone.now()}
     return render(request, "impact/network_report.html", context)
+
+
+def _report_file(
+    request: HttpRequest, year: int, extension: str, write: Callable[[Report], HttpResponse]
+) -> HttpResponse:
+    """The year's report as a file, or a 400 naming what cannot be answered."""
+    error = _year_error(year)
+    if not error:
+        form, filters = _filters(request, _year_period(year))
+        error = "" if filters is not None else form.error_text()
+    if error:
+        return HttpResponseBadRequest(error + "\n", content_type="text/plain; charset=utf-8")
+    response = write(network_report(filters, year))
+    name = f"maillage-impact-network-{year}.{extension}"
+    disposition = "inline" if extension == "pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return response
+
+
+@require_GET
+def report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    return _report_file(
+        request,
+        year,
+        "pdf",
+        lambda report: HttpResponse(pdf.render_pdf(report), content_type="application/pdf"),
+    )
+
+
+@require_GET
+def report_csv(request: HttpRequest, year: int) -> HttpResponse:
+    return _report_file(
+        request,
+        year,
+        "csv",
+        lambda report: HttpResponse(
+            description.to_csv(report), content_type="text/csv; charset=utf-8"
+        ),
+    )
+
+
+@require_GET
+def report_json(request: HttpRequest, year: int) -> HttpResponse:
+    return _report_file(
+        request,
+        year,
+        "json",
+        lambda report: JsonResponse(
+            description.to_json(report), json_dumps_params={"ensure_ascii": False, "indent": 1}
+        ),
+    )
 
 
 # --- CSV --------------------------------------------------------------------------------
