@@ -93,7 +93,7 @@ class OrganisationPrivateOut(Schema):
     paid_cents: int
 
 
-class CircularityOut(Schema):
+class MachineCircularityOut(Schema):
     inflow_mass_kg: float
     outflow_mass_kg: float
     circular_inflow: float | None
@@ -108,7 +108,7 @@ class OrganisationImpactOut(Schema):
     end: dt.date = Field(..., description="Excluded")
     fleet: FleetOut
     use: UseOut
-    circularity: CircularityOut
+    circularity: MachineCircularityOut
     private: OrganisationPrivateOut | None = Field(None, description="Members only")
 
 

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.equipment.models import Process
 from maillage.equipment.queries import visible_machines
+from maillage.impact.api.network import FactorOut
 from maillage.impact.factors import FactorSet
 from maillage.impact.queries import scenarios as queries
 from maillage.impact.queries.factors import current_factors
@@ -150,16 +151,6 @@ class InputOut(Schema):
     unit: str
     given: bool = Field(..., description="False: pre-filled (see `origin`)")
     origin: str
-
-
-class FactorOut(Schema):
-    key: str
-    value: float
-    unit: str
-    version: int
-    status: str
-    source: str
-    year: int
 
 
 class ScenarioOut(Schema):

@@ -117,7 +117,7 @@ class AskIn(Schema):
     message: str = ""
 
 
-class DecisionIn(Schema):
+class TransferDecisionIn(Schema):
     decision: str = Field(..., description="accept, refuse or withdraw")
 
 
@@ -243,7 +243,7 @@ DECISIONS = {
     auth=WRITE_AUTH,
     summary="The owner accepts (hands over), refuses the request, or withdraws the offer",
 )
-def decide_transfer(request: HttpRequest, transfer_id: int, payload: DecisionIn) -> Any:
+def decide_transfer(request: HttpRequest, transfer_id: int, payload: TransferDecisionIn) -> Any:
     transfer = _transfer(transfer_id)
     _machine(request, transfer.machine_id)
     action = DECISIONS.get(payload.decision)

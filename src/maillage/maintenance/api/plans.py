@@ -37,7 +37,7 @@ class DueTaskOut(Schema):
     days_left: int | None = None
 
 
-class UsageIn(Schema):
+class OwnerUsageIn(Schema):
     hours: Decimal = Field(..., description="Hours of use, zero or more")
     when: dt.datetime | None = Field(None, description="When the use ended; now by default")
     note: str = Field("", max_length=200)
@@ -139,7 +139,7 @@ def _machine(request: HttpRequest, machine_id: int) -> Machine:
     auth=WRITE_AUTH,
     summary="Record the owner's own use of a machine",
 )
-def record_usage(request: HttpRequest, machine_id: int, payload: UsageIn) -> Any:
+def record_usage(request: HttpRequest, machine_id: int, payload: OwnerUsageIn) -> Any:
     machine = _machine(request, machine_id)
     record = usage.record_own_use(
         request_user(request),
