@@ -6,10 +6,14 @@ So that every indicator shows real figures for the demo territory:
   centre is five tonnes of cast iron and steel, a 3D printer a few kilograms of aluminium and
   electronics), many get their economics (price, life, costs: private to their owner), and a
   good share a repairability assessment with its evidence, in French;
-- two members of the network book other organisations' machines every fortnight for a year
-  (hours shared, organisations served, purchases avoided) and now and then beyond the threshold
-  of a purchase; they also searched for machines over the year (needs answered or not: local
-  production);
+- members of five organisations (the demo member's, the demo client's, and one account made
+  here, `membre-demo-NNN`, in each of the next three validated organisations) book other
+  organisations' machines for a year and a month: one machine every week, one every fortnight
+  (both beyond the threshold of a purchase, 100 h a year), one every six weeks, each booker on
+  hosts of its own (seeded by its slug), so that every month of the public dashboard has
+  enough bookers and hosts to be shown (k-anonymity: `impact.disclosure`);
+- they also searched for machines over the year (needs answered or not: local production) and
+  booked the first machine found for the searches made within 50 km (jobs: transport avoided);
 - three retrofits say how many years they added (the maintenance demo's lathe, plus a CNC
   router and a laser cutter whose owners record their use, rebuilt here);
 - the coordination overrides one factor, the recycled content of steel, from a regional survey;
@@ -30,7 +34,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from maillage.directory.models import Membership, Organisation, User
@@ -47,9 +51,9 @@ from maillage.maintenance.models import (
     UsageRecord,
     UsageSource,
 )
-from maillage.matching.actions.needs import find_machines
+from maillage.matching.actions.needs import Match, find_machines
 from maillage.matching.convert import NeedInput
-from maillage.matching.models import Need
+from maillage.matching.models import Need, NeedStatus
 from maillage.sharing.actions import bookings, usage
 from maillage.sharing.availability import PARIS
 from maillage.sharing.models import Mode, Offer
@@ -60,6 +64,8 @@ PROFILES: dict[str, dict[str, Any]] = _DATA["profiles"]
 REPAIR: dict[str, dict[str, Any]] = _DATA["repair"]
 
 HOST_SLUG = "demo-001"  # the host's figures of the maintenance demo stay as they are
+EXTRA_BOOKERS = 3  # members of three more organisations book and search too
+BOOK_WITHIN_KM = 50  # a need searched this near is booked on the first machine found
 COMPOSITION_SHARE = 0.88
 ECONOMICS_SHARE = 0.7
 ASSESSED_SHARE = 0.4
@@ -93,9 +99,8 @@ def load_impact_demo(seed: int = 2026) -> int:
         .order_by("source_ref")
     )
     composed = _owners_records(machines, coordinator, seed)
-    rng = random.Random(f"{seed}:impact")
-    _shared_year(rng, today)
-    _needs(rng, today)
+    _shared_year(today, seed)
+    _needs(random.Random(f"{seed}:impact"), today)
     override_factor(
         coordinator,
         "recycled_feedstock.steel",
@@ -195,7 +200,8 @@ def _assessment(
 
 
 def _bookers() -> list[tuple[User, Organisation]]:
-    """The demo member (admin-atelier's organisation) and the demo client's organisation."""
+    """The demo member (admin-atelier's organisation), the demo client's organisation, and a
+    member of each of the next validated organisations (accounts made here, by their slug)."""
     people = []
     for username in ("membre-atelier", "client-demo"):
         membership = (
@@ -206,15 +212,31 @@ def _bookers() -> list[tuple[User, Organisation]]:
         )
         if membership is not None:
             people.append((membership.user, membership.organisation))
+    taken = [organisation.pk for _person, organisation in people]
+    others = (
+        Organisation.objects.filter(slug__startswith="demo-", status="validated")
+        .exclude(pk__in=taken)
+        .exclude(slug=HOST_SLUG)
+        .order_by("slug")[:EXTRA_BOOKERS]
+    )
+    for organisation in others:
+        username = f"membre-{organisation.slug}"
+        user, _created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": "Membre", "email": f"{username}@demo.maillage.invalid"},
+        )
+        Membership.objects.get_or_create(user=user, organisation=organisation)
+        people.append((user, organisation))
     return people
 
 
-def _candidates(organisation: Organisation) -> list[Offer]:
-    """Machines of other organisations, for processes the booker owns no machine of."""
+def _candidates(organisation: Organisation, seed: int) -> list[Offer]:
+    """Machines of other organisations, for processes the booker owns no machine of, in an
+    order of its own (seeded by its slug), so that the bookers spread over the hosts."""
     owned = set(
         Machine.objects.filter(organisation=organisation).values_list("processes", flat=True)
     )
-    offers = (
+    offers = list(
         Offer.objects.filter(
             machine__source="demo",
             active=True,
@@ -228,6 +250,7 @@ def _candidates(organisation: Organisation) -> list[Offer]:
         .prefetch_related("machine__processes")
         .order_by("machine__source_ref")
     )
+    random.Random(f"{seed}:shared:{organisation.slug}").shuffle(offers)
     chosen: list[Offer] = []
     for offer in offers:
         processes = {process.pk for process in offer.machine.processes.all()}
@@ -239,22 +262,28 @@ def _candidates(organisation: Organisation) -> list[Offer]:
     return chosen
 
 
-def _shared_year(rng: random.Random, today: dt.date) -> None:
-    """Every second week on two machines (beyond the purchase threshold), every sixth on one."""
+# Per booker: (first week back, every how many weeks, hours drawn from) for its three machines;
+# the first two go beyond the purchase threshold (100 h a year), the third now and then.
+RHYTHMS = [(1, 1, (2, 3, 4, 5, 6)), (2, 2, (4, 5, 6, 7)), (3, 6, (2, 3))]
+WEEKS_BACK = 58  # a year and a month: the twelve complete months whatever today's date
+
+
+def _shared_year(today: dt.date, seed: int) -> None:
+    """Each booker works on other organisations' machines every week or fortnight."""
     coordinator = User.objects.get(username="coordination")
     for number, (person, organisation) in enumerate(_bookers()):
-        offers = _candidates(organisation)[:3]
-        for index, offer in enumerate(offers):
-            every = 2 if index < 2 else 6
-            for week in range(2 + index, 52, every):
+        rng = random.Random(f"{seed}:shared-hours:{organisation.slug}")
+        offers = _candidates(organisation, seed)[: len(RHYTHMS)]
+        rhythms = zip(offers, RHYTHMS, strict=False)
+        for index, (offer, (first, every, lengths)) in enumerate(rhythms):
+            for week in range(first, WEEKS_BACK, every):
                 day = today - dt.timedelta(weeks=week)
                 day += dt.timedelta(days=(number * 2 + index) % 5 - day.weekday())
-                hours = rng.choice([3, 4, 5, 6]) if every == 2 else 3
                 start = dt.datetime.combine(day, dt.time(9 if index else 10), tzinfo=PARIS)
-                _book(person, offer, coordinator, start, hours)
+                _book(person, offer, coordinator, start, rng.choice(lengths))
 
 
-def _book(person: User, offer: Offer, coordinator: User, start: dt.datetime, hours: int) -> None:
+def _book(person: User, offer: Offer, coordinator: User, start: dt.datetime, hours: int) -> bool:
     end = start + dt.timedelta(hours=hours)
     try:
         booking = bookings.request_booking(
@@ -266,12 +295,13 @@ def _book(person: User, offer: Offer, coordinator: User, start: dt.datetime, hou
             note="Démonstration : travaux réguliers",
             now=start - dt.timedelta(days=2),
         )
-    except ValidationError:
-        return  # a closure, a downtime or another booking took that slot: skip the week
+    except (ValidationError, PermissionDenied):
+        return False  # a closure, a downtime or another booking took that slot: skip it
     if offer.mode == Mode.ON_REQUEST:
         booking = bookings.decide_booking(coordinator, booking, approve=True)
     usage.check_in(person, booking, now=start)
     usage.check_out(person, booking, usage.UsageInput(hours_used=Decimal(hours)), now=end)
+    return True
 
 
 def _needs(rng: random.Random, today: dt.date) -> None:
@@ -287,7 +317,7 @@ def _needs(rng: random.Random, today: dt.date) -> None:
             dt.time(10),
             tzinfo=PARIS,
         )
-        need, _matches = find_machines(
+        need, matches = find_machines(
             person,
             NeedInput(
                 process_code=code,
@@ -301,8 +331,25 @@ def _needs(rng: random.Random, today: dt.date) -> None:
             ),
             now=asked,
         )
-        if need is not None:
-            Need.objects.filter(pk=need.pk).update(created_at=asked)
+        if need is None:
+            continue
+        booked = max_km <= BOOK_WITHIN_KM and _book_match(person, matches, hours)
+        Need.objects.filter(pk=need.pk).update(
+            created_at=asked, **({"status": NeedStatus.BOOKED} if booked else {})
+        )
+
+
+def _book_match(person: User, matches: list[Match], hours: int) -> bool:
+    """The first machine found that the person may book as it is, at its first free slot."""
+    coordinator = User.objects.get(username="coordination")
+    for match in matches:
+        offer = getattr(match.machine, "offer", None)
+        start = match.result.first_free
+        if offer is None or start is None or match.missing:
+            continue
+        if offer.mode in (Mode.SELF_SERVICE, Mode.ON_REQUEST):
+            return _book(person, offer, coordinator, start, hours)
+    return False
 
 
 # --- retrofits ---------------------------------------------------------------------------------

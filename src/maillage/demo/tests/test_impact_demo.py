@@ -1,11 +1,13 @@
 """The demo territory has real impact figures: compositions, repairability, shared hours,
 retrofits with the years they added, needs, and the coordination's override of one factor."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, F, Q, Sum
+from django.utils import timezone
 
 from maillage.demo.directory import ACCOUNTS
 from maillage.directory.models import User
@@ -16,6 +18,8 @@ from maillage.impact.models import (
     MachineImpact,
     RepairabilityAssessment,
 )
+from maillage.impact.queries.network import network_figures
+from maillage.impact.queries.network_scope import network_filters
 from maillage.maintenance.models import RetrofitProject
 from maillage.matching.models import Need, NeedStatus
 from maillage.sharing.models import Booking, BookingState
@@ -67,10 +71,15 @@ def test_every_indicator_has_figures_in_the_demo_and_a_second_load_changes_nothi
     assert all(row.mci is not None and row.lifetime_ratio > 1 for row in retrofitted)
 
     needs = Need.objects.aggregate(
-        matched=Count("pk", filter=Q(status=NeedStatus.MATCHED)),
+        answered=Count("pk", filter=Q(status__in=[NeedStatus.MATCHED, NeedStatus.BOOKED])),
+        booked=Count("pk", filter=Q(status=NeedStatus.BOOKED)),
         unmet=Count("pk", filter=Q(status=NeedStatus.UNMET)),
+        organisations=Count("organisation", distinct=True),
     )
-    assert needs["matched"] >= 5 and needs["unmet"] >= 2
+    assert needs["answered"] >= 5 and needs["booked"] >= 3 and needs["unmet"] >= 2
+    assert needs["organisations"] >= 4
+
+    _the_public_dashboard_hides_nothing(client)
 
     override = FactorOverride.objects.get()
     assert (override.key, override.version, override.created_by.username) == (
@@ -106,3 +115,35 @@ def test_every_indicator_has_figures_in_the_demo_and_a_second_load_changes_nothi
         RepairabilityAssessment.objects.count(),
         RetrofitProject.objects.count(),
     ) == counts
+
+
+def _the_public_dashboard_hides_nothing(client):
+    """Every network figure is shown for the default period, the last twelve complete months
+    and the current year (enough organisations contribute to each cell)."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    complete = network_filters(
+        start=(first - dt.timedelta(days=365)).replace(day=1), end=first - dt.timedelta(days=1)
+    )
+    default = network_filters()
+    year = network_filters(start=dt.date(today.year, 1, 1), end=dt.date(today.year, 12, 31))
+    for filters in (complete, default, year):
+        figures = network_figures(filters)
+        months = [row for row in figures.shared.months if row.month < first]
+        assert months and all(row.hours.shown and row.hours.value > 0 for row in months)
+        assert figures.shared.total.shown and figures.shared.hidden == 0
+        avoided = figures.avoided
+        assert avoided.purchases.shown and avoided.purchases.value >= 4
+        assert avoided.capex_eur.shown and avoided.net_eur.shown and avoided.net_eur.value > 0
+        assert figures.transport.avoided_kgco2e.shown and figures.co2_avoided_kg.shown
+        local = figures.local
+        assert local.local_share.shown and 0 < local.local_share.value < local.answered_share.value
+        assert local.answered_share.value < 1  # some needs stay unmet
+        assert figures.utilisation.total.shown and figures.circularity.mean.shown
+    assert len(complete.months()) == 12
+
+    page = client.get("/impact/").content.decode()
+    start = page.index('id="impact-headline"')
+    headline = page[start : page.index("</dl>", start)]
+    assert headline.count("figure-value") == 8
+    assert "cell-hidden" not in headline and "cell-none" not in headline
