@@ -29,11 +29,12 @@ class Series:
 
 
 def nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^k at or above `value` (an axis top people can read)."""
+    """The smallest 1, 2, 4, 6 or 8 × 10^k at or above `value`: an axis top whose quarters
+    (the grid lines) people can read."""
     if value <= 0 or not math.isfinite(value):
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in (1.0, 2.0, 4.0, 6.0, 8.0, 10.0):
         top = float(step * 10**exponent)
         if top >= value * (1 - 1e-12):
             return top

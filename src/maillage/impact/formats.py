@@ -22,6 +22,14 @@ def number(value: float | None, places: int | None = None) -> str:
     return str(number_format(round(value, places), places, force_grouping=True))
 
 
+def tick(value: float) -> str:
+    """An axis tick: as few decimals as it needs (0, 0,5, 1,25), in the active language."""
+    for places in (0, 1, 2):
+        if abs(value - round(value, places)) < 1e-9:
+            return str(number_format(round(value, places), places, force_grouping=True))
+    return number(value)
+
+
 def percent(fraction: float | None, places: int = 1) -> str:
     if fraction is None:
         return UNKNOWN

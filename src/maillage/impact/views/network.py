@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from maillage.impact import charts, pdf
+from maillage.impact import charts, formats, pdf
 from maillage.impact import report as description
 from maillage.impact.disclosure import Cell
 from maillage.impact.forms.network import NetworkFilterForm
@@ -60,6 +60,7 @@ def build_charts(figures: network.NetworkFigures) -> dict[str, Any]:
             title=_("Utilisation of the machines used, by month"),
             description=_("Hours used over hours available, in per cent; a gap is a hidden month."),
             unit="%",
+            fmt=formats.tick,
         ),
         "shared": charts.bar_chart_with_gaps(
             [_month_label(row.month) for row in shared.months],
@@ -68,6 +69,7 @@ def build_charts(figures: network.NetworkFigures) -> dict[str, Any]:
             title=_("Hours shared between organisations, by month"),
             description=_("Hours of completed bookings where the booker is not the host."),
             unit="h",
+            fmt=formats.tick,
         ),
         "co2": charts.bar_chart_with_gaps(
             [_("Purchases avoided"), _("Transport avoided")],
@@ -76,6 +78,7 @@ def build_charts(figures: network.NetworkFigures) -> dict[str, Any]:
             title=_("CO2 avoided"),
             description=_("Embodied carbon of the purchases avoided and transport avoided."),
             unit="tCO2e",
+            fmt=formats.tick,
         ),
         "euros": charts.bar_chart_with_gaps(
             [_("Purchases avoided"), _("Fees paid instead"), _("Net")],
@@ -84,6 +87,7 @@ def build_charts(figures: network.NetworkFigures) -> dict[str, Any]:
             title=_("Euros avoided"),
             description=_("Price of the purchases avoided, booking fees paid instead, net."),
             unit="€",
+            fmt=formats.tick,
         ),
         "mci": charts.bar_chart_with_gaps(
             [f"{row.low:.1f}–{row.high:.1f}" for row in bins],
@@ -92,6 +96,7 @@ def build_charts(figures: network.NetworkFigures) -> dict[str, Any]:
             title=_("Machines by Material Circularity Indicator"),
             description=_("Number of machines in each tenth of the MCI, from 0 to 1."),
             unit=_("machines"),
+            fmt=formats.tick,
         ),
     }
     # Safe: the chart functions escape every label, title and unit they draw.

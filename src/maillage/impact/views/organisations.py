@@ -38,6 +38,7 @@ def organisation_impact(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         title=_("Circular inflow, outflow and material circularity"),
         unit="%",
+        fmt=formats.tick,
     )
     this_year = timezone.localdate().year
     return render(
@@ -75,7 +76,13 @@ def _filename(slug: str, year: int, extension: str) -> str:
 def report_page(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     report = _report(request, slug, year)
     svgs = [
-        charts.bar_chart(list(chart.labels), list(chart.values), title=chart.title, unit=chart.unit)
+        charts.bar_chart(
+            list(chart.labels),
+            list(chart.values),
+            title=chart.title,
+            unit=chart.unit,
+            fmt=formats.tick,
+        )
         for chart in report.charts
     ]
     return render(
