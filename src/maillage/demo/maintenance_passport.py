@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from maillage.directory.models import Organisation, User
 from maillage.equipment.models import Machine, MachineStatus
@@ -104,6 +105,8 @@ def _recycling(admin: User, furnace: Machine) -> None:
         furnace,
         decommissioning.DecommissionInput(
             destination="recycling",
+            # Six weeks ago: inside the impact dashboard's last twelve complete months.
+            decommissioned_on=timezone.localdate() - dt.timedelta(days=42),
             recipient="Recyclage des métaux de Fos (démo)",
             notes="Résistances hors d’usage, carcasse démontée sur place.",
             materials=[
