@@ -102,30 +102,17 @@ def bar_chart(
     fmt: Callable[[float], str] = _number,
 ) -> str:
     """Vertical bars, one per label (a histogram when the labels are bins)."""
-    if len(labels) != len(values):
-        raise ValueError("labels and values differ in length")
-    top = nice_ceiling(max((value for value in values if value > 0), default=0.0))
-    plot_width = width - MARGIN_LEFT - MARGIN_RIGHT
-    plot_bottom = height - MARGIN_BOTTOM
-    plot_height = plot_bottom - MARGIN_TOP
-    slot = plot_width / max(1, len(values))
-    parts = _open(title, description, width, height) + _axis(top, unit, width, height, fmt)
-    xs = []
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        bar_height = plot_height * max(0.0, value) / top
-        x = MARGIN_LEFT + slot * index + slot * 0.1
-        xs.append(x + slot * 0.4)
-        parts.append(
-            f'<rect class="chart-bar" x="{x:.1f}" y="{plot_bottom - bar_height:.1f}" '
-            f'width="{slot * 0.8:.1f}" height="{bar_height:.1f}">'
-            f"<title>{escape(label)}: {escape(fmt(value))} {escape(unit)}</title></rect>"
-        )
-    parts += _labels(labels, xs, height)
-    parts.append(
-        f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
-        f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'
+    return bar_chart_with_gaps(
+        labels,
+        values,
+        gap="",
+        title=title,
+        description=description,
+        unit=unit,
+        width=width,
+        height=height,
+        fmt=fmt,
     )
-    return "".join(parts)
 
 
 def line_chart(
