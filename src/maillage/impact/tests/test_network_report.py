@@ -201,3 +201,13 @@ def test_in_french_a_hidden_figure_reads_masque_with_its_reason(client, park, se
     assert inflow["value"] is None and inflow["text"].startswith("masqué")
     text = _pdf_text(client.get(f"/impact/report/{YEAR}.pdf").content)
     assert "masqué" in text and "Flux entrant circulaire" in text
+
+
+def test_this_years_report_stops_at_the_last_complete_month():
+    import datetime as dt
+
+    from maillage.impact.views.network import _year_period
+
+    assert _year_period(2025, dt.date(2026, 12, 3)) == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+    assert _year_period(2026, dt.date(2026, 12, 3)) == (dt.date(2026, 1, 1), dt.date(2026, 11, 30))
+    assert _year_period(2026, dt.date(2026, 1, 20)) == (dt.date(2026, 1, 1), dt.date(2026, 1, 20))

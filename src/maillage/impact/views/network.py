@@ -140,8 +140,16 @@ def _year_error(year: int) -> str:
     return message % {"year": year, "first": MIN_YEAR, "last": last}
 
 
-def _year_period(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate())
+def _year_period(year: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """A past year whole; this year up to the end of the last complete month (in January, up
+    to today), as the dashboard: a month under way would read as a dip or a peak."""
+    today = today or timezone.localdate()
+    if year < today.year:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month_start = today.replace(day=1)
+    if month_start.month == 1:
+        return dt.date(year, 1, 1), today
+    return dt.date(year, 1, 1), month_start - dt.timedelta(days=1)
 
 
 @require_GET
