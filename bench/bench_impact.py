@@ -271,22 +271,7 @@ INFORMATIVE = {"figures_two_years"}
 
 
 def time_calls(call: Callable[[], int], requests: int, warmup: int) -> dict[str, Any]:
-    for _ in range(warmup):
-        call()
-    durations, size = [], 0
-    for _ in range(requests):
-        start = time.perf_counter()
-        size = call()
-        durations.append((time.perf_counter() - start) * 1000)
-    p95 = common.percentile(durations, 0.95)
-    return {
-        "requests": requests,
-        "p50_ms": round(common.percentile(durations, 0.5), 2),
-        "p95_ms": round(p95, 2),
-        "max_ms": round(max(durations), 2),
-        "size": size,
-        "pass": p95 < TARGET_MS,
-    }
+    return common.time_calls(call, requests, warmup, target_ms=TARGET_MS)
 
 
 Case = tuple[str, Callable[[], int]]

@@ -47,21 +47,7 @@ ECONOMICS_SHARE = 0.6
 
 def time_calls(call: Callable[[], Any], runs: int, warmup: int) -> dict[str, Any]:
     """`warmup` untimed calls, then `runs` timed ones: p50, p95, max in ms against the target."""
-    for _ in range(warmup):
-        call()
-    durations = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        durations.append((time.perf_counter() - start) * 1000)
-    p95 = common.percentile(durations, 0.95)
-    return {
-        "runs": runs,
-        "p50_ms": round(common.percentile(durations, 0.5), 2),
-        "p95_ms": round(p95, 2),
-        "max_ms": round(max(durations), 2),
-        "pass": p95 < TARGET_MS,
-    }
+    return common.time_calls(call, runs, warmup, target_ms=TARGET_MS, count="runs", size=None)
 
 
 def core_cases(draws: int, seed: int) -> dict[str, tuple[str, Callable[[], Any]]]:

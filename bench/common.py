@@ -83,6 +83,38 @@ def time_requests(send: Callable[[], tuple[int, bytes]], requests: int, warmup: 
     return Timed(durations, errors, body)
 
 
+def time_calls(
+    call: Callable[[], Any],
+    requests: int,
+    warmup: int,
+    *,
+    target_ms: float,
+    count: str = "requests",
+    size: str | None = "size",
+) -> dict[str, Any]:
+    """`warmup` untimed calls, then `requests` timed ones: p50, p95 and max in ms against the
+    target; `size` names what the last call returned (rows, bytes), None to drop it."""
+    for _ in range(warmup):
+        call()
+    durations: list[float] = []
+    last: Any = None
+    for _ in range(requests):
+        start = time.perf_counter()
+        last = call()
+        durations.append((time.perf_counter() - start) * 1000)
+    p95 = percentile(durations, 0.95)
+    timing: dict[str, Any] = {
+        count: requests,
+        "p50_ms": round(percentile(durations, 0.5), 2),
+        "p95_ms": round(p95, 2),
+        "max_ms": round(max(durations), 2),
+    }
+    if size is not None:
+        timing[size] = last
+    timing["pass"] = p95 < target_ms
+    return timing
+
+
 # --- environment and machine -----------------------------------------------------------
 
 
