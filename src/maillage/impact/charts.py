@@ -79,12 +79,19 @@ def _axis(top: float, unit: str, width: int, height: int, fmt: Callable[[float],
     return parts
 
 
-def _labels(labels: Sequence[str], xs: Sequence[float], height: int) -> list[str]:
+def _anchor(x: float, width: int) -> str:
+    """A label on the plot's edge (a line chart's first and last points) stays inside it."""
+    if x <= MARGIN_LEFT + 1:
+        return "start"
+    return "end" if x >= width - MARGIN_RIGHT - 1 else "middle"
+
+
+def _labels(labels: Sequence[str], xs: Sequence[float], height: int, width: int) -> list[str]:
     # Thin the labels so that at most about 12 show; the data table has them all.
     every = max(1, math.ceil(len(labels) / 12))
     return [
         f'<text class="chart-label" x="{x:.1f}" y="{height - MARGIN_BOTTOM + 16}" '
-        f'text-anchor="middle">{escape(label)}</text>'
+        f'text-anchor="{_anchor(x, width)}">{escape(label)}</text>'
         for index, (label, x) in enumerate(zip(labels, xs, strict=True))
         if index % every == 0
     ]
@@ -163,7 +170,7 @@ def line_chart(
             if len(run) > 1
         ]
         parts += marks
-    parts += _labels(labels, xs, height)
+    parts += _labels(labels, xs, height, width)
     legend_y = height - 8
     for number, item in enumerate(series):
         x = MARGIN_LEFT + number * 180
@@ -304,7 +311,7 @@ def bar_chart_with_gaps(
             f'width="{slot * 0.8:.1f}" height="{bar_height:.1f}">'
             f"<title>{escape(label)}: {escape(fmt(value))} {escape(unit)}</title></rect>"
         )
-    parts += _labels(labels, xs, height)
+    parts += _labels(labels, xs, height, width)
     parts.append(
         f'<line class="chart-axis" x1="{MARGIN_LEFT}" x2="{width - MARGIN_RIGHT}" '
         f'y1="{plot_bottom}" y2="{plot_bottom}"/></svg>'

@@ -205,3 +205,12 @@ def test_circular_transition_refuses_overlapping_shares_and_says_nothing_of_noth
         circularity([Inflow(mass=1, recycled=0.7, reused=0.5)], [])
     empty = circularity([], [])
     assert empty.circular_inflow is None and empty.material_circularity is None
+
+
+def test_a_line_charts_edge_labels_stay_inside_the_drawing():
+    from maillage.impact.charts import Series, line_chart
+
+    svg = line_chart(["Jan", "Feb", "Mar"], [Series("use", [1.0, 2.0, 3.0])], title="t")
+    assert 'text-anchor="start">Jan<' in svg
+    assert 'text-anchor="middle">Feb<' in svg
+    assert 'text-anchor="end">Mar<' in svg
