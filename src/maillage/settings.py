@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "maillage.sharing",
     "maillage.matching",
     "maillage.maintenance",
+    "maillage.symbiosis",
     "maillage.impact",
     "maillage.map",
     "maillage.demo",

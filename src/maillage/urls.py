@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include(statements_patterns)),
     path("", include("maillage.matching.urls")),
     path("", include("maillage.maintenance.urls")),
+    path("", include("maillage.symbiosis.urls")),
     path("", include("maillage.impact.urls")),
 ]

@@ -39,6 +39,7 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "sharing": ("domain", ("api", "views", "urls", "forms")),
     "matching": ("domain", ("api", "views", "urls", "forms")),
     "maintenance": ("domain", ("api", "views", "urls", "forms")),
+    "symbiosis": ("domain", ("api", "views", "urls", "forms")),
     "impact": ("domain", ("api", "views", "urls", "forms")),
     "map": ("page", ()),
     "demo": ("commands", ()),

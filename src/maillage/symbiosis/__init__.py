@@ -1,0 +1,1 @@
+"""Symbiosis: by-products, waste heat and reusable containers exchanged between neighbours."""

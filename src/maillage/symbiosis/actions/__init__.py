@@ -1,0 +1,1 @@
+"""Symbiosis writes by topic: declarations, synergies, heat studies, container loops."""

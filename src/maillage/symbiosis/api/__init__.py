@@ -1,0 +1,1 @@
+"""Symbiosis API routers by topic."""

@@ -1,0 +1,1 @@
+"""Symbiosis forms by topic."""

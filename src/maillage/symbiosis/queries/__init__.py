@@ -1,0 +1,1 @@
+"""Symbiosis reads that pages, the API and exports share, by topic."""

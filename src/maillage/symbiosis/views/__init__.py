@@ -1,0 +1,1 @@
+"""Symbiosis pages by topic."""
