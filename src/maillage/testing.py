@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from maillage.directory.models import Commune, Department, NafCode
 from maillage.directory.reference import load_reference_data
 from maillage.equipment.models import Process
+from maillage.symbiosis.models import WasteCode
 
 CHROMIUM = os.environ.get("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,12 +39,14 @@ _reference_rows: dict[Any, tuple[list[str], list[tuple[Any, ...]]]] = {}
 
 
 def ensure_reference_data() -> None:
-    models = (Department, Commune, NafCode, Process)  # in foreign-key order
+    models = (Department, Commune, NafCode, Process, WasteCode)  # in foreign-key order
     missing = [model for model in models if not model.objects.exists()]
     if missing and not _reference_rows:
         load_reference_data(Department, Commune, NafCode)
         if not Process.objects.exists():
-            _load_processes()
+            _run_data_migration("maillage.equipment.migrations.0002_processes")
+        if not WasteCode.objects.exists():
+            _run_data_migration("maillage.symbiosis.migrations.0002_list_of_waste")
     elif missing:
         # Plain INSERTs: ten times faster than building 35,000 model instances.
         quote = connection.ops.quote_name
@@ -67,8 +70,8 @@ def ensure_reference_data() -> None:
             )
 
 
-def _load_processes() -> None:
-    module = importlib.import_module("maillage.equipment.migrations.0002_processes")
+def _run_data_migration(name: str) -> None:
+    module = importlib.import_module(name)
     module.load(django_apps, None)
 
 
