@@ -5,8 +5,14 @@ from django.urls import path  # noqa: F401
 app_name = "symbiosis"
 
 urlpatterns: list = [
-    # declarations (offers, demands, the List of Waste search, CSV import)
-    # candidates, the territory's allocation and synergies
-    # waste heat and pre-feasibility studies
-    # reusable containers: loops, stocks, collection rounds
+    # --- declarations: offers, demands, the List of Waste search, CSV import, exports ---
+    #
+    # --- candidates, proposals and the territory's allocation ---
+    #
+    # --- synergies: their life, monthly exchanges, the flows map and exports ---
+    #
+    # --- waste heat: sources, sinks and pre-feasibility studies ---
+    #
+    # --- reusable containers: loops, stocks, collection rounds ---
+    #
 ]
