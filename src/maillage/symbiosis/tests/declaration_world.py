@@ -111,9 +111,7 @@ def world(make_user: Any, make_organisation: Any, coordinator: Any) -> World:
             quantity_max=Decimal("200"),
         ),
     )
-    return World(
-        owner, other, partner, coordinator, sawmill, rival, joinery, site, offer, demand
-    )
+    return World(owner, other, partner, coordinator, sawmill, rival, joinery, site, offer, demand)
 
 
 @pytest.fixture

@@ -113,9 +113,7 @@ def test_it_logs_a_coordinators_reads_with_the_channel(world: World, channel: st
 
 @pytest.mark.parametrize("who", ["owner", "anonymous", "other", "partner"])
 @pytest.mark.parametrize("channel", CHANNELS)
-def test_it_logs_no_read_of_anyone_but_a_coordinator(
-    world: World, who: str, channel: str
-) -> None:
+def test_it_logs_no_read_of_anyone_but_a_coordinator(world: World, who: str, channel: str) -> None:
     world.synergy(accepted=True)
     read(world, who, channel)
     assert not PrivateFieldRead.objects.exists()
