@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from maillage.core.text import fold
 from maillage.directory import permissions
@@ -23,6 +24,7 @@ from maillage.symbiosis.confidentiality import logged, order_of_magnitude, reada
 from maillage.symbiosis.models import (
     DeclarationState,
     MaterialCategory,
+    PrivateFieldRead,
     ResourceDeclaration,
     WasteCode,
 )
@@ -266,6 +268,44 @@ def public_declarations(
             | Q(site__commune__name_folded__contains=word)
         )
     return qs.order_by("-updated_at", "-pk")
+
+
+GROUP_LABELS = {
+    "quantity": _("Exact quantity"),
+    "price": _("Price and costs"),
+    "composition": _("Composition"),
+    "site": _("Exact site"),
+}
+CHANNEL_LABELS = {
+    "page": _("Web page"),
+    "api": _("API"),
+    "csv": _("CSV export"),
+    "geojson": _("GeoJSON export"),
+}
+
+
+@dataclass(frozen=True)
+class ReadLine:
+    read: PrivateFieldRead
+    fields: str
+    channel: str
+
+
+def reads_of_organisation(organisation_id: int, limit: int = 50) -> list[ReadLine]:
+    """The latest reads of the organisation's private fields by coordinators, for its members."""
+    reads = (
+        PrivateFieldRead.objects.filter(organisation_id=organisation_id, kind=KIND)
+        .select_related("user")
+        .order_by("-read_at", "-pk")[:limit]
+    )
+    return [
+        ReadLine(
+            read,
+            ", ".join(str(GROUP_LABELS.get(g, g)) for g in read.fields.split(",")),
+            str(CHANNEL_LABELS.get(read.channel, read.channel)),
+        )
+        for read in reads
+    ]
 
 
 def organisation_declarations(organisation_id: int) -> QuerySet[ResourceDeclaration]:

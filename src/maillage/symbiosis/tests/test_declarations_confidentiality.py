@@ -149,3 +149,31 @@ def test_it_hides_a_paused_declaration_from_the_public_but_not_its_owner(world: 
     assert world.client("owner").get(api).status_code == 200
     listed = world.client("anonymous").get("/api/v1/symbiosis/declarations").json()
     assert world.offer.pk not in [item["id"] for item in listed["items"]]
+
+
+def test_it_shows_the_organisation_who_read_its_private_fields(world: World) -> None:
+    read(world, "coordinator", "csv")
+    page = world.client("owner").get(f"/o/{world.sawmill.slug}/symbiosis/").content.decode()
+    assert 'id="private-reads"' in page
+    assert "coord" in page and "Export CSV" in page and "Quantité exacte" in page
+
+
+def test_it_reads_a_page_of_the_api_in_a_constant_number_of_queries(
+    world: World, django_assert_max_num_queries: Any, no_api_throttle: None
+) -> None:
+    from maillage.symbiosis.actions.declarations import declare_resource
+    from maillage.symbiosis.tests.declaration_world import offer_input
+
+    for n in range(20):
+        declare_resource(world.owner, world.sawmill, offer_input(world.site, title=f"Lot {n}"))
+    client = world.client("coordinator")
+    with django_assert_max_num_queries(12):
+        answer = client.get("/api/v1/symbiosis/declarations?limit=50")
+    assert answer.json()["count"] == 22
+    assert PrivateFieldRead.objects.count() == 22
+
+
+def test_the_csv_export_keeps_formulas_from_running(world: World) -> None:
+    ResourceDeclaration.objects.filter(pk=world.offer.pk).update(title="=HYPERLINK(1)")
+    body = world.client("anonymous").get("/symbiosis/declarations.csv").content.decode()
+    assert "'=HYPERLINK(1)" in body

@@ -196,7 +196,15 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
         channel="page",
         path=request.path,
     )
-    return render(request, "symbiosis/mine.html", {"organisation": organisation, "rows": rows})
+    return render(
+        request,
+        "symbiosis/mine.html",
+        {
+            "organisation": organisation,
+            "rows": rows,
+            "reads": queries.reads_of_organisation(organisation.pk),
+        },
+    )
 
 
 @login_required
@@ -294,7 +302,12 @@ def _export_rows(request: HttpRequest, channel: str) -> list[queries.Declaration
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    """Empty for a hidden value; text a spreadsheet will not run as a formula (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def declarations_csv(request: HttpRequest) -> HttpResponse:
@@ -311,9 +324,9 @@ def declarations_csv(request: HttpRequest) -> HttpResponse:
                 _cell(row.waste_code),
                 "yes" if row.hazardous else "no",
                 row.category,
-                row.title,
-                row.organisation_name,
-                row.commune,
+                _cell(row.title),
+                _cell(row.organisation_name),
+                _cell(row.commune),
                 row.department,
                 low,
                 high,
