@@ -1,11 +1,27 @@
 """Every symbiosis page (`symbiosis:`): declarations, matches and synergies, heat, loops."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from maillage.symbiosis.views import declarations
 
 app_name = "symbiosis"
 
 urlpatterns: list = [
     # --- declarations: offers, demands, the List of Waste search, CSV import, exports ---
+    path("symbiosis/", declarations.index, name="index"),
+    path("symbiosis/declarations/<int:pk>/", declarations.declaration, name="declaration"),
+    path("symbiosis/declarations/<int:pk>/edit/", declarations.edit, name="edit"),
+    path("symbiosis/declarations/<int:pk>/state/", declarations.state, name="state"),
+    path("symbiosis/declarations.csv", declarations.declarations_csv, name="declarations_csv"),
+    path(
+        "symbiosis/declarations.geojson",
+        declarations.declarations_geojson,
+        name="declarations_geojson",
+    ),
+    path("symbiosis/codes/", declarations.code_search, name="code_search"),
+    path("o/<slug:slug>/symbiosis/", declarations.mine, name="mine"),
+    path("o/<slug:slug>/symbiosis/declare/", declarations.declare, name="declare"),
+    path("o/<slug:slug>/symbiosis/import/", declarations.import_csv, name="import"),
     #
     # --- candidates, proposals and the territory's allocation ---
     #
