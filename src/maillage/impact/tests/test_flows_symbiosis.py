@@ -12,7 +12,9 @@ import pytest
 from maillage.impact import cti
 from maillage.impact.queries.flows import flows
 from maillage.symbiosis.models import Synergy, SynergyExchange
-from maillage.symbiosis.tests.candidates_world import world  # noqa: F401
+from maillage.symbiosis.tests import candidates_world
+
+world = candidates_world.world
 
 pytestmark = pytest.mark.django_db
 

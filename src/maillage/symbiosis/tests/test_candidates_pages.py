@@ -10,7 +10,9 @@ from maillage.directory.actions import people as people_actions
 from maillage.symbiosis.models import PrivateFieldRead
 from maillage.symbiosis.queries.candidates import candidates_for, explain_pair
 from maillage.symbiosis.queries.visibility import audience_of
-from maillage.symbiosis.tests.candidates_world import english, world  # noqa: F401
+from maillage.symbiosis.tests import candidates_world
+
+world, english = candidates_world.world, candidates_world.english
 
 pytestmark = pytest.mark.django_db
 

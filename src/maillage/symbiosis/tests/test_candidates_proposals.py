@@ -11,7 +11,9 @@ from maillage.directory.actions import people as people_actions
 from maillage.matching.tests.test_api import post
 from maillage.symbiosis.actions.proposals import propose_synergy
 from maillage.symbiosis.models import Synergy, SynergyState
-from maillage.symbiosis.tests.candidates_world import english, world  # noqa: F401
+from maillage.symbiosis.tests import candidates_world
+
+world, english = candidates_world.world, candidates_world.english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english", "no_api_throttle")]
 

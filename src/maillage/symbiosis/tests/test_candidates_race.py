@@ -15,7 +15,9 @@ from django.db import connections
 
 from maillage.symbiosis.actions.proposals import propose_synergy
 from maillage.symbiosis.models import Synergy
-from maillage.symbiosis.tests.candidates_world import english, world  # noqa: F401
+from maillage.symbiosis.tests import candidates_world
+
+world, english = candidates_world.world, candidates_world.english
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 
