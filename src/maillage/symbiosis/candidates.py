@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 DISTANCE_SCALE_KM = 50.0
+COARSE_KM = 5.0
 DETOUR = 1.3
 PERIODS_PER_YEAR = {"week": 52.0, "month": 12.0, "year": 1.0}
 TONNES_PER_UNIT = {"t": 1.0, "kg": 0.001}
@@ -123,8 +124,13 @@ def rank(
     own_is_offer: bool,
     substitutions: Sequence[Substitution] = (),
     limit: int = 20,
+    coarse: Sequence[bool] | None = None,
 ) -> list[Match]:
-    """The `others` (opposite direction) that fit `own`, best first, at most `limit`."""
+    """The `others` (opposite direction) that fit `own`, best first, at most `limit`.
+
+    `coarse[i]` true rounds the distance to `others[i]` to 5 km before anything uses it (its
+    exact site is not for this reader): the score and the reasons then cannot give it away.
+    """
     if not others:
         return []
     fits: list[Closeness | None] = []
@@ -141,6 +147,8 @@ def rank(
     lats = np.array([o.latitude for o in others], dtype=np.float64)
     lons = np.array([o.longitude for o in others], dtype=np.float64)
     km = haversine_km_many(own.latitude, own.longitude, lats, lons) * DETOUR
+    if coarse is not None:
+        km = np.where(np.asarray(coarse, dtype=bool), COARSE_KM * np.round(km / COARSE_KM), km)
     masks = np.array([o.months & own.months for o in others], dtype=np.int64)
     shared = np.array([months_count(int(m)) for m in masks], dtype=np.float64)
     own_months = float(months_count(own.months))
@@ -196,6 +204,7 @@ def rank(
                     own_unit,
                     bool(lot_ok[i]),
                     substitutions,
+                    rounded=bool(coarse[i]) if coarse is not None else False,
                 ),
             )
         )
@@ -223,6 +232,8 @@ def _reasons(
     unit: str,
     lot_ok: bool,
     substitutions: Sequence[Substitution],
+    *,
+    rounded: bool = False,
 ) -> tuple[Reason, ...]:
     offer, demand = (own, other) if own_is_offer else (other, own)
     values: dict[str, object] = {"offer_code": offer.code, "demand_code": demand.code}
@@ -233,7 +244,10 @@ def _reasons(
             if _rule_fits(rule, offer, demand):
                 values.update(note_fr=rule.note_fr, note_en=rule.note_en, source=rule.source)
                 break
-    parts = [Reason(fit.reason, values), Reason("distance", {"km": round(km, 1)})]
+    parts = [
+        Reason(fit.reason, values),
+        Reason("distance", {"km": round(km, 1), "rounded": rounded}),
+    ]
     months = [m + 1 for m in range(12) if mask >> m & 1]
     parts.append(Reason("season", {"months": months, "count": len(months)}))
     if quantity is None:

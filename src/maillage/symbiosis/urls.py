@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from maillage.symbiosis.views import allocation as allocation_views
 from maillage.symbiosis.views import candidates as candidate_views
 
 app_name = "symbiosis"
@@ -20,9 +21,9 @@ urlpatterns: list = [
         candidate_views.propose,
         name="propose",
     ),
-    path("symbiosis/allocation/", candidate_views.allocation, name="allocation"),
-    path("symbiosis/allocation.csv", candidate_views.allocation_csv, name="allocation_csv"),
-    path("symbiosis/methods/<slug:key>/", candidate_views.method, name="method"),
+    path("symbiosis/allocation/", allocation_views.allocation, name="allocation"),
+    path("symbiosis/allocation.csv", allocation_views.allocation_csv, name="allocation_csv"),
+    path("symbiosis/methods/<slug:key>/", allocation_views.method, name="method"),
     #
     # --- synergies: their life, monthly exchanges, the flows map and exports ---
     #

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from maillage.core.geo import haversine_km
 from maillage.symbiosis import candidates as core
 from maillage.symbiosis.codes import read_substitutions
 from maillage.symbiosis.confidentiality import Viewer, logged, order_of_magnitude, readable
@@ -222,6 +223,7 @@ def candidates_for(
         own_is_offer=own_is_offer,
         substitutions=SUBSTITUTIONS,
         limit=limit,
+        coarse=["site" not in reads[other.pk] for other in others],
     )
     matches = [m for m in matches if m.distance_km <= MAX_ROAD_KM]
     shown = {
@@ -237,7 +239,7 @@ def candidates_for(
         offer_reads, demand_reads = (own_reads, can) if own_is_offer else (can, own_reads)
         tonnes = match.quantity_per_year if match.base_unit == "t" else None
         exact_site = "site" in can
-        km = match.distance_km if exact_site else 5 * round(match.distance_km / 5)
+        km = match.distance_km  # already rounded to 5 km when the site is not readable
         savings = estimate(offer, demand, tonnes, km, vehicle, offer_reads, demand_reads)
         quantity_exact = "quantity" in can
         high = float(other.quantity_max)
@@ -316,8 +318,6 @@ def explain_pair(
 
 
 def _great_circle(a: core.Side, b: core.Side) -> float:
-    from maillage.core.geo import haversine_km
-
     return haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)
 
 
@@ -353,27 +353,10 @@ def quantity_per_year(value: float, unit: str) -> str:
 def describe(reason: core.Reason) -> str:
     """One reason in the active language."""
     v = reason.values
-    if reason.key == "same_entry":
-        return _("Same List of Waste entry (%(code)s).") % {"code": v["offer_code"]}
-    if reason.key == "same_section":
-        return _("Same section of the List of Waste (%(offer)s and %(demand)s).") % {
-            "offer": v["offer_code"],
-            "demand": v["demand_code"],
-        }
-    if reason.key == "same_chapter":
-        return _("Same chapter of the List of Waste (%(offer)s and %(demand)s).") % {
-            "offer": v["offer_code"],
-            "demand": v["demand_code"],
-        }
-    if reason.key == "same_category":
-        return _("Same material category: %(category)s.") % {
-            "category": MaterialCategory(str(v["category"])).label
-        }
-    if reason.key == "substitution":
-        from django.utils.translation import get_language
-
-        note = v.get("note_fr") if (get_language() or "fr").startswith("fr") else v.get("note_en")
-        return _("Substitution: %(note)s") % {"note": note or ""}
+    if reason.key in FITS:
+        return _describe_fit(reason)
+    if reason.key == "distance" and v.get("rounded") and float(str(v["km"])) < 5:
+        return _("Less than 5 km by road.")
     if reason.key == "distance":
         return _("About %(distance)s by road.") % {"distance": kilometres(float(str(v["km"])))}
     if reason.key == "season":
@@ -393,4 +376,31 @@ def describe(reason: core.Reason) -> str:
         return _("The quantities are in different units: no estimate in tonnes.")
     if reason.key == "minimum_lot":
         return _("A minimum lot is larger than what the other side gives or takes in a year.")
+    return reason.key
+
+
+FITS = ("same_entry", "same_section", "same_chapter", "same_category", "substitution")
+
+
+def _describe_fit(reason: core.Reason) -> str:
+    v = reason.values
+    if reason.key == "same_entry":
+        return _("Same List of Waste entry (%(code)s).") % {"code": v["offer_code"]}
+    if reason.key == "same_section":
+        return _("Same section of the List of Waste (%(offer)s and %(demand)s).") % {
+            "offer": v["offer_code"],
+            "demand": v["demand_code"],
+        }
+    if reason.key == "same_chapter":
+        return _("Same chapter of the List of Waste (%(offer)s and %(demand)s).") % {
+            "offer": v["offer_code"],
+            "demand": v["demand_code"],
+        }
+    if reason.key == "same_category":
+        return _("Same material category: %(category)s.") % {
+            "category": MaterialCategory(str(v["category"])).label
+        }
+    if reason.key == "substitution":
+        note = v.get("note_fr") if (get_language() or "fr").startswith("fr") else v.get("note_en")
+        return _("Substitution: %(note)s") % {"note": note or ""}
     return reason.key

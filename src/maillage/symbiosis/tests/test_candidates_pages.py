@@ -75,6 +75,9 @@ def test_the_counterparts_exact_quantity_and_site_never_leak(client: Any, world:
         1000.0,
     )
     assert row["distance_km"] % 5 == 0
+    # The score and the reasons use the rounded distance too: nothing gives the exact one.
+    distance = next(r["text"] for r in row["reasons"] if r["key"] == "distance")
+    assert f"{row['distance_km']:.0f} km" in distance.replace("\xa0", " ")
 
 
 def test_an_estimate_from_a_private_quantity_equals_one_from_its_order_of_magnitude(
