@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from maillage.core.geo import haversine_km
@@ -124,6 +124,24 @@ class Candidate:
         if not self.distance_exact and self.distance_km < 5:
             return _("under 5 km")
         return kilometres(self.distance_km)
+
+    @property
+    def quantity_text(self) -> str:
+        """The counterpart's declared range, exact or as its public order of magnitude."""
+        low, high = self.quantity_range
+        places = 0 if self.quantity_exact is False else 3
+        text = _("%(low)s to %(high)s") % {
+            "low": _trimmed(low, places),
+            "high": _trimmed(high, places),
+        }
+        text = declared(text, self.declaration.unit, self.declaration.period)
+        if not self.quantity_exact:
+            text = _("%(range)s (order of magnitude)") % {"range": text}
+        return text
+
+    @property
+    def direction_text(self) -> str:
+        return str(DIRECTIONS.get(self.declaration.direction, ""))
 
     @property
     def euros_text(self) -> str:
@@ -328,6 +346,38 @@ def _number(value: float, places: int = 0) -> str:
     return str(number_format(round(value, places), places, force_grouping=True))
 
 
+def _trimmed(value: float, places: int) -> str:
+    """Grouped, with no trailing zeros: "1 000", "137,5"."""
+    text = _number(value, places)
+    if places:
+        separator = str(number_format(0.5, 1))[1]
+        text = text.rstrip("0").rstrip(separator)
+    return text
+
+
+UNITS = {"t": "t", "kg": "kg", "m3": "m³"}
+DIRECTIONS = {
+    "offer": gettext_lazy("Offer (by-product going out)"),
+    "demand": gettext_lazy("Demand (coming in)"),
+}
+VEHICLES = {
+    "van": gettext_lazy("Van (under 3.5 t)"),
+    "rigid": gettext_lazy("Rigid truck (12 to 19 t)"),
+    "articulated": gettext_lazy("Articulated truck (40 t)"),
+}
+
+
+def declared(quantity: str, unit: str, period: str) -> str:
+    """A declared quantity with its unit and period: "10 to 20 t/yr"."""
+    unit_text = str(UNITS.get(unit) or _("units (count)"))
+    texts = {
+        "week": _("%(quantity)s %(unit)s/week"),
+        "month": _("%(quantity)s %(unit)s/month"),
+        "year": _("%(quantity)s %(unit)s/yr"),
+    }
+    return texts.get(period, "%(quantity)s %(unit)s") % {"quantity": quantity, "unit": unit_text}
+
+
 def kilometres(km: float) -> str:
     return _("%(km)s km") % {"km": _number(km, 0 if km >= 10 else 1)}
 
@@ -345,7 +395,7 @@ def co2_per_year(kg: float) -> str:
 
 
 def quantity_per_year(value: float, unit: str) -> str:
-    places = 0 if value >= 100 else 1
+    places = 0 if value >= 10 else 1
     labels = {"t": _("%(value)s t/yr"), "m3": _("%(value)s m³/yr"), "unit": _("%(value)s units/yr")}
     return labels.get(unit, "%(value)s") % {"value": _number(value, places)}
 

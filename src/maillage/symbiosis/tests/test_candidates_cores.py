@@ -107,3 +107,9 @@ def test_units_that_cannot_be_compared_give_no_tonnes() -> None:
     match = score_pair(side(1, category="wood"), side(2, category="wood", unit="m3"))
     assert match is not None and match.quantity_per_year is None
     assert "units_differ" in {r.key for r in match.reasons}
+
+
+def test_every_substitution_rule_reads_as_five_fields_with_a_source() -> None:
+    for rule in read_substitutions():
+        assert rule.note_fr.endswith(".") and rule.note_en.endswith(".")
+        assert rule.source and not rule.source.startswith(" ")

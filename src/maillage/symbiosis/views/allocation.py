@@ -58,7 +58,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
         {
             "result": result,
             "vehicle": vehicle,
-            "vehicles": VehicleClass.choices,
+            "vehicles": queries.VEHICLES,
             "euros": queries.euros_per_year(result.euros_saved),
             "co2": queries.co2_per_year(result.co2_avoided_kg),
             "tonnes": queries.quantity_per_year(result.tonnes, "t"),

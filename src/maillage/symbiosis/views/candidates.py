@@ -51,7 +51,7 @@ def candidates(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "candidates": found,
             "is_offer": declaration.direction == Direction.OFFER,
-            "vehicles": VehicleClass.choices,
+            "vehicles": queries.VEHICLES,
         },
     )
 
