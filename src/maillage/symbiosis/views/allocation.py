@@ -19,6 +19,7 @@ from maillage.symbiosis.queries.visibility import PrivateRead, log_private_reads
 from maillage.symbiosis.savings import factors
 
 METHODS = ("matching", "allocation", "savings")
+SHOWN_FLOWS = 300  # the page lists the largest; the CSV and the API give them all
 
 
 def _coordinator_only(request: HttpRequest) -> None:
@@ -57,6 +58,7 @@ def allocation(request: HttpRequest) -> HttpResponse:
         "symbiosis/allocation.html",
         {
             "result": result,
+            "shown": result.flows[:SHOWN_FLOWS],
             "vehicle": vehicle,
             "vehicles": queries.VEHICLES,
             "euros": queries.euros_per_year(result.euros_saved),
