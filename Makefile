@@ -79,6 +79,8 @@ bench: install-dev
 	-$(PY) bench/bench_scenarios.py --database postgres
 	-$(PY) bench/bench_impact.py --database sqlite --machines 10000 --bookings 100000 --needs 5000 --orgs 1000 --sites 1500
 	-$(PY) bench/bench_impact.py --database postgres
+	-$(PY) bench/bench_symbiosis.py --database sqlite
+	-$(PY) bench/bench_symbiosis.py --database postgres
 
 vendor:
 	scripts/vendor.sh

@@ -101,6 +101,7 @@ def test_percentile_is_the_nearest_rank() -> None:
         "bench_matching",
         "bench_matching_api",
         "bench_scenarios",
+        "bench_symbiosis",
     ],
 )
 def test_every_benchmark_script_imports(name: str) -> None:

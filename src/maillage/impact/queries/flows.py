@@ -17,6 +17,13 @@ Outflows
   `collection_efficiency.<material>` (recovery potential 1: metals are recyclable);
 - machines transferred out to another organisation: reused, fully recovered.
 
+By-products exchanged through a synergy (`symbiosis.SynergyExchange`, the monthly quantities
+the two sides record): a recycled inflow of the receiving organisation (the demand's) and a
+recovered outflow of the offering one, by the offer's material category (source "symbiosis").
+Only quantities in tonnes or kilograms count; exchanges in m³ or units have no mass and are
+left out. They count for the whole network too: the by-product leaves one production and
+feeds another instead of virgin material, unlike a machine that only changes hands.
+
 For the whole network (`organisation=None`) a transfer between two of its organisations is
 neither an inflow nor an outflow: only machines coming from outside count as received.
 A machine whose composition is not recorded has no mass: `uncounted_machines` counts them, so
@@ -48,6 +55,7 @@ from maillage.maintenance.models import (
     Transfer,
     TransferState,
 )
+from maillage.symbiosis.models import SynergyExchange
 
 SECOND_LIFE = (Acquisition.SECOND_HAND, Acquisition.DONATION, Acquisition.LONG_LOAN)
 NEW = (Acquisition.BOUGHT_NEW, Acquisition.SELF_BUILT)
@@ -123,6 +131,31 @@ def _transferred_out(organisation: Organisation | None, when: Q) -> QuerySet[Tra
     )
 
 
+KG_PER_UNIT = {"t": 1000.0, "kg": 1.0}
+
+
+def _exchanged(
+    side: str, organisation: Organisation | None, start: dt.date | None, end: dt.date | None
+) -> list[tuple[str, float]]:
+    """Kilograms of by-products exchanged in [start, end) by the offer's category, seen from
+    `side` ("offer" gives, "demand" receives); masses only."""
+    rows = SynergyExchange.objects.filter(
+        _between("month", start, end, moment=False), synergy__unit__in=list(KG_PER_UNIT)
+    )
+    if organisation is not None:
+        rows = rows.filter(**{f"synergy__{side}__organisation": organisation})
+    totals: dict[str, float] = {}
+    grouped = (
+        rows.values("synergy__unit", material=F("synergy__offer__category"))
+        .annotate(quantity=Sum("quantity"))
+        .order_by("material", "synergy__unit")
+    )
+    for row in grouped:
+        kg = float(row["quantity"]) * KG_PER_UNIT[row["synergy__unit"]]
+        totals[row["material"]] = totals.get(row["material"], 0.0) + kg
+    return [(material, kg) for material, kg in totals.items() if kg > 0]
+
+
 def _inflows(
     organisation: Organisation | None,
     start: dt.date | None,
@@ -156,6 +189,8 @@ def _inflows(
         kg, own_kg = float(row["kg"]), float(row["own_kg"] or 0)
         recycled_kg = float(row["own_recycled"] or 0) + (kg - own_kg) * default
         found.append(Inflow(kg, min(1.0, recycled_kg / kg), 0.0, 0.0, row["material"], "new"))
+    for material, kg in _exchanged("demand", organisation, start, end):
+        found.append(Inflow(kg, 1.0, 0.0, 0.0, material, "symbiosis"))
     return found
 
 
@@ -199,6 +234,8 @@ def _outflows(
         MaterialShare.objects.filter(machine__in=out.values("machine"))
     ):
         found.append(Outflow(kg, 1.0, 1.0, material, "transfer"))
+    for material, kg in _exchanged("offer", organisation, start, end):
+        found.append(Outflow(kg, 1.0, 1.0, material, "symbiosis"))
     return found
 
 

@@ -30,6 +30,7 @@ from maillage.impact.queries.organisations import (
     organisation_impact,
 )
 from maillage.maintenance.models import Destination, PartMaterial
+from maillage.symbiosis.models import MaterialCategory
 
 MAX_MACHINE_ROWS = 500
 
@@ -39,6 +40,8 @@ def material_label(key: str) -> str:
         label = str(PartMaterial(key).label)
     elif key in Material.values:
         label = str(Material(key).label)
+    elif key in MaterialCategory.values:  # by-products exchanged through a synergy
+        label = str(MaterialCategory(key).label)
     else:
         label = key
     return label[:1].upper() + label[1:]
@@ -50,6 +53,7 @@ def flow_label(source: str) -> str:
         "second_life": _("Machines received second-hand, donated or transferred"),
         "new": _("Machines bought new or built"),
         "transfer": _("Machines transferred to another organisation"),
+        "symbiosis": _("By-products exchanged through a synergy"),
     }
     if source in labels:
         return str(labels[source])

@@ -1,0 +1,55 @@
+"""By-products exchanged through a synergy feed the CTI flows: a recovered outflow of the
+offering organisation, a recycled inflow of the receiving one, both for the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from maillage.impact import cti
+from maillage.impact.queries.flows import flows
+from maillage.symbiosis.models import Synergy, SynergyExchange
+from maillage.symbiosis.tests import candidates_world
+
+world = candidates_world.world
+
+pytestmark = pytest.mark.django_db
+
+
+def _running(offer: Any, demand: Any, unit: str, months: dict[int, str]) -> Synergy:
+    synergy = Synergy.objects.create(
+        offer=offer, demand=demand, state="running", quantity_per_year=Decimal("60"), unit=unit
+    )
+    for month, quantity in months.items():
+        SynergyExchange.objects.create(
+            synergy=synergy, month=dt.date(2026, month, 1), quantity=Decimal(quantity)
+        )
+    return synergy
+
+
+def test_exchanged_tonnes_are_an_outflow_of_the_giver_and_an_inflow_of_the_taker(
+    world: Any,
+) -> None:
+    _running(world["offer"], world["sand"], "t", {1: "5", 2: "7.5", 12: "9"})
+    _running(world["offer"], world["same_code"], "kg", {3: "800"})
+    # Not a mass: left out.
+    _running(world["offer"], world["far"], "m3", {3: "40"})
+    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 1)}  # December left out
+
+    inflows, outflows = flows(organisation=world["verrerie"], **year)
+    assert inflows == []
+    given = [o for o in outflows if o.source == "symbiosis"]
+    assert [(o.material, o.mass) for o in given] == [("glass", 12_500 + 800)]
+    assert cti.circularity(inflows, outflows).circular_outflow == pytest.approx(1.0)
+
+    inflows, outflows = flows(organisation=world["btp"], **year)
+    assert outflows == []
+    assert [(i.material, i.mass, i.recycled) for i in inflows] == [("glass", 12_500, 1.0)]
+    assert cti.circularity(inflows, outflows).circular_inflow == pytest.approx(1.0)
+
+    inflows, outflows = flows(**year)
+    assert sum(i.mass for i in inflows if i.source == "symbiosis") == 13_300
+    assert sum(o.mass for o in outflows if o.source == "symbiosis") == 13_300
