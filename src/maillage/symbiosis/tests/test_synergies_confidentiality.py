@@ -65,8 +65,8 @@ def _present(text: str, values: list[str]) -> None:
 
 def test_the_page_shows_a_side_only_its_own_private_values_before_both_accept(world: Any) -> None:
     text = _page(_client(world["alice"]), world)
-    _present(text, OFFER_VALUES + ["123.456"])
-    _absent(text, DEMAND_VALUES + ["88.888", "77.777", "4,321"])
+    _present(text, [*OFFER_VALUES, "123.456"])
+    _absent(text, [*DEMAND_VALUES, "88.888", "77.777", "4,321"])
     assert "shared once both sides accept" in text
 
 
@@ -74,8 +74,8 @@ def test_a_single_acceptance_reveals_nothing(world: Any) -> None:
     from maillage.symbiosis.actions.synergies import accept_synergy
 
     accept_synergy(world["alice"], world["synergy"])
-    _absent(_page(_client(world["bob"]), world), OFFER_VALUES + ["123.456"])
-    _absent(_api(_client(world["bob"]), world), OFFER_VALUES + ["123.456"])
+    _absent(_page(_client(world["bob"]), world), [*OFFER_VALUES, "123.456"])
+    _absent(_api(_client(world["bob"]), world), [*OFFER_VALUES, "123.456"])
 
 
 def test_the_page_reveals_the_counterpart_once_both_accept(world: Any) -> None:
