@@ -147,7 +147,8 @@ def record_exchange(request: HttpRequest, pk: int) -> HttpResponse:
             label = form.fields[field].label if field in form.fields else field
             messages.error(
                 request,
-                _("%(field)s: %(errors)s") % {"field": label, "errors": " ".join(errors)},
+                _("%(field)s: %(errors)s")
+                % {"field": label, "errors": " ".join(str(e) for e in errors)},
             )
         return redirect("symbiosis:synergy", pk=synergy.pk)
     try:
