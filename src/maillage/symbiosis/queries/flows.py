@@ -21,7 +21,12 @@ from django.utils import timezone
 
 from maillage.symbiosis.confidentiality import Viewer, logged, order_of_magnitude, readable
 from maillage.symbiosis.models import ResourceDeclaration, Synergy, SynergyExchange, SynergyState
-from maillage.symbiosis.queries.synergies import commune_point, is_party, levels_of
+from maillage.symbiosis.queries.synergies import (
+    commune_point,
+    exchanged_per_synergy,
+    is_party,
+    levels_of,
+)
 from maillage.symbiosis.queries.visibility import (
     REVEALING_STATES,
     Audience,
@@ -100,15 +105,6 @@ def _last_year(synergy_ids: list[int], today: dt.date) -> dict[int, Decimal]:
     return {row["synergy_id"]: row["total"] for row in rows}
 
 
-def _totals(synergy_ids: list[int]) -> dict[int, Decimal]:
-    rows = (
-        SynergyExchange.objects.filter(synergy_id__in=synergy_ids)
-        .values("synergy_id")
-        .annotate(total=Sum("quantity"))
-    )
-    return {row["synergy_id"]: row["total"] for row in rows}
-
-
 def _log(declaration: ResourceDeclaration, viewer: Viewer) -> PrivateRead | None:
     levels = {group: levels_of(declaration)[group] for group in FLOW_GROUPS}
     groups = logged(levels, viewer)
@@ -138,7 +134,7 @@ def territory_flows(
         qs = qs.filter(offer_accepted_at__isnull=False, demand_accepted_at__isnull=False)
     synergies = list(qs.order_by("pk"))
     ids = [s.pk for s in synergies]
-    last_year, totals = _last_year(ids, today), _totals(ids)
+    last_year, totals = _last_year(ids, today), exchanged_per_synergy(ids)
     flows: list[Flow] = []
     reads: list[PrivateRead] = []
     for synergy in synergies:
