@@ -67,3 +67,14 @@ def test_every_demo_account_sees_something(loaded: int) -> None:
     assert len(flows) == 4 and not any(flow.exact for flow in flows)
     flows, _reads = territory_flows(User.objects.get(username="visiteur"))
     assert len(flows) == 4
+
+
+def test_the_flows_cost_the_same_few_queries_however_many_synergies(
+    loaded: int, client: Any, django_assert_max_num_queries: Any
+) -> None:
+    # Visitors: no per-synergy query (sites, communes and exchanges are read in bulk).
+    with django_assert_max_num_queries(4):
+        assert len(client.get("/symbiosis/flows.geojson").json()["features"]) == 4
+    client.force_login(User.objects.get(username="coordination"))
+    with django_assert_max_num_queries(12):
+        assert client.get("/symbiosis/flows.csv").status_code == 200
