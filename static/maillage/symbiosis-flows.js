@@ -75,6 +75,6 @@
     }
     drawn += 1;
   }
-  if (drawn) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 13 });
+  if (drawn) map.fitBounds(layer.getBounds(), { padding: [24, 24], maxZoom: 13, animate: false });
   mapEl.dataset.loadedFeatures = String(drawn);
 })();

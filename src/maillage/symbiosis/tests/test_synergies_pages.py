@@ -133,3 +133,16 @@ def test_the_page_reads_in_french(world: Any) -> None:
     assert "7,25" in text
     flows = Client().get(reverse("symbiosis:flows"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Flux de matières entre sites" in flows and "1 flux" in flows
+
+
+@pytest.mark.usefixtures("english")
+def test_a_coordinator_may_end_but_not_record_nor_accept(world: Any) -> None:
+    synergy = agree(world)
+    text = _client(world["coord"]).get(reverse("symbiosis:synergy", args=[synergy.pk]))
+    content = text.content.decode()
+    assert "End the synergy" in content
+    assert "Accept for my side" not in content and 'id="exchange-form"' not in content
+    response = _client(world["coord"]).post(
+        reverse("symbiosis:exchange", args=[synergy.pk]), {"month": "2026-01", "quantity": "3"}
+    )
+    assert response.status_code == 302 and not SynergyExchange.objects.exists()
