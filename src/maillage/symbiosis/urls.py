@@ -4,7 +4,7 @@ from django.urls import path
 
 from maillage.symbiosis.views import allocation as allocation_views
 from maillage.symbiosis.views import candidates as candidate_views
-from maillage.symbiosis.views import declarations
+from maillage.symbiosis.views import declarations, flows, synergies
 
 app_name = "symbiosis"
 
@@ -41,6 +41,17 @@ urlpatterns: list = [
     path("symbiosis/methods/<slug:key>/", allocation_views.method, name="method"),
     #
     # --- synergies: their life, monthly exchanges, the flows map and exports ---
+    path("symbiosis/synergies/", synergies.synergy_list, name="synergies"),
+    path("symbiosis/synergies/<int:pk>/", synergies.synergy_detail, name="synergy"),
+    path("symbiosis/synergies/<int:pk>/exchanges/", synergies.record_exchange, name="exchange"),
+    path(
+        "symbiosis/synergies/<int:pk>/<str:action>/",
+        synergies.synergy_action,
+        name="synergy_action",
+    ),
+    path("symbiosis/flows/", flows.flows_map, name="flows"),
+    path("symbiosis/flows.csv", flows.flows_csv, name="flows_csv"),
+    path("symbiosis/flows.geojson", flows.flows_geojson, name="flows_geojson"),
     #
     # --- waste heat: sources, sinks and pre-feasibility studies ---
     #

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from maillage.directory import permissions
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.symbiosis.actions.proposals import propose_synergy
+from maillage.symbiosis.api.synergies import router as synergies_router
 from maillage.symbiosis.models import Direction, ResourceDeclaration, Synergy, VehicleClass
 from maillage.symbiosis.queries import candidates as queries
 from maillage.symbiosis.queries.allocation import territory_allocation
@@ -152,7 +153,9 @@ def list_candidates(
     ]
 
 
-@router.post(
+# On the synergies' router: ninja gives each router its own URL pattern for a path, so a second
+# router's POST beside the list's GET would answer 405.
+@synergies_router.post(
     "/symbiosis/synergies",
     response={201: SymbiosisSynergyOut},
     auth=WRITE_AUTH,
