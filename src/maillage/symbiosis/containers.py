@@ -28,7 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FACTORS_CSV = Path(__file__).parent / "data" / "container_factors.csv"
-FACTOR_KEYS = ("glass_production", "glass_end_of_life", "washing", "transport", "crate_per_container")
+FACTOR_KEYS = (
+    "glass_production",
+    "glass_end_of_life",
+    "washing",
+    "transport",
+    "crate_per_container",
+)
 
 
 @dataclass(frozen=True, slots=True)

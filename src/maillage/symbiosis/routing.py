@@ -174,9 +174,7 @@ def _solve(
     solver = routing.solver()
     for v in range(vehicles):
         # The van leaves with exactly the full crates it hands over on this trip.
-        solver.Add(
-            load_dim.CumulVar(routing.Start(v)) == delivered_dim.CumulVar(routing.End(v))
-        )
+        solver.Add(load_dim.CumulVar(routing.Start(v)) == delivered_dim.CumulVar(routing.End(v)))
     longest = max(max(row) for row in metres)
     base = 10 * (longest * 2 + 1) * max(1, len(todo))
     for node, stop in enumerate(todo, start=1):
