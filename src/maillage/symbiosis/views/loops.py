@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -56,9 +57,9 @@ def kg_per_use(value: float | None) -> str:
 
 
 REASONS = {
-    routing.NO_ROOM: _("no room left in the van"),
-    routing.TOO_BIG: _("more crates than the van holds"),
-    routing.NO_LOCATION: _("the site has no location"),
+    routing.NO_ROOM: gettext_lazy("no room left in the van"),
+    routing.TOO_BIG: gettext_lazy("more crates than the van holds"),
+    routing.NO_LOCATION: gettext_lazy("the site has no location"),
 }
 
 

@@ -1,0 +1,65 @@
+"""Two people close the same round at once: one closes it, the other is told it is closed.
+
+Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest ...`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.utils import timezone
+
+from maillage.symbiosis.actions import loops as actions
+from maillage.symbiosis.models import CollectionRound, RoundState
+from maillage.symbiosis.tests.loop_world import english, report_all, world
+
+__all__ = ["english", "world"]
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
+
+
+def _race(*calls: Callable[[], Any]) -> list[str]:
+    barrier = threading.Barrier(len(calls))
+    answers = [""] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            calls[i]()
+            answers[i] = "ok"
+        except ValidationError as exc:
+            answers[i] = "refused: " + " ".join(exc.messages)
+        except Exception as exc:
+            answers[i] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+def test_it_lets_one_of_two_closers_win(world: Any) -> None:
+    report_all(world, [(1, 1), (2, 0), (0, 2)])
+    for _trial in range(3):
+        found = actions.plan_round(
+            world["alice"], world["loop"], timezone.localdate(), time_limit_s=0.1
+        )
+        first = CollectionRound.objects.get(pk=found.pk)
+        second = CollectionRound.objects.get(pk=found.pk)
+        answers = _race(
+            lambda r=first: actions.close_round(world["walter"], r),
+            lambda r=second: actions.close_round(world["alice"], r),
+        )
+        assert sorted(answers) == ["ok", "refused: This round is already closed."]
+        found.refresh_from_db()
+        assert found.state == RoundState.DONE and found.closed_at is not None
+        report_all(world, [(1, 1), (2, 0), (0, 2)])  # fresh stocks for the next trial
