@@ -203,10 +203,12 @@ def load_loops_demo() -> int:
             (_organisation(coordinator, *WASHER), LoopRole.WASHER),
             *(
                 (
-                    _organisation(coordinator, slug, name, OrganisationKind.SME, *place),
+                    _organisation(
+                        coordinator, slug, name, OrganisationKind.SME, commune, postal, lat, lon
+                    ),
                     LoopRole.PRODUCER,
                 )
-                for slug, name, *place in PRODUCERS
+                for slug, name, commune, postal, lat, lon in PRODUCERS
             ),
             *(
                 (
@@ -215,21 +217,24 @@ def load_loops_demo() -> int:
                         f"demo-consigne-{n:02d}",
                         f"{name} (démo)",
                         OrganisationKind.SME,
-                        *place,
+                        commune,
+                        postal,
+                        lat,
+                        lon,
                     ),
                     LoopRole.SHOP,
                 )
-                for n, (name, *place) in enumerate(SHOPS, start=1)
+                for n, (name, commune, postal, lat, lon) in enumerate(SHOPS, start=1)
             ),
         ]
     ]
     first = Organisation.objects.get(slug=FIRST_SHOP)
-    name, commune, postal, lat, lon = FIRST_SHOP_SITE
-    counter = first.sites.filter(name=name).first() or site_actions.add_site(
+    label, commune, postal, lat, lon = FIRST_SHOP_SITE
+    counter = first.sites.filter(name=label).first() or site_actions.add_site(
         coordinator,
         first,
         site_actions.SiteInput(
-            name=name, commune=commune, postal_code=postal, latitude=lat, longitude=lon
+            name=label, commune=commune, postal_code=postal, latitude=lat, longitude=lon
         ),
     )
     members.append(
