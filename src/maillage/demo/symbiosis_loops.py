@@ -186,7 +186,7 @@ def load_loops_demo() -> int:
         container_mass_g=450,
         single_use_mass_g=400,
         crate_size=12,
-        van_capacity_crates=60,
+        van_capacity_crates=40,
         deposit_eur="0.50",
         containers_in_circulation=4500,
     )
@@ -247,8 +247,9 @@ def load_loops_demo() -> int:
     StockReport.objects.bulk_create(
         StockReport(
             member=shop,
-            empty_crates=rng.randint(0, 4),
-            full_crates_wanted=rng.randint(0, 3),
+            # A week of a loop of 15 000 bottles a year: about one crate each way per shop.
+            empty_crates=rng.choice([0, 1, 1, 1, 2, 2]),
+            full_crates_wanted=rng.choice([0, 1, 1, 2]),
             reported_by=coordinator,
         )
         for shop in shops
