@@ -271,12 +271,30 @@ def plan_round(
     ]
     if not stops:
         raise ValidationError(_("No shop has reported crates since the last round."))
+    _check_free_day(loop, planned_for)
     plan = routing.plan_round(
         (depot.site.latitude, depot.site.longitude),
         stops,
         loop.van_capacity_crates,
         time_limit_s=time_limit_s,
     )
+    with transaction.atomic():
+        # The solver ran outside the lock; two planners of the same day get one round.
+        lock_existing(loop)
+        _check_free_day(loop, planned_for)
+        return _save_round(user, loop, planned_for, plan)
+
+
+def _check_free_day(loop: ContainerLoop, planned_for: dt.date) -> None:
+    if loop.rounds.filter(state=RoundState.PLANNED, planned_for=planned_for).exists():
+        raise ValidationError(
+            {"planned_for": _("A round is already planned that day: close it first.")}
+        )
+
+
+def _save_round(
+    user: User, loop: ContainerLoop, planned_for: dt.date, plan: routing.RoundPlan
+) -> CollectionRound:
     return CollectionRound.objects.create(
         loop=loop,
         planned_for=planned_for,

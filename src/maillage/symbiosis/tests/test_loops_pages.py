@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -147,8 +148,11 @@ def test_the_api_lists_loops_gives_indicators_and_takes_stocks_and_rounds(
     assert bad.status_code == 422
     assert client.get(f"{base}/consigne-test/rounds/{planned.pk}").json()["stops"]
     client.force_login(world["alice"])
-    answer = client.post(
-        f"{base}/consigne-test/rounds", {"planned_for": TODAY.isoformat()}, "application/json"
-    )
+    rounds = f"{base}/consigne-test/rounds"
+    answer = client.post(rounds, {"planned_for": TODAY.isoformat()}, "application/json")
+    assert answer.status_code == 422  # the day already has its round
+    assert "planned_for" in str(answer.json())
+    tomorrow = TODAY + dt.timedelta(days=1)
+    answer = client.post(rounds, {"planned_for": tomorrow.isoformat()}, "application/json")
     assert answer.status_code == 201
     assert answer.json()["stops"][0]["member"] == shop.pk
