@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("symbiosis/loops/", loop_views.loop_list, name="loops"),
     path("symbiosis/loops/<slug:slug>/", loop_views.loop_detail, name="loop"),
     path("symbiosis/loops/<slug:slug>/stock/", loop_views.loop_stock, name="loop_stock"),
+    path("symbiosis/loops/<slug:slug>/months/", loop_views.loop_month, name="loop_month"),
     path(
         "symbiosis/loops/<slug:slug>/rounds/new/", loop_views.loop_round_new, name="loop_round_new"
     ),

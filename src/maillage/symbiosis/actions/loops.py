@@ -328,3 +328,16 @@ def close_round(user: User, found: CollectionRound) -> CollectionRound:
         current.closed_at = timezone.now()
         current.save(update_fields=["state", "closed_at"])
     return current
+
+
+def cancel_round(user: User, found: CollectionRound) -> CollectionRound:
+    """A planned round that will not be driven: cancelled; its stocks stay to collect."""
+    if not queries.can_run_rounds(user, found.loop):
+        raise PermissionDenied(_("Only the loop's hub and washing centre close its rounds."))
+    with transaction.atomic():
+        current = lock_existing(found)
+        if current.state != RoundState.PLANNED:
+            raise ValidationError(_("This round is already closed."))
+        current.state = RoundState.CANCELLED
+        current.save(update_fields=["state"])
+    return current

@@ -21,3 +21,13 @@ class RoundForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["planned_for"].initial = timezone.localdate()
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+    )
+    filled = forms.IntegerField(label=_("Filled"), min_value=0)
+    sold = forms.IntegerField(label=_("Sold"), min_value=0)
+    returned = forms.IntegerField(label=_("Returned"), min_value=0)
+    broken = forms.IntegerField(label=_("Broken or discarded"), min_value=0)

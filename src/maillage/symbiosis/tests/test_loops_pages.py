@@ -156,3 +156,32 @@ def test_the_api_lists_loops_gives_indicators_and_takes_stocks_and_rounds(
     answer = client.post(rounds, {"planned_for": tomorrow.isoformat()}, "application/json")
     assert answer.status_code == 201
     assert answer.json()["stops"][0]["member"] == shop.pk
+
+
+def test_the_hub_records_a_month_from_the_page_and_others_cannot(client: Any, world: Any) -> None:
+    url = reverse("symbiosis:loop_month", args=["consigne-test"])
+    last = TODAY.replace(day=1) - dt.timedelta(days=1)
+    counts = {"month": last.strftime("%Y-%m"), "filled": 1200, "sold": 1100}
+    client.force_login(world["sam"])
+    assert client.post(url, {**counts, "returned": 900, "broken": 10}).status_code == 403
+    client.force_login(world["alice"])
+    page = client.get(reverse("symbiosis:loop", args=["consigne-test"])).content.decode()
+    assert 'id="month-form"' in page
+    answer = client.post(url, {**counts, "returned": 1500, "broken": 10}, follow=True)
+    assert "Les retours (1500) ne peuvent dépasser" in answer.content.decode()
+    answer = client.post(url, {**counts, "returned": 900, "broken": 10}, follow=True)
+    assert "Mois enregistré" in answer.content.decode()
+    assert world["loop"].months.get().returned == 900
+
+
+def test_the_washing_centre_cancels_a_round_and_the_stocks_stay_to_collect(
+    client: Any, world: Any, planned: Any
+) -> None:
+    close = reverse("symbiosis:loop_round_close", args=["consigne-test", planned.pk])
+    client.force_login(world["walter"])
+    answer = client.post(close, {"cancel": "1"}, follow=True)
+    assert "Tournée annulée" in answer.content.decode()
+    planned.refresh_from_db()
+    assert planned.state == RoundState.CANCELLED
+    again = actions.plan_round(world["walter"], world["loop"], TODAY, time_limit_s=0.1)
+    assert len(again.stops) == len(planned.stops)

@@ -12,15 +12,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from maillage.core.forms import input_from
 from maillage.sharing.views.common import acting_user, error_text, form_errors
 from maillage.symbiosis import routing
 from maillage.symbiosis.actions import loops as actions
-from maillage.symbiosis.forms.loops import RoundForm, StockForm
+from maillage.symbiosis.forms.loops import MonthForm, RoundForm, StockForm
 from maillage.symbiosis.models import CollectionRound, ContainerLoop, RoundState
 from maillage.symbiosis.queries import loops as queries
 
@@ -135,6 +136,8 @@ def loop_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "own": own,
         "stock_form": stock_form,
         "round_form": RoundForm(),
+        "manages": queries.can_manage(user, loop),
+        "month_form": MonthForm(),
     }
     return render(request, "symbiosis/loop.html", context)
 
@@ -169,6 +172,30 @@ def loop_stock(request: HttpRequest, slug: str) -> HttpResponse:
                 crates,
             )
             % {"n": crates},
+        )
+    return redirect("symbiosis:loop", slug=loop.slug)
+
+
+@login_required
+@require_POST
+def loop_month(request: HttpRequest, slug: str) -> HttpResponse:
+    loop = _loop(slug)
+    actor = acting_user(request)
+    if not queries.can_manage(actor, loop):
+        raise PermissionDenied(
+            _("Only the loop's organisation admins and coordinators may do this.")
+        )
+    form = MonthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, error_text(form_errors(form), form))
+        return redirect("symbiosis:loop", slug=loop.slug)
+    try:
+        found = actions.record_loop_month(actor, loop, input_from(form, actions.MonthInput))
+    except ValidationError as exc:
+        messages.error(request, error_text(exc, form))
+    else:
+        messages.success(
+            request, _("Month recorded: %(month)s.") % {"month": date_format(found.month, "F Y")}
         )
     return redirect("symbiosis:loop", slug=loop.slug)
 
@@ -260,11 +287,18 @@ def loop_round(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def loop_round_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The round was driven, or, with `cancel` posted, it will not be."""
     found = _round(request, slug, pk)
+    actor = acting_user(request)
     try:
-        actions.close_round(acting_user(request), found)
+        if request.POST.get("cancel"):
+            actions.cancel_round(actor, found)
+            text = _("Round cancelled: the reported stocks remain to collect.")
+        else:
+            actions.close_round(actor, found)
+            text = _("Round closed: the reported stocks are collected.")
     except ValidationError as exc:
         messages.error(request, error_text(exc))
     else:
-        messages.success(request, _("Round closed: the reported stocks are collected."))
+        messages.success(request, text)
     return redirect("symbiosis:loop_round", slug=slug, pk=pk)
