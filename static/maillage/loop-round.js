@@ -38,6 +38,6 @@
     const line = depot ? [[depot.lat, depot.lon]].concat(trips[trip], [[depot.lat, depot.lon]]) : trips[trip];
     L.polyline(line, { color: "#1b4f72", weight: 3, opacity: 0.8 }).addTo(map);
   });
-  if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20] });
+  if (bounds.length > 1) map.fitBounds(bounds, { padding: [24, 24], animate: false });
   el.dataset.ready = "true";
 })();

@@ -15,7 +15,7 @@ class StockForm(forms.Form):
 
 class RoundForm(forms.Form):
     planned_for = forms.DateField(
-        label=_("Day of the round"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day of the round"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -25,7 +25,8 @@ class RoundForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), input_formats=["%Y-%m"]
+        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        input_formats=["%Y-%m"],
     )
     filled = forms.IntegerField(label=_("Filled"), min_value=0)
     sold = forms.IntegerField(label=_("Sold"), min_value=0)
