@@ -246,14 +246,26 @@ def record_loop_month(user: User, loop: ContainerLoop, data: MonthInput) -> Loop
     return found
 
 
+MAX_TRIPS = 5
+
+
 def plan_round(
-    user: User, loop: ContainerLoop, planned_for: dt.date, *, time_limit_s: float = 2.0
+    user: User,
+    loop: ContainerLoop,
+    planned_for: dt.date,
+    *,
+    trips: object = 1,
+    time_limit_s: float = 2.0,
 ) -> CollectionRound:
-    """The van's round from the latest stock report of each shop since the last closed round."""
+    """The van's round from the latest stock report of each shop since the last closed round.
+
+    `trips`: how many times the van may leave the washing centre that day (or how many vans).
+    """
     if not queries.can_run_rounds(user, loop):
         raise PermissionDenied(_("Only the loop's hub and washing centre plan its rounds."))
     if planned_for < timezone.localdate():
         raise ValidationError({"planned_for": _("Choose today or a later day.")})
+    vehicles = _count(trips, "trips", MAX_TRIPS, 1)
     depot = queries.washer(loop)
     if depot is None:
         raise ValidationError(_("The loop has no washing centre: add one first."))
@@ -276,6 +288,7 @@ def plan_round(
         (depot.site.latitude, depot.site.longitude),
         stops,
         loop.van_capacity_crates,
+        vehicles=vehicles,
         time_limit_s=time_limit_s,
     )
     with transaction.atomic():
@@ -305,9 +318,9 @@ def _save_round(
                 "delivery": v.delivery,
                 "load_after": v.load_after,
                 "km_from_previous": v.km_from_previous,
-                "trip": trip.vehicle,
+                "trip": number,
             }
-            for trip in plan.trips
+            for number, trip in enumerate(plan.trips)
             for v in trip.visits
         ],
         distance_km=plan.km,

@@ -74,6 +74,7 @@ class LoopStockOut(Schema):
 
 class LoopRoundIn(Schema):
     planned_for: dt.date
+    trips: int = Field(1, description="Times the van leaves the washing centre that day, 1 to 5")
 
 
 class LoopRoundStopOut(Schema):
@@ -196,7 +197,9 @@ def _round_out(found: CollectionRound) -> dict[str, Any]:
 )
 def loop_round_new(request: HttpRequest, slug: str, payload: LoopRoundIn) -> Any:
     loop = get_object_or_404(ContainerLoop, slug=slug)
-    found = actions.plan_round(request_user(request), loop, payload.planned_for)
+    found = actions.plan_round(
+        request_user(request), loop, payload.planned_for, trips=payload.trips
+    )
     return Status(201, _round_out(found))
 
 

@@ -15,7 +15,11 @@ class StockForm(forms.Form):
 
 class RoundForm(forms.Form):
     planned_for = forms.DateField(
-        label=_("Day of the round"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Day of the round"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    trips = forms.IntegerField(
+        label=_("Trips of the van"), min_value=1, max_value=5, initial=1, required=False
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -25,7 +29,8 @@ class RoundForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.DateField(
-        label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m"],
     )
     filled = forms.IntegerField(label=_("Filled"), min_value=0)

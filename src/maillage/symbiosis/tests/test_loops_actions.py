@@ -163,6 +163,16 @@ def test_it_leaves_out_the_shops_the_van_cannot_fit_and_says_why(world: Any) -> 
     assert [u["reason"] for u in found.unserved] == ["no_room", "no_room"]
 
 
+def test_it_plans_several_trips_of_the_van_when_asked(world: Any) -> None:
+    report_all(world, [(6, 2), (6, 2), (6, 2)])
+    found = actions.plan_round(world["alice"], world["loop"], TODAY, trips=3, time_limit_s=0.3)
+    assert found.unserved == []
+    assert sorted(s["trip"] for s in found.stops) == [0, 1, 2]
+    with pytest.raises(ValidationError) as caught:
+        actions.plan_round(world["alice"], world["loop"], TODAY, trips=9)
+    assert "trips" in caught.value.message_dict
+
+
 def test_it_refuses_rounds_to_outsiders_past_days_and_loops_without_washer(world: Any) -> None:
     report_all(world, [(1, 1), (1, 1), (1, 1)])
     for outsider in (world["sam"], world["olga"]):

@@ -212,7 +212,9 @@ def loop_round_new(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, error_text(form_errors(form), form))
         return redirect("symbiosis:loop", slug=loop.slug)
     try:
-        found = actions.plan_round(actor, loop, form.cleaned_data["planned_for"])
+        found = actions.plan_round(
+            actor, loop, form.cleaned_data["planned_for"], trips=form.cleaned_data["trips"] or 1
+        )
     except ValidationError as exc:
         messages.error(request, error_text(exc, form))
         return redirect("symbiosis:loop", slug=loop.slug)
@@ -278,6 +280,7 @@ def loop_round(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "points": json.dumps(points),
         "can_close": found.state == RoundState.PLANNED
         and queries.can_run_rounds(request.user, loop),
+        "several_trips": len({s.trip for s in stops}) > 1,
         "pickups": sum(s.pickup for s in stops),
         "deliveries": sum(s.delivery for s in stops),
     }
