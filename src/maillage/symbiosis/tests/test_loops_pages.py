@@ -33,6 +33,7 @@ def test_everyone_reads_the_loop_and_its_indicators_in_french(client: Any, plann
     assert "12\xa0000 bouteilles/an" in page
     assert "84 %" in page  # 800 returned of 950 sold
     assert "kg CO2e par usage" in page
+    assert "Fabrication du verre : 0,85 kg CO2e par kg de verre" in page
     assert "Épicerie A" in page  # the members are public
     # A shop's stock is its business; rounds are the loop's.
     assert 'id="reports"' not in page and 'id="rounds"' not in page

@@ -63,6 +63,22 @@ REASONS = {
 }
 
 
+FACTOR_LABELS = {
+    "glass_production": gettext_lazy("Making the glass"),
+    "glass_end_of_life": gettext_lazy("End of life of the glass"),
+    "washing": gettext_lazy("Washing a bottle"),
+    "transport": gettext_lazy("Road transport"),
+    "crate_per_container": gettext_lazy("Crate per bottle"),
+}
+FACTOR_UNITS = {
+    "glass_production": gettext_lazy("kg CO2e per kg of glass"),
+    "glass_end_of_life": gettext_lazy("kg CO2e per kg of glass"),
+    "washing": gettext_lazy("kg CO2e per bottle washed"),
+    "transport": gettext_lazy("kg CO2e per t.km"),
+    "crate_per_container": gettext_lazy("kg per bottle"),
+}
+
+
 def _indicators(loop: ContainerLoop) -> dict[str, Any]:
     fig = queries.figures(loop)
     ind = fig.indicators
@@ -84,6 +100,15 @@ def _indicators(loop: ContainerLoop) -> dict[str, Any]:
         "saving": percent(fig.saving),
         "break_even_uses": number(math.ceil(even) if even is not None else None),
         "break_even_km": km(fig.break_even_km),
+        "factors": [
+            {
+                "label": FACTOR_LABELS.get(f.key, f.key),
+                "value": number(f.value, 3).rstrip("0").rstrip(",."),
+                "unit": FACTOR_UNITS.get(f.key, f.unit),
+                "source": f.source,
+            }
+            for f in fig.factors
+        ],
     }
 
 
