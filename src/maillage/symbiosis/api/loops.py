@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from maillage.directory.auth import WRITE_AUTH, request_user
@@ -213,5 +214,5 @@ def loop_round(request: HttpRequest, slug: str, round_id: int) -> Any:
     loop = get_object_or_404(ContainerLoop, slug=slug)
     found = get_object_or_404(CollectionRound, loop=loop, pk=round_id)
     if not queries.is_insider(request_user(request), loop):
-        raise PermissionDenied("Only the loop's people read its rounds.")
+        raise PermissionDenied(_("Only the loop's people read its rounds."))
     return _round_out(found)
