@@ -1,0 +1,94 @@
+"""Two people close the same round at once: one closes it, the other is told it is closed.
+
+Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pytest ...`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connections
+from django.utils import timezone
+
+from maillage.symbiosis.actions import loops as actions
+from maillage.symbiosis.models import CollectionRound, LoopMonth, RoundState
+from maillage.symbiosis.tests.loop_world import english, report_all, world
+
+__all__ = ["english", "world"]
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
+
+
+def _race(*calls: Callable[[], Any]) -> list[str]:
+    barrier = threading.Barrier(len(calls))
+    answers = [""] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            calls[i]()
+            answers[i] = "ok"
+        except ValidationError as exc:
+            answers[i] = "refused: " + " ".join(exc.messages)
+        except Exception as exc:
+            answers[i] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return answers
+
+
+def test_it_lets_one_of_two_closers_win(world: Any) -> None:
+    report_all(world, [(1, 1), (2, 0), (0, 2)])
+    for _trial in range(3):
+        found = actions.plan_round(
+            world["alice"], world["loop"], timezone.localdate(), time_limit_s=0.1
+        )
+        first = CollectionRound.objects.get(pk=found.pk)
+        second = CollectionRound.objects.get(pk=found.pk)
+        answers = _race(
+            lambda r=first: actions.close_round(world["walter"], r),
+            lambda r=second: actions.close_round(world["alice"], r),
+        )
+        assert sorted(answers) == ["ok", "refused: This round is already closed."]
+        found.refresh_from_db()
+        assert found.state == RoundState.DONE and found.closed_at is not None
+        report_all(world, [(1, 1), (2, 0), (0, 2)])  # fresh stocks for the next trial
+
+
+def test_it_lets_one_of_two_planners_of_the_same_day_win(world: Any) -> None:
+    report_all(world, [(1, 1), (2, 0), (0, 2)])
+    day = timezone.localdate()
+    answers = _race(
+        lambda: actions.plan_round(world["alice"], world["loop"], day, time_limit_s=0.1),
+        lambda: actions.plan_round(world["walter"], world["loop"], day, time_limit_s=0.1),
+    )
+    assert sorted(answers) == [
+        "ok",
+        "refused: A round is already planned that day: close it first.",
+    ]
+    assert CollectionRound.objects.filter(planned_for=day).count() == 1
+
+
+def test_it_keeps_one_row_when_two_people_record_the_same_month(world: Any) -> None:
+    month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    answers = _race(
+        lambda: actions.record_loop_month(
+            world["alice"], world["loop"], actions.MonthInput(month, 100, 90, 50, 1)
+        ),
+        lambda: actions.record_loop_month(
+            world["coordinator"], world["loop"], actions.MonthInput(month, 100, 95, 60, 2)
+        ),
+    )
+    assert answers == ["ok", "ok"]
+    assert LoopMonth.objects.filter(loop=world["loop"], month=month).count() == 1
