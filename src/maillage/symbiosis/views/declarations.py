@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import MONTHS
@@ -36,6 +37,7 @@ from maillage.symbiosis.forms.declarations import (
 )
 from maillage.symbiosis.models import ResourceDeclaration, Visibility
 from maillage.symbiosis.queries import declarations as queries
+from maillage.symbiosis.queries.synergies import visible_synergies
 from maillage.symbiosis.queries.visibility import audience_of
 
 EXPORT_LIMIT = 5000
@@ -93,7 +95,12 @@ def declaration(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": _changes_for(found.state) if can_edit else [],
             "visibility_help": VISIBILITY_HELP,
             "month_names": [MONTHS[month] for month in row.months],
-            # Panels other topics add below the declaration (candidates, synergies).
+            # Candidates are for the declaring organisation's members and coordinators.
+            "may_match": audience.is_coordinator
+            or found.organisation_id in audience.organisation_ids,
+            "synergies": visible_synergies(request.user, audience).filter(
+                Q(offer=found) | Q(demand=found)
+            ),
             "panels": [],
         },
     )
