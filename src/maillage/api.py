@@ -37,6 +37,7 @@ from maillage.matching.api import router as matching_router
 from maillage.qualifications.api import router as qualifications_router
 from maillage.sharing.actions.bookings import BookingConflict
 from maillage.sharing.api import router as sharing_router
+from maillage.symbiosis.api.heat import router as symbiosis_heat_router
 
 
 class StrictParser(Parser):
@@ -189,6 +190,7 @@ api.add_router("/", matching_router)
 api.add_router("/", maintenance_plans_router)
 api.add_router("/", maintenance_breakdowns_router)
 api.add_router("/", maintenance_passport_router)
+api.add_router("/", symbiosis_heat_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
 api.add_router("/", impact_network_router)

@@ -15,6 +15,7 @@ from maillage.demo.maintenance_breakdowns import load_breakdowns_demo
 from maillage.demo.maintenance_passport import load_passport_demo
 from maillage.demo.maintenance_plans import load_maintenance_plans_demo
 from maillage.demo.sharing import load_sharing_demo
+from maillage.demo.symbiosis_heat import load_heat_demo
 from maillage.directory.models import Organisation
 from maillage.equipment.models import Machine
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
             load_maintenance_plans_demo()
             load_breakdowns_demo()
             load_passport_demo()
+            load_heat_demo()
             load_impact_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
