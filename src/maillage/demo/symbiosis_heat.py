@@ -1,5 +1,5 @@
 """Demo waste heat: a foundry feeding a town's heat network (modelled on Issoire: 25 GWh a year
-over 9 km), a bakery's oven heating the workshop next door (too little heat for a network: the
+over 9 km), a bakery's oven heating the workshop across the yard (too little heat for a network: the
 study page says why), and a data room whose warm air needs a heat pump.
 
 Sites are those of the demo directory around Aix-Marseille; the neighbours of the bakery and of
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from maillage.directory.actions import sites as site_actions
 from maillage.directory.models import Organisation, Site, User
 from maillage.symbiosis import heat
 from maillage.symbiosis.actions import heat as actions
@@ -47,6 +48,25 @@ def _nearest(organisation: Organisation, taken: set[str]) -> Organisation:
     return best[1]
 
 
+def _site_near(
+    actor: User, organisation: Organisation, near: Site, name: str, dlat: float, dlon: float
+) -> Site:
+    """A site of the organisation placed from another one: the bakehouse across the workshop's
+    yard (45 m), the heat network's plant about 6 km from the foundry (9 km of drawn route)."""
+    commune = near.commune
+    return site_actions.add_site(
+        actor,
+        organisation,
+        site_actions.SiteInput(
+            name=name,
+            postal_code=near.postal_code,
+            commune=commune.name if commune else near.city,
+            latitude=near.latitude + dlat,
+            longitude=near.longitude + dlon,
+        ),
+    )
+
+
 def _declare(actor: User, slug: str | Organisation, **values: object) -> HeatDeclaration:
     organisation = slug if isinstance(slug, Organisation) else Organisation.objects.get(slug=slug)
     return actions.declare_heat(actor, organisation, actions.HeatInput(**values))  # type: ignore[arg-type]
@@ -71,9 +91,14 @@ def load_heat_demo() -> int:
         quantity_visibility=Visibility.COORDINATORS,
         site_visibility=Visibility.PUBLIC,
     )
+    network_org = Organisation.objects.get(slug=NETWORK_SLUG)
+    plant = _site_near(
+        actor, network_org, foundry.site, "Chaufferie centrale du réseau de chaleur", 0.045, 0.05
+    )
     network = _declare(
         actor,
-        NETWORK_SLUG,
+        network_org,
+        site_id=plant.pk,
         kind=HeatKind.SINK,
         title="Réseau de chaleur de la ville : chaleur de récupération recherchée",
         medium="water",
@@ -97,9 +122,11 @@ def load_heat_demo() -> int:
     workshop_org = Organisation.objects.get(slug=WORKSHOP_SLUG)
     bakery_org = _nearest(workshop_org, taken)
     taken.add(bakery_org.slug)
+    bakehouse = _site_near(actor, bakery_org, _main_site(workshop_org), "Fournil", 0.0004, 0)
     oven = _declare(
         actor,
         bakery_org,
+        site_id=bakehouse.pk,
         kind=HeatKind.SOURCE,
         title="Fumées du four à sole de la boulangerie",
         medium="flue_gas",

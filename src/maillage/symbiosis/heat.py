@@ -63,7 +63,6 @@ SOIL_C = 10.0  # undisturbed soil at 0.8 m in mainland France, yearly mean
 TABLE_MEAN_C = 70.0  # the mean water temperature of the loss table
 LINE_HOURS = 8760.0  # a pre-insulated line stays warm all year
 DEFAULT_NETWORK_DELTA_K = 30.0  # supply − return of a heat network when the sink gives none
-DEFAULT_EVAPORATOR_DELTA_K = 10.0  # cooling of the source water through a heat pump
 
 # ADEME Fonds Chaleur: a heat network is eligible at 1.5 MWh delivered per metre of trench and
 # per year (linear heat density, "densité thermique linéaire").
@@ -306,18 +305,15 @@ def prefeasibility(
         route_m,
     )
     cop = temp.cop if temp.mode == HEAT_PUMP and temp.cop else None
-    sink_power = sum(sink.power_kw for sink in sinks)
-    line_supply = temp.available_c
-    if cop is None:
-        returns = [s.return_temperature_c for s in sinks if s.return_temperature_c is not None]
-        line_return = max(returns) if returns else line_supply - DEFAULT_NETWORK_DELTA_K
-        peak = min(source.power_kw, sink_power)
-    else:
-        given = source.return_temperature_c
-        line_return = given if given is not None else line_supply - DEFAULT_EVAPORATOR_DELTA_K
-        peak = min(source.power_kw, sink_power * (cop - 1.0) / cop)
+    # A heat pump stands at the source: the line carries water at the sinks' supply temperature
+    # and the source's heat is multiplied by COP/(COP − 1).
+    gain = cop / (cop - 1.0) if cop is not None else 1.0
+    line_supply = temp.required_c if temp.mode != INFEASIBLE else temp.available_c
+    returns = [s.return_temperature_c for s in sinks if s.return_temperature_c is not None]
+    line_return = max(returns) if returns else line_supply - DEFAULT_NETWORK_DELTA_K
     delta = max(line_supply - line_return, 2.0)
     line_return = line_supply - delta
+    peak = min(source.power_kw * gain, sum(sink.power_kw for sink in sinks))
     pipe = pipe_of(pipe_dn) if pipe_dn is not None else choose_dn(peak, delta)
     velocity = volume_flow_m3_s(peak, delta) / pipe.area_m2
     mean = (line_supply + line_return) / 2.0
@@ -327,15 +323,13 @@ def prefeasibility(
     demand_months = [sum(values) for values in zip(*(sink.months() for sink in sinks), strict=True)]
     delivered_months = []
     for available, demand in zip(source_months, demand_months, strict=True):
-        into_sink = max(0.0, available - losses / 12.0)
-        if cop is not None:
-            into_sink *= cop / (cop - 1.0)
+        into_sink = max(0.0, available * gain - losses / 12.0)
         delivered_months.append(min(into_sink, demand) if temp.mode != INFEASIBLE else 0.0)
     delivered = sum(delivered_months)
-    heat_pump_electricity = delivered / cop if cop is not None else 0.0
+    put_in = delivered + losses if delivered > 0 else 0.0
+    heat_pump_electricity = put_in / cop if cop is not None else 0.0
     pumping = PUMPING_SHARE * delivered
     electricity = heat_pump_electricity + pumping
-    put_in = delivered - heat_pump_electricity + losses
     share = losses / put_in if put_in > 0 else 1.0
     gas_kwh = delivered * 1000.0 / BOILER_EFFICIENCY
     electricity_t = electricity * 1000.0 * ELECTRICITY_KGCO2E_PER_KWH / 1000.0

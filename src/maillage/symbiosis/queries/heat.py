@@ -221,22 +221,24 @@ def factors() -> list[tuple[str, str, str]]:
     return [
         (
             _("Gas, direct combustion emissions"),
-            _("%(value)s kg CO2e/kWh PCI") % {"value": f"{heat.GAS_DIRECT_KGCO2E_PER_KWH:g}"},
+            _("%(value)s kg CO2e/kWh PCI")
+            % {"value": number_format(heat.GAS_DIRECT_KGCO2E_PER_KWH)},
             _("IPCC 2006 Guidelines, vol. 2, table 2.2: 56.1 t CO2/TJ"),
         ),
         (
             _("Gas, life cycle"),
-            _("%(value)s kg CO2e/kWh PCI") % {"value": f"{heat.GAS_LIFE_CYCLE_KGCO2E_PER_KWH:g}"},
+            _("%(value)s kg CO2e/kWh PCI")
+            % {"value": number_format(heat.GAS_LIFE_CYCLE_KGCO2E_PER_KWH)},
             _("ADEME, Base Empreinte, natural gas, mean mix"),
         ),
         (
             _("Gas boiler seasonal efficiency"),
-            f"{heat.BOILER_EFFICIENCY:g}",
+            number_format(heat.BOILER_EFFICIENCY),
             _("Modern gas boiler room, PCI (0.90 to 0.95)"),
         ),
         (
             _("French electricity"),
-            _("%(value)s kg CO2e/kWh") % {"value": f"{heat.ELECTRICITY_KGCO2E_PER_KWH:g}"},
+            _("%(value)s kg CO2e/kWh") % {"value": number_format(heat.ELECTRICITY_KGCO2E_PER_KWH)},
             _("ADEME, Base Empreinte, mean mix, life cycle"),
         ),
         (
@@ -247,7 +249,7 @@ def factors() -> list[tuple[str, str, str]]:
         (
             _("Heat pump COP"),
             _("%(value)s × Carnot, at most %(cap)s")
-            % {"value": f"{heat.CARNOT_EFFICIENCY:g}", "cap": f"{heat.COP_CAP:g}"},
+            % {"value": number_format(heat.CARNOT_EFFICIENCY), "cap": number_format(heat.COP_CAP)},
             _("IEA Heat Pumping Technologies, industrial heat pumps"),
         ),
         (

@@ -50,7 +50,9 @@ def test_it_needs_a_heat_pump_for_a_cold_source_and_counts_its_electricity():
     cop = result.temperature.cop
     # 0.5 × T_hot / (T_hot − T_cold), T_hot = 55 + 20, T_cold = 35 − 20, in kelvin.
     assert cop == pytest.approx(0.5 * 348.15 / 60)
-    assert result.heat_pump_electricity_mwh == pytest.approx(result.delivered_mwh / cop)
+    assert result.heat_pump_electricity_mwh == pytest.approx(
+        (result.delivered_mwh + result.losses_mwh) / cop
+    )
     assert not result.route_drawn
     assert result.route_m == pytest.approx(heat.haversine_m(43.3, 5.4, 43.301, 5.401) * 1.3)
 

@@ -173,7 +173,7 @@ def test_the_study_page_reads_in_french_with_its_verdict_and_sources(world):
         client_of(world.outsider).get(reverse("symbiosis:heat_study", args=[study.pk])).status_code
         == 403
     )
-    assert client_of().get(reverse("symbiosis:heat_study", args=[study.pk])).status_code == 302
+    assert client_of().get(reverse("symbiosis:heat_study", args=[study.pk])).status_code == 403
     client_of(world.coordinator).get(reverse("symbiosis:heat_study", args=[study.pk]))
     assert [r.object_id for r in reads("page")] == [world.source.pk]
 

@@ -197,7 +197,6 @@ def heat_study_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 def heat_study(request: HttpRequest, pk: int) -> HttpResponse:
     study = get_object_or_404(HeatStudy.objects.select_related("source", "source__site"), pk=pk)
     view = queries.study_figures(request.user, study, "page", request.get_full_path())
