@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.core.locks import lock
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory import permissions
 from maillage.directory.models import Organisation, Site, User
 from maillage.symbiosis import heat
@@ -256,10 +257,12 @@ def clean_study(actor: User, data: StudyInput) -> dict:
 
 
 def _int(value: object) -> int | None:
+    """A row id, or None for anything no table can hold."""
     try:
-        return int(str(value))
+        number = int(str(value))
     except (TypeError, ValueError):
         return None
+    return number if 0 < number <= MAX_ROW_ID else None
 
 
 def create_study(actor: User, data: StudyInput) -> HeatStudy:

@@ -4,13 +4,14 @@ a coordinator's reads logged with the channel "api"."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.models import Organisation
 from maillage.symbiosis import heat
@@ -20,6 +21,15 @@ from maillage.symbiosis.queries import heat as queries
 from maillage.symbiosis.queries.heat import HeatRow
 
 router = Router(tags=["symbiosis"])
+
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+
+
+def _row_id(value: int) -> int:
+    """A path id no table can hold names nothing: 404 (SQLite refuses to compare it)."""
+    if not 0 < value <= MAX_ROW_ID:
+        raise Http404
+    return value
 
 
 class HeatDeclarationOut(Schema):
@@ -45,7 +55,7 @@ class HeatDeclarationOut(Schema):
 
 
 class HeatDeclarationIn(Schema):
-    organisation_id: int
+    organisation_id: RowId
     kind: str = Field(..., description="source or sink")
     title: str = Field(..., max_length=200)
     medium: str = Field("water", description="water, steam, air, flue_gas or oil")
@@ -53,15 +63,15 @@ class HeatDeclarationIn(Schema):
     return_temperature_c: float | None = None
     power_kw: float
     hours_per_year: int
-    site_id: int | None = Field(None, description="The organisation's main site by default")
+    site_id: RowId | None = Field(None, description="The organisation's main site by default")
     monthly_profile: list[float] | None = Field(None, description="Twelve shares, January first")
     quantity_visibility: str = Visibility.COUNTERPART
     site_visibility: str = Visibility.COUNTERPART
 
 
 class HeatStudyIn(Schema):
-    source_id: int
-    sink_ids: list[int]
+    source_id: RowId
+    sink_ids: list[RowId] = Field(..., max_length=50)
     route_length_m: float | None = Field(None, description="Drawn length; none: straight × 1.3")
     pipe_dn: int | None = Field(None, description="None: chosen from the peak power")
 
@@ -170,7 +180,7 @@ def list_heat(request: HttpRequest, kind: str = "") -> Any:
 )
 def get_heat(request: HttpRequest, declaration_id: int) -> Any:
     user = request_user(request)
-    declaration = get_object_or_404(queries.declarations(), pk=declaration_id)
+    declaration = get_object_or_404(queries.declarations(), pk=_row_id(declaration_id))
     if not queries.visible_declaration(user, declaration):
         raise PermissionDenied("This declaration is closed.")
     [row] = queries.readable_rows(user, [declaration], "api", request.path)
@@ -185,7 +195,9 @@ def get_heat(request: HttpRequest, declaration_id: int) -> Any:
 )
 def create_heat(request: HttpRequest, payload: HeatDeclarationIn) -> Any:
     user = request_user(request)
-    organisation = get_object_or_404(Organisation, pk=payload.organisation_id)
+    organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
+    if organisation is None:
+        raise ValidationError({"organisation_id": "Unknown organisation."})
     data = payload.dict()
     data.pop("organisation_id")
     declaration = actions.declare_heat(user, organisation, actions.HeatInput(**data))
@@ -229,6 +241,6 @@ def compute_study(request: HttpRequest, payload: HeatStudyIn) -> Any:
     summary="The figures of a saved study",
 )
 def get_study(request: HttpRequest, study_id: int) -> Any:
-    study = get_object_or_404(HeatStudy.objects.select_related("source"), pk=study_id)
+    study = get_object_or_404(HeatStudy.objects.select_related("source"), pk=_row_id(study_id))
     view = queries.study_figures(request_user(request), study, "api", request.path)
     return _study_out(view.result)
