@@ -53,6 +53,9 @@ class HeatInput:
     monthly_profile: Sequence[object] | None = None
     quantity_visibility: str = Visibility.COUNTERPART
     site_visibility: str = Visibility.COUNTERPART
+    # Instead of the power: the mass flow and its temperature drop (Q = ṁ · cp · ΔT).
+    mass_flow_kg_s: object = None
+    delta_t_k: object = None
 
 
 def _float(value: object, field: str, errors: dict[str, str], low: float, high: float) -> float:
@@ -119,6 +122,26 @@ def _choices(data: HeatInput, errors: dict[str, str]) -> None:
             errors[field] = _("Choose who may see it.")
 
 
+def _power(data: HeatInput, errors: dict[str, str]) -> float:
+    """The power given, else the one of the mass flow and temperature drop given."""
+    if data.power_kw not in (None, ""):
+        return _float(data.power_kw, "power_kw", errors, 0, MAX_POWER_KW)
+    if data.mass_flow_kg_s in (None, "") or data.delta_t_k in (None, ""):
+        errors["power_kw"] = _("Give the power, or the mass flow and its temperature drop.")
+        return 0.0
+    flow = _float(data.mass_flow_kg_s, "mass_flow_kg_s", errors, 0, 100_000)
+    drop = _float(data.delta_t_k, "delta_t_k", errors, 0, MAX_TEMPERATURE_C)
+    if "mass_flow_kg_s" in errors or "delta_t_k" in errors:
+        return 0.0
+    power = heat.power_from_flow_kw(flow, drop, data.medium)
+    if power > MAX_POWER_KW:
+        errors["power_kw"] = _("Give a number between %(low)s and %(high)s.") % {
+            "low": "0",
+            "high": f"{MAX_POWER_KW:g}",
+        }
+    return power
+
+
 def _quantities(data: HeatInput, errors: dict[str, str]) -> dict:
     temperature = _float(data.temperature_c, "temperature_c", errors, -50, MAX_TEMPERATURE_C)
     back = None
@@ -129,7 +152,7 @@ def _quantities(data: HeatInput, errors: dict[str, str]) -> dict:
             errors["return_temperature_c"] = _(
                 "The return must be colder than the supply temperature."
             )
-    power = _float(data.power_kw, "power_kw", errors, 0, MAX_POWER_KW)
+    power = _power(data, errors)
     if "power_kw" not in errors and power <= 0:
         errors["power_kw"] = _("The power must be more than 0 kW.")
     hours = _float(data.hours_per_year, "hours_per_year", errors, 1, 8784)

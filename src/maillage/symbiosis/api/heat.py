@@ -61,7 +61,9 @@ class HeatDeclarationIn(Schema):
     medium: str = Field("water", description="water, steam, air, flue_gas or oil")
     temperature_c: float
     return_temperature_c: float | None = None
-    power_kw: float
+    power_kw: float | None = Field(None, description="kW; or give mass_flow_kg_s and delta_t_k")
+    mass_flow_kg_s: float | None = Field(None, description="kg/s, with delta_t_k: Q = ṁ·cp·ΔT")
+    delta_t_k: float | None = None
     hours_per_year: int
     site_id: RowId | None = Field(None, description="The organisation's main site by default")
     monthly_profile: list[float] | None = Field(None, description="Twelve shares, January first")

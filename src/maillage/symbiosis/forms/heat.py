@@ -28,7 +28,14 @@ class HeatForm(forms.Form):
     return_temperature_c = forms.CharField(
         label=_("Return temperature (°C)"), widget=NUMBER, required=False
     )
-    power_kw = forms.CharField(label=_("Power (kW)"), widget=NUMBER)
+    power_kw = forms.CharField(
+        label=_("Power (kW)"),
+        widget=NUMBER,
+        required=False,
+        help_text=_("Or leave it empty and give the mass flow and its temperature drop."),
+    )
+    mass_flow_kg_s = forms.CharField(label=_("Mass flow (kg/s)"), widget=NUMBER, required=False)
+    delta_t_k = forms.CharField(label=_("Temperature drop (K)"), widget=NUMBER, required=False)
     hours_per_year = forms.CharField(
         label=_("Hours per year at that power"),
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -91,7 +98,9 @@ class HeatForm(forms.Form):
             medium=data["medium"],
             temperature_c=data["temperature_c"],
             return_temperature_c=data["return_temperature_c"] or None,
-            power_kw=data["power_kw"],
+            power_kw=data["power_kw"] or None,
+            mass_flow_kg_s=data["mass_flow_kg_s"] or None,
+            delta_t_k=data["delta_t_k"] or None,
             hours_per_year=data["hours_per_year"],
             site_id=int(data["site"]),
             monthly_profile=profile,

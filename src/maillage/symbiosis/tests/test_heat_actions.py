@@ -122,3 +122,16 @@ def test_it_refuses_a_study_over_a_sink_whose_power_the_author_may_not_read(worl
             actions.StudyInput(name="", source_id=world.sink.pk, sink_ids=[], pipe_dn="7"),
         )
     assert {"name", "source", "sinks", "pipe_dn"} <= set(refused.value.message_dict)
+
+
+@pytest.mark.django_db
+def test_it_computes_the_power_from_the_mass_flow_and_its_temperature_drop(world):
+    declaration = actions.declare_heat(
+        world.owner,
+        world.foundry,
+        source_input(power_kw=None, mass_flow_kg_s="10", delta_t_k="20,0"),
+    )
+    assert declaration.power_kw == pytest.approx(10 * 4.19 * 20)
+    with pytest.raises(ValidationError) as refused:
+        actions.declare_heat(world.owner, world.foundry, source_input(power_kw="", delta_t_k="5"))
+    assert "power_kw" in refused.value.message_dict
