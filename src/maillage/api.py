@@ -39,6 +39,7 @@ from maillage.sharing.actions.bookings import BookingConflict
 from maillage.sharing.api import router as sharing_router
 from maillage.symbiosis.api.candidates import router as symbiosis_candidates_router
 from maillage.symbiosis.api.declarations import router as symbiosis_declarations_router
+from maillage.symbiosis.api.heat import router as symbiosis_heat_router
 from maillage.symbiosis.api.loops import router as symbiosis_loops_router
 from maillage.symbiosis.api.synergies import router as symbiosis_synergies_router
 
@@ -197,6 +198,7 @@ api.add_router("/", symbiosis_declarations_router)
 api.add_router("/", symbiosis_candidates_router)
 api.add_router("/", symbiosis_synergies_router)
 api.add_router("/", symbiosis_loops_router)
+api.add_router("/", symbiosis_heat_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
 api.add_router("/", impact_network_router)

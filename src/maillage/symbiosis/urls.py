@@ -4,7 +4,7 @@ from django.urls import path
 
 from maillage.symbiosis.views import allocation as allocation_views
 from maillage.symbiosis.views import candidates as candidate_views
-from maillage.symbiosis.views import declarations, flows, synergies
+from maillage.symbiosis.views import declarations, flows, heat, synergies
 from maillage.symbiosis.views import loops as loop_views
 
 app_name = "symbiosis"
@@ -55,6 +55,14 @@ urlpatterns: list = [
     path("symbiosis/flows.geojson", flows.flows_geojson, name="flows_geojson"),
     #
     # --- waste heat: sources, sinks and pre-feasibility studies ---
+    path("symbiosis/heat/", heat.heat_list, name="heat"),
+    path("symbiosis/heat/heat.csv", heat.heat_csv, name="heat_csv"),
+    path("symbiosis/heat/heat.geojson", heat.heat_geojson, name="heat_geojson"),
+    path("symbiosis/heat/<int:pk>/", heat.heat_declaration, name="heat_declaration"),
+    path("symbiosis/heat/<int:pk>/edit/", heat.heat_edit, name="heat_edit"),
+    path("symbiosis/heat/studies/new/", heat.heat_study_new, name="heat_study_new"),
+    path("symbiosis/heat/studies/<int:pk>/", heat.heat_study, name="heat_study"),
+    path("o/<slug:slug>/symbiosis/heat/declare/", heat.heat_declare, name="heat_declare"),
     #
     # --- reusable containers: loops, stocks, collection rounds ---
     path("symbiosis/loops/", loop_views.loop_list, name="loops"),

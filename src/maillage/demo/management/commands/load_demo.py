@@ -15,6 +15,7 @@ from maillage.demo.maintenance_breakdowns import load_breakdowns_demo
 from maillage.demo.maintenance_passport import load_passport_demo
 from maillage.demo.maintenance_plans import load_maintenance_plans_demo
 from maillage.demo.sharing import load_sharing_demo
+from maillage.demo.symbiosis_heat import load_heat_demo
 from maillage.demo.symbiosis_loops import load_loops_demo
 from maillage.demo.symbiosis_resources import load_resources_demo
 from maillage.directory.models import Organisation
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             load_passport_demo()
             load_resources_demo()
             load_loops_demo()
+            load_heat_demo()
             load_impact_demo()
         demo = Organisation.objects.filter(slug__startswith="demo-")
         self.stdout.write(
