@@ -30,7 +30,7 @@ def sawmill(site: Any, make_user: Any, make_organisation: Any) -> Any:
 def test_it_declares_with_the_code_search(page: Any, sawmill: Any) -> None:
     log_in(page, "scieur")
     page.goto(f"/o/{sawmill.slug}/symbiosis/declare/")
-    page.get_by_label("Offre (sortant)").check()
+    page.get_by_label("Offre (ce qui sort)").check()
     page.locator("#id_title").fill("Sciure de hêtre")
     page.locator("#code-q").fill("sawdust")
     page.locator("#code-q").press("Enter")  # searches; does not send the form
