@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -27,6 +27,7 @@ from maillage.symbiosis.models import (
     ALL_MONTHS,
     DeclarationState,
     Direction,
+    HeatDeclaration,
     MaterialCategory,
     Packaging,
     Period,
@@ -278,6 +279,14 @@ def update_declaration(
     organisation = declaration.organisation
     check_can_declare(user, organisation)
     fields = clean_declaration(organisation, data)
+    return save_open_declaration(declaration, fields)
+
+
+D = TypeVar("D", ResourceDeclaration, HeatDeclaration)
+
+
+def save_open_declaration(declaration: D, fields: dict[str, Any]) -> D:
+    """Write the checked fields on the locked row, unless it is gone or closed meanwhile."""
     with transaction.atomic():
         locked = lock(declaration)
         if locked is None:

@@ -20,6 +20,7 @@ from maillage.core.validators import MAX_ROW_ID
 from maillage.directory import permissions
 from maillage.directory.models import Organisation, Site, User
 from maillage.symbiosis import heat
+from maillage.symbiosis.actions.declarations import save_open_declaration
 from maillage.symbiosis.models import (
     DeclarationState,
     HeatDeclaration,
@@ -197,16 +198,7 @@ def declare_heat(actor: User, organisation: Organisation, data: HeatInput) -> He
 def update_heat(actor: User, declaration: HeatDeclaration, data: HeatInput) -> HeatDeclaration:
     check_can_declare(actor, declaration.organisation)
     values = _clean(declaration.organisation, data)
-    with transaction.atomic():
-        current = lock(declaration)
-        if current is None:
-            raise ValidationError(_("This declaration no longer exists."))
-        if current.state == DeclarationState.CLOSED:
-            raise ValidationError(_("This declaration is closed."))
-        for name, value in values.items():
-            setattr(current, name, value)
-        current.save()
-    return current
+    return save_open_declaration(declaration, values)
 
 
 def close_heat(actor: User, declaration: HeatDeclaration) -> HeatDeclaration:

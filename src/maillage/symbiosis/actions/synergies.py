@@ -178,11 +178,7 @@ def decline_synergy(user: Any, synergy: Synergy, note: str = "") -> Synergy:
     _check_side(sides, coordinators=False)
     with transaction.atomic():
         locked = _locked(synergy, SynergyState.PROPOSED, SynergyState.DISCUSSING)
-        locked.state = SynergyState.DECLINED
-        locked.ended_at = timezone.now()
-        if note.strip():
-            locked.note = note.strip()[:2000]
-        locked.save()
+        _finish(locked, SynergyState.DECLINED, note)
         _notify(user, locked, sides, "declined")
     return _done(synergy)
 
@@ -206,13 +202,18 @@ def end_synergy(user: Any, synergy: Synergy, note: str = "") -> Synergy:
     _check_side(sides, coordinators=True)
     with transaction.atomic():
         locked = _locked(synergy, SynergyState.AGREED, SynergyState.RUNNING)
-        locked.state = SynergyState.ENDED
-        locked.ended_at = timezone.now()
-        if note.strip():
-            locked.note = note.strip()[:2000]
-        locked.save()
+        _finish(locked, SynergyState.ENDED, note)
         _notify(user, locked, sides, "ended")
     return _done(synergy)
+
+
+def _finish(locked: Synergy, state: str, note: str) -> None:
+    """Declined or ended: the time it stopped, and the note saying why when one is given."""
+    locked.state = state
+    locked.ended_at = timezone.now()
+    if note.strip():
+        locked.note = note.strip()[:2000]
+    locked.save()
 
 
 def first_of_month(month: dt.date) -> dt.date:
