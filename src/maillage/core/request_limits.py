@@ -4,7 +4,8 @@
   TooManyFieldsSent, raised wherever the body or query string is first read): 413.
 - A NUL character in the path or the query string (PostgreSQL cannot store nor compare it):
   404 for the path, 422 naming the parameter for the API, 400 for pages.
-- A multipart body the API cannot parse: 400 in JSON.
+- A multipart body the API cannot parse, or any form-encoded body sent to the API (which
+  reads JSON): 400 in JSON.
 """
 
 from __future__ import annotations
@@ -81,4 +82,8 @@ def _read_within_limits(request: HttpRequest) -> None:
     if not multipart and limit is not None and length.isdigit() and int(length) > limit:
         raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
     if request.method == "POST":
+        if _is_api(request):
+            # The API reads JSON from the body; a form-encoded body read as fields first would
+            # leave nothing to read (RawPostDataException, a 500): keep the body, then count.
+            request.body  # noqa: B018
         request.POST  # noqa: B018 - form fields are counted and sized as Django reads them

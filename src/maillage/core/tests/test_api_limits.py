@@ -265,3 +265,13 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client):
     assert body.status_code == 400
     assert path.status_code == 404
     assert page.status_code == 400
+
+
+def test_a_form_encoded_body_sent_to_the_api_is_a_400_not_a_500(client, token, laser):
+    # An operation with an optional JSON body, and one with a required one.
+    cancel = client.post(f"{API}/bookings/1/cancel", {"reason": "x"}, **token)
+    create = client.post(f"{API}/organisations", {"name": "x"}, **token)
+
+    assert cancel.status_code == 400
+    assert create.status_code == 400
+    assert cancel.json()["detail"].startswith("Cannot parse request body")
