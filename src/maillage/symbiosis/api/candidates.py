@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory import permissions
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.symbiosis.actions.proposals import propose_synergy
@@ -60,8 +61,8 @@ class SymbiosisCandidateFilters(Schema):
 
 
 class SymbiosisProposeIn(Schema):
-    offer_id: int
-    demand_id: int
+    offer_id: int = Field(..., ge=1, le=MAX_ROW_ID)
+    demand_id: int = Field(..., ge=1, le=MAX_ROW_ID)
     quantity_per_year: float | None = Field(None, gt=0)
     vehicle: str = "rigid"
 

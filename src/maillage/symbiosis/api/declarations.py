@@ -13,10 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.queries import visible_organisations
 from maillage.symbiosis.actions import declarations as actions
@@ -71,7 +74,7 @@ class SymbiosisDeclarationPage(Schema):
 
 
 class SymbiosisDeclarationIn(Schema):
-    site: int = Field(..., description="A site of the organisation")
+    site: int = Field(..., ge=1, le=MAX_ROW_ID, description="A site of the organisation")
     direction: str = Field(..., description="offer or demand")
     title: str = Field(..., max_length=200)
     code: str = Field("", description="Six-digit List of Waste entry; or give a category")
@@ -198,7 +201,10 @@ def get_declaration(request: HttpRequest, declaration_id: int) -> Any:
 )
 def create_declaration(request: HttpRequest, payload: SymbiosisDeclarationCreateIn) -> Any:
     user = request_user(request)
-    organisation = get_object_or_404(visible_organisations(user), slug=payload.organisation)
+    # A slug in the body names a field: an unknown one is a 422 on it, not a 404 of the path.
+    organisation = visible_organisations(user).filter(slug=payload.organisation).first()
+    if organisation is None:
+        raise ValidationError({"organisation": _("No organisation has this slug.")})
     saved = actions.declare_resource(user, organisation, _input(payload))
     return Status(201, _fresh(request, saved))
 

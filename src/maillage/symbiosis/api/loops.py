@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from maillage.core.validators import MAX_ROW_ID
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.symbiosis.actions import loops as actions
 from maillage.symbiosis.models import CollectionRound, ContainerLoop
@@ -60,7 +61,7 @@ class LoopDetailOut(LoopSummaryOut):
 
 
 class LoopStockIn(Schema):
-    member: int = Field(..., description="Id of the shop's loop membership")
+    member: int = Field(..., ge=1, le=MAX_ROW_ID, description="Id of the shop's loop membership")
     empty_crates: int
     full_crates_wanted: int
 
