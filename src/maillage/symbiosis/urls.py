@@ -62,6 +62,7 @@ urlpatterns: list = [
     path("symbiosis/heat/<int:pk>/edit/", heat.heat_edit, name="heat_edit"),
     path("symbiosis/heat/studies/new/", heat.heat_study_new, name="heat_study_new"),
     path("symbiosis/heat/studies/<int:pk>/", heat.heat_study, name="heat_study"),
+    path("symbiosis/heat/studies/<int:pk>/edit/", heat.heat_study_edit, name="heat_study_edit"),
     path("o/<slug:slug>/symbiosis/heat/declare/", heat.heat_declare, name="heat_declare"),
     #
     # --- reusable containers: loops, stocks, collection rounds ---

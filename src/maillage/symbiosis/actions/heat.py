@@ -303,6 +303,8 @@ def update_study(actor: User, study: HeatStudy, data: StudyInput) -> HeatStudy:
         current = lock(study)
         if current is None:
             raise ValidationError(_("This study no longer exists."))
+        # Another client may have moved the study to a source this actor may not study.
+        check_can_study(actor, current.source)
         current.name = values["name"]
         current.source = values["source"]
         current.route_length_m = values["route"]

@@ -78,6 +78,14 @@ class HeatStudyIn(Schema):
     pipe_dn: int | None = Field(None, description="None: chosen from the peak power")
 
 
+class HeatStudyPatchIn(Schema):
+    name: str | None = Field(None, max_length=200)
+    source_id: RowId | None = None
+    sink_ids: list[RowId] | None = Field(None, max_length=50)
+    route_length_m: float | None = Field(None, description="Drawn length; null: straight × 1.3")
+    pipe_dn: int | None = Field(None, description="null: chosen from the peak power")
+
+
 class HeatFactorOut(Schema):
     name: str
     value: str
@@ -246,3 +254,62 @@ def get_study(request: HttpRequest, study_id: int) -> Any:
     study = get_object_or_404(HeatStudy.objects.select_related("source"), pk=_row_id(study_id))
     view = queries.study_figures(request_user(request), study, "api", request.path)
     return _study_out(view.result)
+
+
+# The action names the form's fields; the body names them so.
+BODY_FIELDS = {"source": "source_id", "sinks": "sink_ids"}
+
+
+def _named_as_in_the_body(exc: ValidationError) -> ValidationError:
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError(
+        {BODY_FIELDS.get(field, field): messages for field, messages in exc.message_dict.items()}
+    )
+
+
+class HeatStudySavedOut(HeatStudyOut):
+    id: int
+    name: str
+    source_id: int
+    sink_ids: list[int]
+    route_length_m: float | None = Field(None, description="The drawn length; null: estimated")
+
+
+@router.patch(
+    "/symbiosis/heat/studies/{study_id}",
+    response=HeatStudySavedOut,
+    auth=WRITE_AUTH,
+    summary="Change a saved study; a field left out keeps its value, null clears the route or DN",
+)
+def update_study(request: HttpRequest, study_id: int, payload: HeatStudyPatchIn) -> Any:
+    user = request_user(request)
+    study = get_object_or_404(
+        HeatStudy.objects.select_related("source__organisation"), pk=_row_id(study_id)
+    )
+    actions.check_can_study(user, study.source)
+    given = payload.dict(exclude_unset=True)
+    for field in ("name", "source_id", "sink_ids"):
+        if field in given and given[field] is None:
+            raise ValidationError({field: "This field cannot be null."})
+    data = actions.StudyInput(
+        name=given.get("name", study.name),
+        source_id=given.get("source_id", study.source_id),
+        sink_ids=given.get("sink_ids", list(study.sinks.values_list("pk", flat=True))),
+        route_length_m=given.get("route_length_m", study.route_length_m),
+        pipe_dn=given.get("pipe_dn", study.pipe_dn),
+    )
+    try:
+        saved = actions.update_study(user, study, data)
+    except ValidationError as exc:
+        raise _named_as_in_the_body(exc) from exc
+    saved = HeatStudy.objects.select_related("source").get(pk=saved.pk)
+    view = queries.study_figures(user, saved, "api", request.path)
+    return {
+        **_study_out(view.result),
+        "id": saved.pk,
+        "name": saved.name,
+        "source_id": saved.source_id,
+        "sink_ids": sorted(saved.sinks.values_list("pk", flat=True)),
+        "route_length_m": saved.route_length_m,
+    }

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.models import Organisation
 from maillage.symbiosis import heat
 from maillage.symbiosis.actions.heat import HeatInput, StudyInput
-from maillage.symbiosis.models import HeatDeclaration, HeatKind, HeatMedium, Visibility
+from maillage.symbiosis.models import (
+    HeatDeclaration,
+    HeatKind,
+    HeatMedium,
+    HeatStudy,
+    Visibility,
+)
 
 NUMBER = forms.TextInput(attrs={"inputmode": "decimal"})
 
@@ -117,9 +123,13 @@ class StudyForm(forms.Form):
         label=_("Drawn route length (m)"),
         required=False,
         widget=NUMBER,
-        help_text=_("Empty: the straight line times 1.3."),
+        help_text=_("Empty: estimated as the straight line times 1.3."),
     )
-    pipe_dn = forms.ChoiceField(label=_("Pipe (DN)"), required=False)
+    pipe_dn = forms.ChoiceField(
+        label=_("Pipe (DN)"),
+        required=False,
+        help_text=_("Empty: the smallest pipe carrying the peak power."),
+    )
 
     def __init__(
         self,
@@ -140,6 +150,17 @@ class StudyForm(forms.Form):
         dn_field.choices = [("", _("Chosen from the peak power"))] + [
             (str(pipe.dn), f"DN {pipe.dn}") for pipe in heat.pipe_table()
         ]
+
+    @classmethod
+    def initial_of(cls, study: HeatStudy) -> dict[str, object]:
+        route = study.route_length_m
+        return {
+            "name": study.name,
+            "source": str(study.source_id),
+            "sinks": [str(pk) for pk in study.sinks.values_list("pk", flat=True)],
+            "route_length_m": "" if route is None else f"{route:g}",
+            "pipe_dn": "" if study.pipe_dn is None else str(study.pipe_dn),
+        }
 
     def to_input(self) -> StudyInput:
         data = self.cleaned_data

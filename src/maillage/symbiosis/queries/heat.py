@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -199,12 +199,15 @@ def study_figures(user: Any, study: HeatStudy, channel: str, path: str) -> Study
     return StudyView(study=study, source=rows[0], sinks=rows[1:], result=result)
 
 
-def studies_for(user: Any) -> list[HeatStudy]:
-    """The studies the user may open (every end's power readable), newest first."""
+def studies_for(user: Any, declaration: HeatDeclaration | None = None) -> list[HeatStudy]:
+    """The studies the user may open (every end's power readable), newest first; only those
+    the declaration is part of, as source or sink, when one is given."""
     audience = audience_of(user)
     found = HeatStudy.objects.select_related("source", "source__organisation").prefetch_related(
         "sinks"
     )
+    if declaration is not None:
+        found = found.filter(Q(source=declaration) | Q(sinks=declaration)).distinct()
     allowed = []
     for study in found:
         ends = [study.source, *study.sinks.all()]
@@ -214,6 +217,20 @@ def studies_for(user: Any) -> list[HeatStudy]:
         ):
             allowed.append(study)
     return allowed
+
+
+def study_list(
+    user: Any, channel: str, path: str, declaration: HeatDeclaration | None = None
+) -> list[StudyView]:
+    """The figures of every study the user may open (see `studies_for`); a coordinator's reads
+    are logged as on the study's own page. A study the user may not open is not listed."""
+    return [study_figures(user, study, channel, path) for study in studies_for(user, declaration)]
+
+
+def can_change_study(user: Any, study: HeatStudy) -> bool:
+    """Who may edit a study: who may make one over its source (see `actions.heat`)."""
+    audience = audience_of(user)
+    return audience.is_coordinator or study.source.organisation_id in audience.organisation_ids
 
 
 def factors() -> list[tuple[str, str, str]]:

@@ -77,3 +77,37 @@ def test_an_update_racing_a_close_never_edits_a_closed_declaration(world):
         assert source.power_kw == 5000
     else:
         assert answers[1] == "ok" and source.power_kw == 1234
+
+
+def test_two_updates_of_one_study_at_once_leave_one_of_them_whole(world):
+    from maillage.symbiosis.models import HeatStudy
+
+    study = actions.create_study(
+        world.owner,
+        actions.StudyInput(name="Départ", source_id=world.source.pk, sink_ids=[world.sink.pk]),
+    )
+
+    def update(user: Any, name: str, route: object, dn: object) -> Callable[[], Any]:
+        return lambda: actions.update_study(
+            user,
+            HeatStudy.objects.get(pk=study.pk),
+            actions.StudyInput(
+                name=name,
+                source_id=world.source.pk,
+                sink_ids=[world.sink.pk],
+                route_length_m=route,
+                pipe_dn=dn,
+            ),
+        )
+
+    answers = _race(
+        update(world.owner, "Tracé dessiné", 9000, 200),
+        update(world.coordinator, "Estimation", None, None),
+    )
+    assert answers == ["ok", "ok"]
+    study.refresh_from_db()
+    assert (study.name, study.route_length_m, study.pipe_dn) in {
+        ("Tracé dessiné", 9000, 200),
+        ("Estimation", None, None),
+    }
+    assert list(study.sinks.all()) == [world.sink]

@@ -77,7 +77,7 @@ def heat_list(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "map_data": _collection(rows),
         "tiles_url": TILES_URL,
-        "studies": queries.studies_for(request.user),
+        "studies": queries.study_list(request.user, "page", request.get_full_path()),
         "mine": (
             Organisation.objects.filter(
                 memberships__user=request.user, memberships__state="active"
@@ -106,6 +106,9 @@ def heat_declaration(request: HttpRequest, pk: int) -> HttpResponse:
             "row": row,
             "declaration": declaration,
             "can_edit": queries.can_edit(request.user, declaration),
+            "studies": queries.study_list(
+                request.user, "page", request.get_full_path(), declaration
+            ),
             "map_data": _collection([row]),
             "tiles_url": TILES_URL,
         },
@@ -197,6 +200,28 @@ def heat_study_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def heat_study_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a study's name, ends, drawn route or pipe; emptied, they are estimated again."""
+    study = get_object_or_404(HeatStudy.objects.select_related("source__organisation"), pk=pk)
+    actions.check_can_study(actor(request), study.source)
+    sources, sinks = _study_choices(request)
+    form = StudyForm(sources, sinks, request.POST or None, initial=StudyForm.initial_of(study))
+    saved = save_form(
+        request,
+        form,
+        lambda: actions.update_study(actor(request), study, form.to_input()),
+        _("Study saved."),
+    )
+    if saved is not None:
+        return redirect("symbiosis:heat_study", saved.pk)
+    return render(
+        request,
+        "symbiosis/heat_study_form.html",
+        {"form": form, "study": study, "title": _("Edit the heat study")},
+    )
+
+
 def heat_study(request: HttpRequest, pk: int) -> HttpResponse:
     study = get_object_or_404(HeatStudy.objects.select_related("source", "source__site"), pk=pk)
     view = queries.study_figures(request.user, study, "page", request.get_full_path())
@@ -222,6 +247,7 @@ def heat_study(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "study": study,
             "view": view,
+            "can_change": queries.can_change_study(request.user, study),
             "result": view.result,
             "threshold": heat.ADEME_DENSITY_THRESHOLD,
             "factors": queries.factors(),
