@@ -99,7 +99,7 @@ class MemberForm(forms.Form):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         organisation, site = data.get("organisation"), data.get("site")
-        chosen = organisation is not None and site is not None
-        if chosen and self.site_owner.get(site) != organisation:  # type: ignore[call-overload]
+        owner = self.site_owner.get(site) if isinstance(site, int) else None
+        if organisation is not None and site is not None and owner != organisation:
             self.add_error("site", _("This site is not one of the chosen organisation's."))
         return data

@@ -48,6 +48,7 @@ def test_a_hub_admin_creates_a_loop_and_adds_a_shop_on_a_phone(
     log_in(page, "alice")
 
     def fits() -> None:
+        page.wait_for_load_state("load")  # the stylesheet applied: layout is measured after it
         wide = page.evaluate(
             "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect()"
             ".right > 390).map(e => e.tagName + '#' + e.id + '.' + e.className).slice(0, 5)"
