@@ -164,10 +164,10 @@ def _creation(request: HttpRequest) -> dict[str, Any]:
     coordinator = permissions.is_coordinator(user)
     return {
         "create_for": admin_of,
-        "create_any": coordinator and not admin_of,
+        "create_any": coordinator,
         "all_organisations": (
             Organisation.objects.filter(status=OrganisationStatus.VALIDATED).order_by("name")
-            if coordinator and not admin_of
+            if coordinator
             else []
         ),
         "member_only": not admin_of and not coordinator and memberships.exists(),
