@@ -67,6 +67,9 @@ urlpatterns: list = [
     #
     # --- reusable containers: loops, stocks, collection rounds ---
     path("symbiosis/loops/", loop_views.loop_list, name="loops"),
+    path("o/<slug:slug>/symbiosis/loops/new/", loop_views.loop_new, name="loop_new"),
+    path("symbiosis/loops/<slug:slug>/edit/", loop_views.loop_edit, name="loop_edit"),
+    path("symbiosis/loops/<slug:slug>/members/", loop_views.loop_members, name="loop_members"),
     path("symbiosis/loops/<slug:slug>/", loop_views.loop_detail, name="loop"),
     path("symbiosis/loops/<slug:slug>/stock/", loop_views.loop_stock, name="loop_stock"),
     path("symbiosis/loops/<slug:slug>/months/", loop_views.loop_month, name="loop_month"),

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core.locks import lock_existing
 from maillage.directory import permissions
-from maillage.directory.models import Organisation, Site, User
+from maillage.directory.models import Organisation, OrganisationStatus, Site, User
 from maillage.symbiosis import routing
 from maillage.symbiosis.models import (
     CollectionRound,
@@ -115,9 +115,16 @@ def create_loop(user: User, organisation: Organisation, data: LoopInput) -> Cont
     if not permissions.can_edit_organisation(user, organisation):
         raise PermissionDenied(_("Only the organisation's admins and coordinators may do this."))
     cleaned = _clean_loop(data)
-    return ContainerLoop.objects.create(
-        organisation=organisation, slug=_unique_slug(cleaned["name"]), **cleaned
-    )
+    for _attempt in range(5):
+        try:
+            # Two loops of the same name created at once: the second takes the next slug.
+            with transaction.atomic():
+                return ContainerLoop.objects.create(
+                    organisation=organisation, slug=_unique_slug(cleaned["name"]), **cleaned
+                )
+        except IntegrityError:
+            continue
+    raise ValidationError({"name": _("Another loop is being created with this name: try again.")})
 
 
 def update_loop(user: User, loop: ContainerLoop, data: LoopInput) -> ContainerLoop:
@@ -134,16 +141,25 @@ def update_loop(user: User, loop: ContainerLoop, data: LoopInput) -> ContainerLo
 def add_member(
     user: User, loop: ContainerLoop, site: Site, role: str, joined_on: dt.date | None = None
 ) -> LoopMember:
+    """The site joins the loop with the role; a member who had left comes back.
+
+    Refused: an organisation not validated, a second washing centre, the same site twice with
+    the same role.
+    """
     _check_manage(user, loop)
     if role not in LoopRole.values:
         raise ValidationError({"role": _("Choose washing centre, producer or shop.")})
-    if (
-        role == LoopRole.WASHER
-        and loop.members.filter(role=role, active=True).exclude(site=site).exists()
-    ):
-        raise ValidationError({"role": _("The loop already has a washing centre.")})
+    if site.organisation.status != OrganisationStatus.VALIDATED:
+        raise ValidationError({"organisation": _("Only a validated organisation may join a loop.")})
     with transaction.atomic():
         lock_existing(loop)
+        active = loop.members.filter(role=role, active=True)
+        if active.filter(site=site).exists():
+            raise ValidationError(
+                {"site": _("This site is already a member of the loop with this role.")}
+            )
+        if role == LoopRole.WASHER and active.exists():
+            raise ValidationError({"role": _("The loop already has a washing centre.")})
         member, _created = LoopMember.objects.get_or_create(
             loop=loop,
             site=site,
@@ -161,6 +177,8 @@ def remove_member(user: User, member: LoopMember) -> LoopMember:
     _check_manage(user, member.loop)
     with transaction.atomic():
         current = lock_existing(member)
+        if not current.active:
+            raise ValidationError(_("This member has already left the loop."))
         current.active = False
         current.save(update_fields=["active"])
     return current

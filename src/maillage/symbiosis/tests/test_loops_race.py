@@ -16,7 +16,13 @@ from django.db import connections
 from django.utils import timezone
 
 from maillage.symbiosis.actions import loops as actions
-from maillage.symbiosis.models import CollectionRound, LoopMonth, RoundState
+from maillage.symbiosis.models import (
+    CollectionRound,
+    ContainerLoop,
+    LoopMonth,
+    LoopRole,
+    RoundState,
+)
 from maillage.symbiosis.tests.loop_world import english, report_all, world
 
 __all__ = ["english", "world"]
@@ -92,3 +98,50 @@ def test_it_keeps_one_row_when_two_people_record_the_same_month(world: Any) -> N
     )
     assert answers == ["ok", "ok"]
     assert LoopMonth.objects.filter(loop=world["loop"], month=month).count() == 1
+
+
+def test_it_adds_one_washing_centre_when_two_are_added_at_once(world: Any) -> None:
+    loop = world["loop"]
+    actions.remove_member(world["alice"], world["washer"])
+    first, second = world["other"].sites.first(), world["shops"][0].site
+    answers = _race(
+        lambda: actions.add_member(world["alice"], loop, first, LoopRole.WASHER),
+        lambda: actions.add_member(world["coordinator"], loop, second, LoopRole.WASHER),
+    )
+    assert sorted(answers) == ["ok", "refused: The loop already has a washing centre."]
+    assert loop.members.filter(role=LoopRole.WASHER, active=True).count() == 1
+
+
+def test_it_adds_a_site_once_when_two_managers_add_it_at_once(world: Any) -> None:
+    loop, site = world["loop"], world["other"].sites.first()
+    answers = _race(
+        lambda: actions.add_member(world["alice"], loop, site, LoopRole.SHOP),
+        lambda: actions.add_member(world["coordinator"], loop, site, LoopRole.SHOP),
+    )
+    assert sorted(answers) == [
+        "ok",
+        "refused: This site is already a member of the loop with this role.",
+    ]
+    assert loop.members.filter(site=site).count() == 1
+
+
+def test_it_gives_two_loops_of_the_same_name_two_slugs(world: Any) -> None:
+    data = actions.LoopInput(
+        name="Consigne jumelle",
+        container="Bocal 50 cl",
+        container_mass_g=300,
+        single_use_mass_g=250,
+        crate_size=12,
+        van_capacity_crates=20,
+        deposit_eur="0.30",
+        containers_in_circulation=500,
+    )
+    answers = _race(
+        lambda: actions.create_loop(world["alice"], world["hub"], data),
+        lambda: actions.create_loop(world["coordinator"], world["hub"], data),
+    )
+    assert answers == ["ok", "ok"]
+    slugs = sorted(
+        ContainerLoop.objects.filter(name="Consigne jumelle").values_list("slug", flat=True)
+    )
+    assert slugs == ["consigne-jumelle", "consigne-jumelle-2"]

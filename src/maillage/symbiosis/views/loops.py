@@ -1,5 +1,7 @@
 """Reusable containers pages: the loops, a loop with its indicators, stocks and rounds, a round's
-map. Everyone reads a loop and its indicators; stocks and rounds stay with the loop's people."""
+map; creating and editing a loop, its members. Everyone reads a loop and its indicators; stocks
+and rounds stay with the loop's people; the loop itself with its organisation's admins and the
+coordinators."""
 
 from __future__ import annotations
 
@@ -18,11 +20,28 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from maillage.core.forms import input_from
+from maillage.core.views import flash_outcome, save_form
+from maillage.directory import permissions
+from maillage.directory.models import (
+    Membership,
+    MembershipState,
+    Organisation,
+    OrganisationStatus,
+    Role,
+    Site,
+)
+from maillage.directory.queries import visible_organisations
 from maillage.sharing.views.common import acting_user, error_text, form_errors
 from maillage.symbiosis import routing
 from maillage.symbiosis.actions import loops as actions
-from maillage.symbiosis.forms.loops import MonthForm, RoundForm, StockForm
-from maillage.symbiosis.models import CollectionRound, ContainerLoop, RoundState
+from maillage.symbiosis.forms.loops import LoopForm, MemberForm, MonthForm, RoundForm, StockForm
+from maillage.symbiosis.models import (
+    CollectionRound,
+    ContainerLoop,
+    LoopMember,
+    LoopRole,
+    RoundState,
+)
 from maillage.symbiosis.queries import loops as queries
 
 UNKNOWN = "—"
@@ -113,6 +132,9 @@ def _indicators(loop: ContainerLoop) -> dict[str, Any]:
 
 
 def loop_list(request: HttpRequest) -> HttpResponse:
+    chosen = Organisation.objects.filter(slug=request.GET.get("organisation", "")).first()
+    if chosen is not None and request.user.is_authenticated:  # a coordinator's choice
+        return redirect("symbiosis:loop_new", slug=chosen.slug)
     rows = []
     for loop in queries.loops_list():
         fig = queries.figures(loop)
@@ -124,11 +146,148 @@ def loop_list(request: HttpRequest) -> HttpResponse:
                 "return_rate": percent(fig.indicators.return_rate),
             }
         )
-    return render(request, "symbiosis/loops.html", {"rows": rows})
+    context: dict[str, Any] = {"rows": rows, **_creation(request)}
+    return render(request, "symbiosis/loops.html", context)
+
+
+def _creation(request: HttpRequest) -> dict[str, Any]:
+    """Where "Create a loop" leads: the organisations the person runs, or any for a coordinator."""
+    user = request.user
+    if not user.is_authenticated:
+        return {}
+    memberships = Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
+    admin_of = list(
+        Organisation.objects.filter(
+            pk__in=memberships.filter(role=Role.ADMIN).values("organisation_id")
+        ).order_by("name")
+    )
+    coordinator = permissions.is_coordinator(user)
+    return {
+        "create_for": admin_of,
+        "create_any": coordinator,
+        "all_organisations": (
+            Organisation.objects.filter(status=OrganisationStatus.VALIDATED).order_by("name")
+            if coordinator
+            else []
+        ),
+        "member_only": not admin_of and not coordinator and memberships.exists(),
+    }
 
 
 def _loop(slug: str) -> ContainerLoop:
     return get_object_or_404(ContainerLoop.objects.select_related("organisation"), slug=slug)
+
+
+def _managed(request: HttpRequest, slug: str) -> ContainerLoop:
+    loop = _loop(slug)
+    if not queries.can_manage(request.user, loop):
+        raise PermissionDenied(
+            _("Only the loop's organisation admins and coordinators may do this.")
+        )
+    return loop
+
+
+@login_required
+def loop_new(request: HttpRequest, slug: str) -> HttpResponse:
+    """A new loop run by the organisation; a coordinator picks it on the loops page."""
+    organisation = get_object_or_404(visible_organisations(request.user), slug=slug)
+    actor = acting_user(request)
+    if not permissions.can_edit_organisation(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's admins and coordinators may do this."))
+    form = LoopForm(request.POST or None)
+    saved = save_form(
+        request,
+        form,
+        lambda: actions.create_loop(actor, organisation, input_from(form, actions.LoopInput)),
+        _("Loop created: add its washing centre, producers and shops."),
+    )
+    if saved is not None:
+        return redirect("symbiosis:loop_members", slug=saved.slug)
+    context = {"form": form, "organisation": organisation, "title": _("Create a loop")}
+    return render(request, "symbiosis/loop_form.html", context)
+
+
+@login_required
+def loop_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    loop = _managed(request, slug)
+    actor = acting_user(request)
+    form = LoopForm(request.POST or None, initial=LoopForm.initial_of(loop))
+    saved = save_form(
+        request,
+        form,
+        lambda: actions.update_loop(actor, loop, input_from(form, actions.LoopInput)),
+        _("Loop saved."),
+    )
+    if saved is not None:
+        return redirect("symbiosis:loop", slug=saved.slug)
+    context = {
+        "form": form,
+        "organisation": loop.organisation,
+        "loop": loop,
+        "title": _("Edit the loop"),
+    }
+    return render(request, "symbiosis/loop_form.html", context)
+
+
+MAX_CHOICES = 200
+
+
+def _member_form(data: Any, search: str) -> MemberForm:
+    """The add form; a page lists the organisations matching the search, a POST takes any."""
+    orgs = Organisation.objects.filter(status=OrganisationStatus.VALIDATED).order_by("name")
+    if data is None:
+        if search:
+            orgs = orgs.filter(name__icontains=search)
+        orgs = orgs[:MAX_CHOICES]
+    found = list(orgs)
+    sites = Site.objects.filter(organisation__in=found).order_by("-is_main", "name", "pk")
+    grouped: dict[int, list[tuple[int, str]]] = {o.pk: [] for o in found}
+    owner: dict[int, int] = {}
+    for site in sites:
+        label = site.name or _("Main site")
+        if site.city:
+            label = f"{label} — {site.city}"
+        grouped[site.organisation_id].append((site.pk, label))
+        owner[site.pk] = site.organisation_id
+    return MemberForm(
+        data,
+        organisations=[(o.pk, o.name) for o in found],
+        sites=[(o.name, grouped[o.pk]) for o in found if grouped[o.pk]],
+        site_owner=owner,
+        roles=[(value, str(label)) for value, label in LoopRole.choices],
+    )
+
+
+@login_required
+def loop_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """The members, each with a remove button; a form to add a site with its role."""
+    loop = _managed(request, slug)
+    actor = acting_user(request)
+    if request.method == "POST" and request.POST.get("remove"):
+        try:
+            member = get_object_or_404(LoopMember, loop=loop, pk=int(request.POST["remove"]))
+        except ValueError:
+            raise Http404 from None
+        name = str(member.site.name or member.organisation)
+        flash_outcome(
+            request,
+            lambda: actions.remove_member(actor, member),
+            _("%(name)s has left the loop.") % {"name": name},
+        )
+        return redirect("symbiosis:loop_members", slug=loop.slug)
+    search = request.GET.get("q", "").strip()[:100]
+    form = _member_form(request.POST if request.method == "POST" else None, search)
+
+    def add() -> LoopMember:
+        site = Site.objects.select_related("organisation").get(pk=form.cleaned_data["site"])
+        return actions.add_member(actor, loop, site, form.cleaned_data["role"])
+
+    saved = save_form(request, form, add, _("Member added."))
+    if saved is not None:
+        return redirect("symbiosis:loop_members", slug=loop.slug)
+    members = loop.members.filter(active=True).select_related("organisation", "site")
+    context = {"loop": loop, "form": form, "members": members, "search": search}
+    return render(request, "symbiosis/loop_members.html", context)
 
 
 def loop_detail(request: HttpRequest, slug: str) -> HttpResponse:
