@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Q
 
 from maillage.directory import permissions
-from maillage.directory.models import Membership, MembershipState
+from maillage.directory.models import Membership, MembershipState, Organisation
 from maillage.symbiosis.confidentiality import Viewer
 from maillage.symbiosis.models import PrivateFieldRead, Synergy, SynergyState
 
@@ -98,3 +98,16 @@ def log_private_reads(user: Any, reads: Iterable[PrivateRead], channel: str, pat
     ]
     PrivateFieldRead.objects.bulk_create(rows)
     return len(rows)
+
+
+def my_organisations(user: Any) -> list[Organisation]:
+    """The organisations this person is an active member of, by name: where they may declare."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__state=MembershipState.ACTIVE
+        )
+        .order_by("name")
+        .distinct()
+    )

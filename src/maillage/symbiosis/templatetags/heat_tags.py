@@ -32,7 +32,7 @@ def magnitude(bounds: tuple[float, float]) -> str:
 
 
 @register.filter
-def length(metres: float) -> str:
+def route_length(metres: float) -> str:
     if metres >= 1000:
         return _("%(number)s km") % {"number": _number(metres / 1000, 1)}
     return _("%(number)s m") % {"number": _number(metres, 0)}

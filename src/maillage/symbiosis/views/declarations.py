@@ -38,7 +38,7 @@ from maillage.symbiosis.forms.declarations import (
 from maillage.symbiosis.models import ResourceDeclaration, Visibility
 from maillage.symbiosis.queries import declarations as queries
 from maillage.symbiosis.queries.synergies import visible_synergies
-from maillage.symbiosis.queries.visibility import audience_of
+from maillage.symbiosis.queries.visibility import audience_of, my_organisations
 
 EXPORT_LIMIT = 5000
 
@@ -59,6 +59,11 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, queries.DeclarationFilte
 
 def index(request: HttpRequest) -> HttpResponse:
     """Active offers and demands anyone may browse: public fields only, nothing logged."""
+    mine = my_organisations(request.user)
+    # A person of many organisations picks one in a list: it leads to that one's declarations.
+    chosen = next((o for o in mine if o.slug == request.GET.get("for")), None)
+    if chosen is not None:
+        return redirect("symbiosis:mine", chosen.slug)
     form, filters = _filters(request)
     audience = audience_of(request.user)
     found = queries.public_declarations(request.user, audience, filters)
@@ -69,7 +74,13 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "symbiosis/index.html",
-        {"form": form, "page": page, "rows": rows, "filters_query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "filters_query": query.urlencode(),
+            "mine": mine,
+        },
     )
 
 

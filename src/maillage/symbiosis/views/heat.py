@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from maillage.core.views import flash_outcome, save_form
-from maillage.directory.models import Organisation, User
+from maillage.directory.models import User
 from maillage.directory.queries import visible_organisations
 from maillage.directory.views import TILES_URL
 from maillage.symbiosis import heat
@@ -25,6 +25,7 @@ from maillage.symbiosis.forms.heat import HeatForm, StudyForm
 from maillage.symbiosis.models import HeatDeclaration, HeatKind, HeatStudy
 from maillage.symbiosis.queries import heat as queries
 from maillage.symbiosis.queries.heat import HeatRow
+from maillage.symbiosis.queries.visibility import my_organisations
 
 
 def actor(request: HttpRequest) -> User:
@@ -70,6 +71,11 @@ def _collection(rows: list[HeatRow]) -> dict[str, Any]:
 
 
 def heat_list(request: HttpRequest) -> HttpResponse:
+    mine = my_organisations(request.user)
+    # A person of many organisations picks one in a list to declare for it.
+    chosen = next((o for o in mine if o.slug == request.GET.get("for")), None)
+    if chosen is not None:
+        return redirect("symbiosis:heat_declare", chosen.slug)
     rows = queries.readable_rows(
         request.user, queries.open_declarations(), "page", request.get_full_path()
     )
@@ -78,13 +84,7 @@ def heat_list(request: HttpRequest) -> HttpResponse:
         "map_data": _collection(rows),
         "tiles_url": TILES_URL,
         "studies": queries.study_list(request.user, "page", request.get_full_path()),
-        "mine": (
-            Organisation.objects.filter(
-                memberships__user=request.user, memberships__state="active"
-            ).order_by("name")
-            if request.user.is_authenticated
-            else []
-        ),
+        "mine": mine,
     }
     return render(request, "symbiosis/heat_list.html", context)
 
