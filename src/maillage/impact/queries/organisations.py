@@ -30,6 +30,8 @@ from maillage.maintenance.models import UsageRecord
 from maillage.sharing.models import Booking, BookingState
 
 YEAR_DAYS = 365.0
+# The source of the flows exchanged through a symbiosis synergy (impact.queries.flows).
+SYMBIOSIS = "symbiosis"
 
 
 def can_see_private(user: Any, organisation: Organisation) -> bool:
@@ -242,6 +244,11 @@ def organisation_impact(
     factors = factors or current_factors()
     private = can_see_private(viewer, organisation)
     inflows, outflows = flows(organisation=organisation, start=start, end=end, factors=factors)
+    if not private:
+        # A synergy's exchanged tonnages are private to both sides (symbiosis confidentiality):
+        # left out of what others read, the CTI included, so it cannot be worked back out.
+        inflows = [flow for flow in inflows if flow.source != SYMBIOSIS]
+        outflows = [flow for flow in outflows if flow.source != SYMBIOSIS]
     figures = OrganisationImpact(
         organisation=organisation,
         start=start,

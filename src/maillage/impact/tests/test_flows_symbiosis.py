@@ -53,3 +53,25 @@ def test_exchanged_tonnes_are_an_outflow_of_the_giver_and_an_inflow_of_the_taker
     inflows, outflows = flows(**year)
     assert sum(i.mass for i in inflows if i.source == "symbiosis") == 13_300
     assert sum(o.mass for o in outflows if o.source == "symbiosis") == 13_300
+
+
+def test_others_do_not_read_an_organisation_s_exchanged_tonnes(
+    world: Any, make_user: Any, client: Any
+) -> None:
+    from maillage.directory.models import Membership, Role
+    from maillage.impact.queries.organisations import organisation_impact
+
+    _running(world["offer"], world["sand"], "t", {1: "5", 2: "7.5"})
+    year = {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 1)}
+    member = make_user("verrier")
+    Membership.objects.create(user=member, organisation=world["verrerie"], role=Role.MEMBER)
+    visitor = make_user("passant")
+
+    own = organisation_impact(world["verrerie"], member, **year)
+    seen = organisation_impact(world["verrerie"], visitor, **year)
+
+    assert [o.mass for o in own.outflows if o.source == "symbiosis"] == [12_500]
+    assert [o for o in seen.outflows if o.source == "symbiosis"] == []
+    client.force_login(visitor)
+    page = client.get(f"/o/{world['verrerie'].slug}/impact/").content.decode()
+    assert "12,5" not in page and "12.5" not in page

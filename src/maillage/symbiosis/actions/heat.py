@@ -254,7 +254,7 @@ def clean_study(actor: User, data: StudyInput) -> dict:
         errors["sinks"] = _("Choose one or more open heat sinks.")
     hidden = [d for d in [source, *sinks] if d is not None and not can_read_quantity(actor, d)]
     if hidden:
-        errors["sinks"] = _("You may not read the power of: %(titles)s.") % {
+        errors["sinks"] = _("You may not read the power and exact site of: %(titles)s.") % {
             "titles": ", ".join(d.title for d in hidden)
         }
     route = None

@@ -19,6 +19,7 @@ from maillage.core.validators import MAX_ROW_ID
 from maillage.directory import permissions
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.symbiosis.actions.proposals import propose_synergy
+from maillage.symbiosis.api.synergies import SynergyOut, synergy_out
 from maillage.symbiosis.api.synergies import router as synergies_router
 from maillage.symbiosis.models import Direction, ResourceDeclaration, Synergy, VehicleClass
 from maillage.symbiosis.queries import candidates as queries
@@ -65,20 +66,6 @@ class SymbiosisProposeIn(Schema):
     demand_id: int = Field(..., ge=1, le=MAX_ROW_ID)
     quantity_per_year: float | None = Field(None, gt=0)
     vehicle: str = "rigid"
-
-
-class SymbiosisSynergyOut(Schema):
-    id: int
-    offer: int = Field(..., alias="offer_id")
-    demand: int = Field(..., alias="demand_id")
-    state: str
-    quantity_per_year: float
-    unit: str
-    vehicle: str
-    distance_km: float | None
-    euros_saved_per_year: float | None
-    co2_avoided_kg_per_year: float | None
-    explanation: str
 
 
 class SymbiosisFlowOut(Schema):
@@ -158,7 +145,7 @@ def list_candidates(
 # router's POST beside the list's GET would answer 405.
 @synergies_router.post(
     "/symbiosis/synergies",
-    response={201: SymbiosisSynergyOut},
+    response={201: SynergyOut},
     auth=WRITE_AUTH,
     summary="Propose a synergy between an offer and a demand",
 )
@@ -184,7 +171,14 @@ def propose(request: HttpRequest, payload: SymbiosisProposeIn) -> Any:
         quantity_per_year=payload.quantity_per_year,
         vehicle=payload.vehicle,
     )
-    return Status(201, Synergy.objects.get(pk=synergy.pk))
+    # Read back as the proposer may read it: the other side's private figures stay hidden.
+    proposed = Synergy.objects.select_related(
+        "offer__organisation",
+        "offer__site__commune",
+        "demand__organisation",
+        "demand__site__commune",
+    ).get(pk=synergy.pk)
+    return Status(201, synergy_out(request, proposed, audience_of(user)))
 
 
 @router.get(

@@ -8,6 +8,7 @@ logged with the channel "api". Reads are open to everyone; writes need a token o
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -148,6 +149,22 @@ def _input(payload: SymbiosisDeclarationIn) -> actions.DeclarationInput:
     )
 
 
+# The action names its inputs as the forms do; the API calls two of them otherwise.
+API_FIELD = {"waste_code": "code", "site_id": "site"}
+
+
+def _as_api_fields(save: Callable[[], ResourceDeclaration]) -> ResourceDeclaration:
+    """Run the action; a refusal names the fields as this API's body does."""
+    try:
+        return save()
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {API_FIELD.get(field, field): errors for field, errors in exc.error_dict.items()}
+        ) from None
+
+
 def _fresh(request: HttpRequest, declaration: ResourceDeclaration) -> dict[str, Any]:
     user = request_user(request)
     found = queries.with_related(ResourceDeclaration.objects.filter(pk=declaration.pk)).get()
@@ -205,7 +222,7 @@ def create_declaration(request: HttpRequest, payload: SymbiosisDeclarationCreate
     organisation = visible_organisations(user).filter(slug=payload.organisation).first()
     if organisation is None:
         raise ValidationError({"organisation": _("No organisation has this slug.")})
-    saved = actions.declare_resource(user, organisation, _input(payload))
+    saved = _as_api_fields(lambda: actions.declare_resource(user, organisation, _input(payload)))
     return Status(201, _fresh(request, saved))
 
 
@@ -226,7 +243,9 @@ def update_declaration(
     request: HttpRequest, declaration_id: int, payload: SymbiosisDeclarationIn
 ) -> Any:
     found = _own(request, declaration_id)
-    saved = actions.update_declaration(request_user(request), found, _input(payload))
+    saved = _as_api_fields(
+        lambda: actions.update_declaration(request_user(request), found, _input(payload))
+    )
     return _fresh(request, saved)
 
 

@@ -214,6 +214,6 @@ def loop_round_new(request: HttpRequest, slug: str, payload: LoopRoundIn) -> Any
 def loop_round(request: HttpRequest, slug: str, round_id: int) -> Any:
     loop = get_object_or_404(ContainerLoop, slug=slug)
     found = get_object_or_404(CollectionRound, loop=loop, pk=round_id)
-    if not queries.is_insider(request_user(request), loop):
-        raise PermissionDenied(_("Only the loop's people read its rounds."))
+    if not queries.visible_rounds(request_user(request), loop).filter(pk=found.pk).exists():
+        raise PermissionDenied(_("Only who runs the loop's rounds reads them."))
     return _round_out(found)

@@ -132,12 +132,13 @@ def _declaration(view: queries.DeclarationView) -> dict[str, Any]:
     }
 
 
-def _out(request: HttpRequest, synergy: Synergy, audience: Audience) -> dict[str, Any]:
+def synergy_out(request: HttpRequest, synergy: Synergy, audience: Audience) -> dict[str, Any]:
     """The synergy as the caller may read it; a coordinator's private reads logged."""
     user = request_user(request)
     offer, demand = queries.sides_views(synergy, audience)
     log_private_reads(user, queries.reads_of(offer, demand), "api", request.path)
     exact = queries.exact_quantity_readable(synergy, audience, offer, demand)
+    estimates = queries.estimates_readable(synergy, audience)
     low, high = order_of_magnitude(float(synergy.quantity_per_year))
     return {
         "id": synergy.pk,
@@ -149,9 +150,9 @@ def _out(request: HttpRequest, synergy: Synergy, audience: Audience) -> dict[str
         "quantity_per_year": synergy.quantity_per_year if exact else None,
         "quantity_low": low,
         "quantity_high": high,
-        "euros_saved_per_year": synergy.euros_saved_per_year if exact else None,
-        "co2_avoided_kg_per_year": synergy.co2_avoided_kg_per_year if exact else None,
-        "distance_km": synergy.distance_km,
+        "euros_saved_per_year": synergy.euros_saved_per_year if estimates else None,
+        "co2_avoided_kg_per_year": synergy.co2_avoided_kg_per_year if estimates else None,
+        "distance_km": queries.shown_distance(synergy, audience),
         "offer_accepted_at": synergy.offer_accepted_at,
         "demand_accepted_at": synergy.demand_accepted_at,
         "agreed_at": synergy.agreed_at,
@@ -175,7 +176,7 @@ class _Page:
         return self.queryset.count()
 
     def __getitem__(self, window: slice) -> list[dict[str, Any]]:
-        return [_out(self.request, s, self.audience) for s in self.queryset[window]]
+        return [synergy_out(self.request, s, self.audience) for s in self.queryset[window]]
 
 
 def _synergy(request: HttpRequest, synergy_id: int) -> tuple[Synergy, Audience]:
@@ -187,7 +188,7 @@ def _synergy(request: HttpRequest, synergy_id: int) -> tuple[Synergy, Audience]:
 
 def _fresh(request: HttpRequest, synergy_id: int) -> dict[str, Any]:
     synergy, audience = _synergy(request, synergy_id)
-    return _out(request, synergy, audience)
+    return synergy_out(request, synergy, audience)
 
 
 @router.get(
@@ -204,7 +205,7 @@ def list_synergies(request: HttpRequest, state: str = "") -> Any:
 @router.get("/symbiosis/synergies/{synergy_id}", response=SynergyOut, auth=WRITE_AUTH)
 def get_synergy(request: HttpRequest, synergy_id: int) -> Any:
     synergy, audience = _synergy(request, synergy_id)
-    return _out(request, synergy, audience)
+    return synergy_out(request, synergy, audience)
 
 
 def _step(request: HttpRequest, synergy_id: int, step: str, note: str | None = None) -> Any:

@@ -38,8 +38,15 @@ def levels_of(declaration: HeatDeclaration) -> dict[str, str]:
 
 
 def can_read_quantity(user: Any, declaration: HeatDeclaration) -> bool:
-    viewer = audience_of(user).viewer(declaration.organisation_id)
-    return QUANTITY in readable(levels_of(declaration), viewer)
+    """May this person study it: read its power, and its exact site (a route length measured
+    between exact sites would tell where a private site is)."""
+    return _studiable(declaration, audience_of(user))
+
+
+def _studiable(declaration: HeatDeclaration, audience: Any) -> bool:
+    return {QUANTITY, SITE} <= readable(
+        levels_of(declaration), audience.viewer(declaration.organisation_id)
+    )
 
 
 def declarations() -> QuerySet[HeatDeclaration]:
@@ -178,7 +185,7 @@ class StudyView:
 
 
 def study_figures(user: Any, study: HeatStudy, channel: str, path: str) -> StudyView:
-    """The figures of a study for someone who may read the power of every end of it.
+    """The figures of a study for someone who may read the power and site of every end of it.
 
     A study's figures reveal the powers it was made from: PermissionDenied for anyone who may
     not read them all; a coordinator's reads are logged.
@@ -186,8 +193,7 @@ def study_figures(user: Any, study: HeatStudy, channel: str, path: str) -> Study
     audience = audience_of(user)
     ends = [study.source, *study.sinks.select_related("organisation", "site", "site__commune")]
     for end in ends:
-        viewer = audience.viewer(end.organisation_id)
-        if QUANTITY not in readable(levels_of(end), viewer):
+        if not _studiable(end, audience):
             raise PermissionDenied(_("This study rests on figures you may not read."))
     rows = readable_rows(user, ends, channel, path, audience)
     result = heat.prefeasibility(
@@ -200,7 +206,7 @@ def study_figures(user: Any, study: HeatStudy, channel: str, path: str) -> Study
 
 
 def studies_for(user: Any, declaration: HeatDeclaration | None = None) -> list[HeatStudy]:
-    """The studies the user may open (every end's power readable), newest first; only those
+    """The studies the user may open (every end's power and site readable), newest first; only those
     the declaration is part of, as source or sink, when one is given."""
     audience = audience_of(user)
     found = HeatStudy.objects.select_related("source", "source__organisation").prefetch_related(
@@ -211,10 +217,7 @@ def studies_for(user: Any, declaration: HeatDeclaration | None = None) -> list[H
     allowed = []
     for study in found:
         ends = [study.source, *study.sinks.all()]
-        if all(
-            QUANTITY in readable(levels_of(end), audience.viewer(end.organisation_id))
-            for end in ends
-        ):
+        if all(_studiable(end, audience) for end in ends):
             allowed.append(study)
     return allowed
 

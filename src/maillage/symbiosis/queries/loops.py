@@ -222,7 +222,9 @@ def round_stops(
 
 
 def visible_rounds(user: Any, loop: ContainerLoop) -> QuerySet[CollectionRound]:
-    if not is_insider(user, loop):
+    """The rounds, to who runs them: a round lists every shop's crates, and a shop's stock is
+    its own business (each shop reads its own reports)."""
+    if not can_run_rounds(user, loop):
         return CollectionRound.objects.none()
     return loop.rounds.all()
 

@@ -176,6 +176,23 @@ def exact_quantity_readable(
     return "quantity" in offer.readable and "quantity" in demand.readable
 
 
+def estimates_readable(synergy: Synergy, audience: Audience) -> bool:
+    """The € and CO2 estimates, the exact distance and the reasons were computed from both
+    sides' private prices, costs, quantities and sites: coordinators read them, and the sides
+    once both accepted; before that they would let one side work the other's figures out."""
+    return audience.is_coordinator or (synergy.both_accepted and is_party(synergy, audience))
+
+
+# Before both sides accept, a distance is shown to the nearest 5 km, as candidates are.
+DISTANCE_STEP_KM = 5.0
+
+
+def shown_distance(synergy: Synergy, audience: Audience) -> float | None:
+    if synergy.distance_km is None or estimates_readable(synergy, audience):
+        return synergy.distance_km
+    return max(DISTANCE_STEP_KM, round(synergy.distance_km / DISTANCE_STEP_KM) * DISTANCE_STEP_KM)
+
+
 @dataclass(frozen=True)
 class ExchangeTotals:
     rows: list[SynergyExchange]

@@ -223,3 +223,41 @@ def test_the_api_updates_a_study_for_who_may_and_names_wrong_fields(world, study
     study.refresh_from_db()
     assert study.pipe_dn is None and study.route_length_m == 4000
     assert HeatStudy.objects.count() == 1
+
+
+def test_a_study_over_a_private_site_is_closed_to_who_may_not_read_the_site(world):
+    # The workshop's power is public but its site is not: a route length measured between the
+    # exact sites would say where it is, so only coordinators open the study.
+    workshop = Organisation.objects.get(name="Atelier voisin")
+    sink = actions.declare_heat(
+        world.coordinator,
+        workshop,
+        actions.HeatInput(
+            kind=HeatKind.SINK,
+            title="Séchoir de l'atelier",
+            medium="water",
+            temperature_c=60,
+            return_temperature_c=40,
+            power_kw=200,
+            hours_per_year=2500,
+            quantity_visibility=Visibility.PUBLIC,
+            site_visibility=Visibility.COUNTERPART,
+        ),
+    )
+    with pytest.raises(ValidationError, match="site"):
+        actions.create_study(
+            world.owner,
+            actions.StudyInput(
+                name="Fonderie → séchoir", source_id=world.source.pk, sink_ids=[sink.pk]
+            ),
+        )
+    made = actions.create_study(
+        world.coordinator,
+        actions.StudyInput(
+            name="Fonderie → séchoir", source_id=world.source.pk, sink_ids=[sink.pk]
+        ),
+    )
+    url = reverse("symbiosis:heat_study", args=[made.pk])
+    assert client_of(None).get(url).status_code in (302, 403)
+    assert client_of(world.owner).get(url).status_code == 403
+    assert client_of(world.coordinator).get(url).status_code == 200

@@ -39,10 +39,13 @@ def test_it_loads_a_loop_of_35_shops_and_15000_bottles_once(client):
     assert (ContainerLoop.objects.count(), StockReport.objects.count()) == counts
     assert time.perf_counter() - started < 120
 
-    # demo-001's member reports its counter's stock and sees the round; a visitor does not.
+    # demo-001's member reports its counter's stock, but the round (every shop's stock) is the
+    # hub's: the coordinator reads it, a shop and a visitor do not.
     client.force_login(User.objects.get(username="membre-atelier"))
     page = client.get(reverse("symbiosis:loop", args=[SLUG]))
     assert b'id="stock-form"' in page.content
+    assert client.get(reverse("symbiosis:loop_round", args=[SLUG, found.pk])).status_code == 404
+    client.force_login(User.objects.get(username="coordination"))
     assert client.get(reverse("symbiosis:loop_round", args=[SLUG, found.pk])).status_code == 200
     client.force_login(User.objects.get(username="visiteur"))
     assert client.get(reverse("symbiosis:loop_round", args=[SLUG, found.pk])).status_code == 404

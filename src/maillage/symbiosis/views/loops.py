@@ -408,9 +408,7 @@ def loop_round_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _round(request: HttpRequest, slug: str, pk: int) -> CollectionRound:
     loop = _loop(slug)
-    found = get_object_or_404(CollectionRound, loop=loop, pk=pk)
-    if not queries.is_insider(request.user, loop):
-        raise Http404
+    found = get_object_or_404(queries.visible_rounds(request.user, loop), pk=pk)
     return found
 
 

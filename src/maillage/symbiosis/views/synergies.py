@@ -102,6 +102,8 @@ def synergy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "magnitude": f"{low:,.0f}–{high:,.0f}".replace(",", "\u202f"),
             "co2_tonnes": None if co2 is None else co2 / 1000.0,
             "exact": exact,
+            "estimates": queries.estimates_readable(synergy, audience),
+            "distance": queries.shown_distance(synergy, audience),
             "sides": sides,
             "steps": actions.allowed_steps(request.user, synergy),
             "timeline": _timeline(synergy),
