@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from maillage.directory.models import Organisation
 from maillage.symbiosis.models import (
@@ -29,6 +29,7 @@ from maillage.symbiosis.models import (
     Visibility,
     WasteCode,
 )
+from maillage.symbiosis.queries.candidates import explain_pair
 
 PUBLIC, COORDINATORS, COUNTERPART = (
     Visibility.PUBLIC,
@@ -442,16 +443,16 @@ DECLARATIONS = [
     ),
 ]
 
-# offer, demand, state, quantity per year (offer's unit), km, € saved, kg CO2e avoided, months.
+# offer, demand, state, quantity per year (offer's unit), months of exchanges.
 SYNERGIES = [
-    ("oak", "solid-wood", SynergyState.RUNNING, "36", 14.2, 17_500.0, 9_800.0, 12),
-    ("alu-chips", "alu-foundry", SynergyState.PROPOSED, "3", 28.5, 6_300.0, 24_000.0, 0),
-    ("coffee", "mushrooms", SynergyState.DISCUSSING, "4200", 9.1, 1_400.0, 350.0, 0),
-    ("cardboard", "packing", SynergyState.AGREED, "14", 22.0, 4_100.0, 9_100.0, 0),
-    ("steel-chips", "ironwork", SynergyState.RUNNING, "8", 31.0, 6_400.0, 11_200.0, 8),
-    ("textile", "stuffing", SynergyState.ENDED, "1800", 17.5, 7_200.0, 5_900.0, 6),
-    ("cullet", "sand", SynergyState.PROPOSED, "60", 24.0, 600.0, 1_500.0, 0),
-    ("pp-burrs", "pp-regrind", SynergyState.DECLINED, "4", 41.0, 4_500.0, 7_200.0, 0),
+    ("oak", "solid-wood", SynergyState.RUNNING, "36", 12),
+    ("alu-chips", "alu-foundry", SynergyState.PROPOSED, "3", 0),
+    ("coffee", "mushrooms", SynergyState.DISCUSSING, "4200", 0),
+    ("cardboard", "packing", SynergyState.AGREED, "14", 0),
+    ("steel-chips", "ironwork", SynergyState.RUNNING, "8", 8),
+    ("textile", "stuffing", SynergyState.ENDED, "1800", 6),
+    ("cullet", "sand", SynergyState.PROPOSED, "60", 0),
+    ("pp-burrs", "pp-regrind", SynergyState.DECLINED, "4", 0),
 ]
 
 
@@ -514,20 +515,20 @@ def load_resources_demo() -> int:
 
 def _synergies(made: dict[str, ResourceDeclaration], now: dt.datetime) -> None:
     today = timezone.localdate(now)
-    for index, (offer, demand, state, quantity, km, euros, co2, months) in enumerate(SYNERGIES):
+    for index, (offer, demand, state, quantity, months) in enumerate(SYNERGIES):
         if offer not in made or demand not in made:
             continue
         proposed = now - dt.timedelta(days=30 * max(months, 1) + 45 + index)
+        # The estimate a proposal makes, from the demo sites and figures: never typed in.
+        with translation.override("fr"):
+            pair = explain_pair(made[offer], made[demand], quantity_per_year=float(quantity))
         synergy = Synergy(
             offer=made[offer],
             demand=made[demand],
             state=state,
             quantity_per_year=Decimal(quantity),
             unit=made[offer].unit,
-            distance_km=km,
-            euros_saved_per_year=euros,
-            co2_avoided_kg_per_year=co2,
-            explanation="Même famille de matière, à moins de 45 km ; quantités compatibles.",
+            **pair.synergy_fields(),
         )
         revealed = state in (SynergyState.AGREED, SynergyState.RUNNING, SynergyState.ENDED)
         if revealed:

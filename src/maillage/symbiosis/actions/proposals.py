@@ -132,15 +132,8 @@ def propose_synergy(
                     quantity_per_year=quantity,
                     unit=offer.unit,
                     vehicle=vehicle,
-                    distance_km=round(pair.distance_km, 1),
-                    euros_saved_per_year=round(pair.savings.euros_saved, 2)
-                    if pair.savings
-                    else None,
-                    co2_avoided_kg_per_year=round(pair.savings.co2_avoided_kg, 1)
-                    if pair.savings
-                    else None,
-                    explanation=pair.explanation,
                     proposed_by=user,
+                    **pair.synergy_fields(),
                 )
         except IntegrityError as exc:
             if "symb_synergy_one_live_per_pair" in str(exc) or "UNIQUE" in str(exc).upper():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils.formats import number_format
@@ -297,6 +298,17 @@ class PairEstimate:
     tonnes_per_year: float | None
     savings: Savings | None
     explanation: str
+
+    def synergy_fields(self) -> dict[str, Any]:
+        """The estimate as a synergy stores it, rounded as shown."""
+        return {
+            "distance_km": round(self.distance_km, 1),
+            "euros_saved_per_year": round(self.savings.euros_saved, 2) if self.savings else None,
+            "co2_avoided_kg_per_year": (
+                round(self.savings.co2_avoided_kg, 1) if self.savings else None
+            ),
+            "explanation": self.explanation,
+        }
 
 
 def explain_pair(
