@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "maillage.matching",
     "maillage.maintenance",
     "maillage.symbiosis",
+    "maillage.designs",
+    "maillage.cooperation",
     "maillage.impact",
     "maillage.map",
     "maillage.demo",

@@ -22,5 +22,7 @@ urlpatterns = [
     path("", include("maillage.matching.urls")),
     path("", include("maillage.maintenance.urls")),
     path("", include("maillage.symbiosis.urls")),
+    path("", include("maillage.designs.urls")),
+    path("", include("maillage.cooperation.urls")),
     path("", include("maillage.impact.urls")),
 ]

@@ -40,6 +40,8 @@ LAYOUT: dict[str, tuple[str, tuple[str, ...]]] = {
     "matching": ("domain", ("api", "views", "urls", "forms")),
     "maintenance": ("domain", ("api", "views", "urls", "forms")),
     "symbiosis": ("domain", ("api", "views", "urls", "forms")),
+    "designs": ("domain", ("api", "views", "urls", "forms")),
+    "cooperation": ("domain", ("api", "views", "urls", "forms")),
     "impact": ("domain", ("api", "views", "urls", "forms")),
     "map": ("page", ()),
     "demo": ("commands", ()),

@@ -1,0 +1,1 @@
+"""Cooperation: governance, collective projects and their funding, skills, trainings."""

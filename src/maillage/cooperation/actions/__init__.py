@@ -1,0 +1,1 @@
+"""Cooperation actions by topic: governance, events, projects, funding, skills, trainings."""

@@ -1,0 +1,1 @@
+"""Cooperation rows in the admin: read-mostly, the pages and actions hold the rules."""

@@ -1,0 +1,1 @@
+"""Cooperation api by topic: governance, events, projects, funding, skills, trainings."""

@@ -1,0 +1,1 @@
+"""Cooperation forms by topic: governance, events, projects, funding, skills, trainings."""

@@ -1,0 +1,4 @@
+"""Cooperation tables by topic: the network and its governance, projects, funding, skills."""
+
+from maillage.cooperation.models.network import *  # noqa: F403
+from maillage.cooperation.models.projects import *  # noqa: F403

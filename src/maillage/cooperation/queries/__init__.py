@@ -1,0 +1,1 @@
+"""Cooperation queries by topic: governance, events, projects, funding, skills, trainings."""

@@ -1,0 +1,1 @@
+"""Cooperation views by topic: governance, events, projects, funding, skills, trainings."""

@@ -1,0 +1,1 @@
+"""Designs actions by topic: manifests and parts, who can make them, builds."""

@@ -1,0 +1,1 @@
+"""Design rows in the admin: read-mostly, the pages and actions hold the rules."""

@@ -1,0 +1,1 @@
+"""Designs api by topic: manifests and parts, who can make them, builds."""

@@ -1,0 +1,3 @@
+"""Design tables by topic: designs and their parts, builds."""
+
+from maillage.designs.models.designs import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""Designs views by topic: manifests and parts, who can make them, builds."""
