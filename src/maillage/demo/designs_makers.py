@@ -227,24 +227,24 @@ def load_designs_makers_demo() -> int:
                 for code in spec.processes
             )
             made += 1
-        for spec in BUILDS:
-            organisation = _builder(spec.department)
+        for built in BUILDS:
+            organisation = _builder(built.department)
             if organisation is None:
                 continue
             member = organisation.memberships.select_related("user").order_by("pk").first()
             build = Build.objects.create(
                 design=design,
                 organisation=organisation,
-                title=spec.title,
-                built_on=spec.built_on,
-                description=spec.description,
-                variations=spec.variations,
+                title=built.title,
+                built_on=built.built_on,
+                description=built.description,
+                variations=built.variations,
                 is_public=True,
                 created_by=member.user if member else None,
             )
-            photo = BuildPhoto(build=build, caption=spec.caption)
+            photo = BuildPhoto(build=build, caption=built.caption)
             photo.image.save(
-                f"build-{build.pk}-1.png", ContentFile(tiny_png(spec.colour)), save=False
+                f"build-{build.pk}-1.png", ContentFile(tiny_png(built.colour)), save=False
             )
             photo.save()
             made += 2

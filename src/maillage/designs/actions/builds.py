@@ -136,4 +136,9 @@ def delete_build(actor: User, build: Build) -> None:
         photos = list(BuildPhoto.objects.filter(build=build))
         Build.objects.filter(pk=build.pk).delete()
         # Files go once the rows are gone for good.
-        transaction.on_commit(lambda: [p.image.delete(save=False) for p in photos])
+        transaction.on_commit(lambda: _delete_files(photos))
+
+
+def _delete_files(photos: list[BuildPhoto]) -> None:
+    for photo in photos:
+        photo.image.delete(save=False)

@@ -60,4 +60,4 @@ class BuildPhoto(models.Model):
         verbose_name_plural = _("photos of builds")
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""

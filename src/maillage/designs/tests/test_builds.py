@@ -201,3 +201,24 @@ def test_the_organisation_page_shows_the_designs_it_built(client: Client, people
     assert private.get_absolute_url() in client.get(url).content.decode()
     other = client.get(people["other"].get_absolute_url()).content.decode()
     assert 'id="designs-built"' not in other
+
+
+def test_the_design_page_panels_render_for_its_context(rf: Any, people: Any) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+
+    from maillage.designs.models import DesignPart
+
+    build = _build(people)
+    DesignPart.objects.create(design=people["design"], name="Cuve", quantity=2)
+    DesignPart.objects.create(design=people["design"], name="Sonde", off_the_shelf=True)
+    request = rf.get("/designs/pasteuriser/")
+    request.user = people["member"]
+    context = {"design": people["design"], "request": request, "user": people["member"]}
+    makers = render_to_string("designs/_makers_panel.html", context)
+    assert 'action="/designs/pasteuriser/makers/"' in makers and "2 pieces to make" in makers
+    builds = render_to_string("designs/_builds_panel.html", context)
+    assert f'id="build-{build.pk}"' in builds and "Record a build" in builds
+    request.user = AnonymousUser()
+    anonymous = {**context, "user": request.user}
+    assert "Record a build" not in render_to_string("designs/_builds_panel.html", anonymous)

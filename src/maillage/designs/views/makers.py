@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,9 +27,9 @@ def _place(request: HttpRequest, form: PlaceForm) -> Place:
     return Place(commune=commune) if commune else default_place(request.user)
 
 
-def _is_member(user: object) -> bool:
+def _is_member(user: Any) -> bool:
     return bool(
-        getattr(user, "is_authenticated", False)
+        user.is_authenticated
         and Membership.objects.filter(user=user, state=MembershipState.ACTIVE).exists()
     )
 
