@@ -19,7 +19,7 @@ class PlaceForm(forms.Form):
         label=_("Within (km)"),
         min_value=1,
         max_value=500,
-        initial=DEFAULT_RADIUS_KM,
+        initial=int(DEFAULT_RADIUS_KM),
         required=False,
     )
 
