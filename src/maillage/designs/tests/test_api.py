@@ -49,6 +49,10 @@ def test_a_bad_place_is_a_422_naming_the_commune(client: Any, world: Any) -> Non
     assert response.status_code == 422
     assert ["query", "commune"] in [d["loc"] for d in response.json()["detail"]]
     assert client.get(MAKERS, {"commune": "13001", "max_km": 0}).status_code == 422
+    # A visitor who says nowhere is asked where.
+    nowhere = client.get(MAKERS)
+    assert nowhere.status_code == 422
+    assert ["query", "commune"] in [d["loc"] for d in nowhere.json()["detail"]]
 
 
 def test_a_member_turns_the_parts_into_needs(client: Any, world: Any) -> None:

@@ -150,3 +150,9 @@ def test_a_bad_part_after_good_ones_leaves_nothing_saved(world: Any) -> None:
         parts_into_needs(world["dave"], world["design"], MARSEILLE)
     assert "Cale" in " ".join(exc.value.messages)
     assert Need.objects.count() == 0
+
+
+def test_a_visitor_without_a_place_is_asked_where(client: Client, world: Any) -> None:
+    html = client.get("/designs/presse/makers/").content.decode()
+    assert 'id="say-where"' in html and 'id="share"' not in html
+    assert client.get("/designs/nowhere/makers/").status_code == 404
