@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.designs.views import catalogue
+from maillage.designs.views import builds, catalogue, makers
 
 app_name = "designs"
 
@@ -11,6 +11,11 @@ urlpatterns: list = [
     path("designs/", catalogue.index, name="index"),
     #
     # --- who can make this near me: per part, the share within 50 km, parts into needs ---
-    #
+    path("designs/<slug:slug>/makers/", makers.makers, name="makers"),
+    path("designs/<slug:slug>/makers/needs/", makers.into_needs, name="into_needs"),
     # --- builds: who built or adapted a design, photos, variations ---
+    path("designs/<slug:slug>/builds/new/", builds.new, name="build_new"),
+    path("designs/<slug:slug>/builds/<int:build_id>/", builds.detail, name="build"),
+    path("designs/<slug:slug>/builds/<int:build_id>/edit/", builds.edit, name="build_edit"),
+    path("designs/<slug:slug>/builds/<int:build_id>/delete/", builds.delete, name="build_delete"),
 ]
