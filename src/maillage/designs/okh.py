@@ -65,8 +65,12 @@ def parse_manifest(text: str) -> Manifest:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        # tomllib's message ends with "(at line L, column C)".
-        raise ManifestError(f"This file is not TOML: {error}") from error
+        # tomllib's message ends with "(at line L, column C)", or "(at end of document)".
+        message = str(error)
+        if message.endswith("(at end of document)"):
+            line = text.count("\n") + (0 if text.endswith("\n") else 1)
+            message = message[: -len("(at end of document)")] + f"(at the end, line {line})"
+        raise ManifestError(f"This file is not TOML: {message}") from error
     return manifest_from_dict(data)
 
 

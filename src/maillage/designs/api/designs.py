@@ -140,7 +140,7 @@ def export_design(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @router.post(
-    "/designs/import/",
+    "/designs/",
     auth=WRITE_AUTH,
     response={201: DesignDetailOut, 403: ErrorOut, 422: ErrorOut},
 )
