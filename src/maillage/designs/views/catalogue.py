@@ -80,5 +80,6 @@ def correct(request: HttpRequest, slug: str, part_id: int) -> HttpResponse:
                 request, _("The processes of %(part)s are corrected.") % {"part": part.name}
             )
     else:
-        messages.error(request, " ".join(form.errors.get("processes", [_("Choose a process.")])))
+        found = form.errors.get("processes") or [_("Choose a process.")]
+        messages.error(request, " ".join(str(message) for message in found))
     return redirect(reverse("designs:detail", args=[slug]) + f"#part-{part.pk}")
