@@ -24,6 +24,9 @@ import ssl
 import time
 from urllib.parse import urljoin, urlsplit
 
+from maillage.designs.messages import CoreError, Message
+from maillage.designs.messages import gettext_noop as N_
+
 MAX_BYTES = 1_000_000
 MAX_REDIRECTS = 3
 TIMEOUT_S = 10.0
@@ -34,7 +37,7 @@ USER_AGENT = "Maillage OKH import (+https://maillage.invalid)"
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
-class FetchError(Exception):
+class FetchError(CoreError):
     """The address is refused or the file could not be fetched; the message says why."""
 
 
@@ -43,7 +46,7 @@ def resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
-        raise FetchError(f"The host {host} cannot be found.") from error
+        raise FetchError(N_("The host %(host)s cannot be found."), host=host) from error
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
@@ -56,13 +59,13 @@ def refusal(address: Address) -> str:
         if carried is not None:
             return refusal(carried)
     checks = (
-        (address.is_unspecified, "an unspecified address"),
-        (address.is_loopback, "a loopback address"),
-        (address.is_link_local, "a link-local address"),
-        (address.is_multicast, "a multicast address"),
-        (address.is_private, "a private address"),
-        (address.is_reserved, "a reserved address"),
-        (not address.is_global, "a non-public address"),
+        (address.is_unspecified, N_("an unspecified address")),
+        (address.is_loopback, N_("a loopback address")),
+        (address.is_link_local, N_("a link-local address")),
+        (address.is_multicast, N_("a multicast address")),
+        (address.is_private, N_("a private address")),
+        (address.is_reserved, N_("a reserved address")),
+        (not address.is_global, N_("a non-public address")),
     )
     for refused, what in checks:
         if refused:
@@ -76,35 +79,53 @@ def check_url(url: str) -> tuple[str, str, int, str]:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as error:
-        raise FetchError(f"This is not a valid address: {error}.") from error
+        raise FetchError(N_("This is not a valid address: %(error)s."), error=error) from error
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise FetchError(f"Only http and https addresses are fetched, not '{scheme or url}'.")
+        raise FetchError(
+            N_("Only http and https addresses are fetched, not '%(scheme)s'."),
+            scheme=scheme or url,
+        )
     host = parts.hostname or ""
     if not host:
-        raise FetchError("The address has no host.")
+        raise FetchError(N_("The address has no host."))
     if parts.username or parts.password:
-        raise FetchError("Addresses with a user name or password are not fetched.")
+        raise FetchError(N_("Addresses with a user name or password are not fetched."))
     port = port or (443 if scheme == "https" else 80)
     if port not in ALLOWED_PORTS:
-        raise FetchError(f"Port {port} is not fetched (only 80, 443, 8080 and 8443).")
+        raise FetchError(
+            N_("Port %(port)s is not fetched (only 80, 443, 8080 and 8443)."), port=port
+        )
     try:
         literal: Address | None = ipaddress.ip_address(host)
     except ValueError:
         literal = None
     candidates = [str(literal)] if literal is not None else resolve(host, port)
     if not candidates:
-        raise FetchError(f"The host {host} cannot be found.")
+        raise FetchError(N_("The host %(host)s cannot be found."), host=host)
     for candidate in candidates:
         try:
             address = ipaddress.ip_address(candidate.split("%")[0])
         except ValueError as error:
-            raise FetchError(f"The host {host} resolves to an unreadable address.") from error
+            raise FetchError(
+                N_("The host %(host)s resolves to an unreadable address."), host=host
+            ) from error
         reason = refusal(address)
         if reason:
-            where = f"{host} is" if literal is not None else f"{host} resolves to {candidate},"
+            if literal is not None:
+                raise FetchError(
+                    N_("Refused: %(host)s is %(kind)s; internal addresses are not fetched."),
+                    host=host,
+                    kind=Message(reason),
+                )
             raise FetchError(
-                f"Refused: {where} {reason}; the server does not fetch internal addresses."
+                N_(
+                    "Refused: %(host)s resolves to %(address)s, %(kind)s; internal addresses "
+                    "are not fetched."
+                ),
+                host=host,
+                address=candidate,
+                kind=Message(reason),
             )
     return scheme, host, port, candidates[0]
 
@@ -145,29 +166,42 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -
             if response.status in REDIRECTS:
                 location = response.getheader("Location")
                 if not location:
-                    raise FetchError(f"{url} redirects without saying where.")
+                    raise FetchError(N_("%(url)s redirects without saying where."), url=url)
                 url = urljoin(url, location)
                 continue
             if response.status != 200:
-                raise FetchError(f"{url} answered {response.status} {response.reason}.")
+                raise FetchError(
+                    N_("%(url)s answered %(status)s %(reason)s."),
+                    url=url,
+                    status=response.status,
+                    reason=response.reason,
+                )
             length = response.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError(f"The file is larger than {max_bytes // 1000} kB.")
+                raise FetchError(N_("The file is larger than %(size)s kB."), size=max_bytes // 1000)
             chunks: list[bytes] = []
             size = 0
             while True:
                 if time.monotonic() > deadline:
-                    raise FetchError(f"{url} took longer than {timeout:g} s.")
+                    raise FetchError(
+                        N_("%(url)s took longer than %(seconds)s s."),
+                        url=url,
+                        seconds=f"{timeout:g}",
+                    )
                 chunk = response.read(65536)
                 if not chunk:
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise FetchError(f"The file is larger than {max_bytes // 1000} kB.")
+                    raise FetchError(
+                        N_("The file is larger than %(size)s kB."), size=max_bytes // 1000
+                    )
                 chunks.append(chunk)
             return b"".join(chunks)
         except (OSError, http.client.HTTPException) as error:
-            raise FetchError(f"{url} could not be fetched: {error}.") from error
+            raise FetchError(
+                N_("%(url)s could not be fetched: %(error)s."), url=url, error=error
+            ) from error
         finally:
             connection.close()
-    raise FetchError(f"More than {MAX_REDIRECTS} redirects.")
+    raise FetchError(N_("More than %(count)s redirects."), count=MAX_REDIRECTS)

@@ -19,6 +19,9 @@ import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
+from maillage.designs.messages import CoreError, Message
+from maillage.designs.messages import gettext_noop as N_
+
 MAX_PARTS = 500
 DEFAULT_OKH_VERSION = "OKH-LOSHv1.0"
 
@@ -29,7 +32,7 @@ LENGTH_UNITS = {"mm": 1.0, "cm": 10.0, "dm": 100.0, "m": 1000.0, "in": 25.4, "in
 Dimensions = tuple[float, float, float]
 
 
-class ManifestError(ValueError):
+class ManifestError(CoreError):
     """The manifest cannot be read; the message names the line and column or the field."""
 
 
@@ -67,24 +70,34 @@ def parse_manifest(text: str) -> Manifest:
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line L, column C)", or "(at end of document)".
         message = str(error)
-        if message.endswith("(at end of document)"):
-            line = text.count("\n") + (0 if text.endswith("\n") else 1)
-            message = message[: -len("(at end of document)")] + f"(at the end, line {line})"
-        raise ManifestError(f"This file is not TOML: {message}") from error
+        place = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+        if place:
+            raise ManifestError(
+                N_("This file is not TOML: line %(line)s, column %(column)s (%(error)s)."),
+                line=int(place.group(1)),
+                column=int(place.group(2)),
+                error=message[: place.start()],
+            ) from error
+        line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        raise ManifestError(
+            N_("This file is not TOML: at the end, line %(line)s (%(error)s)."),
+            line=line,
+            error=re.sub(r"\s*\(at end of document\)$", "", message),
+        ) from error
     return manifest_from_dict(data)
 
 
 def manifest_from_dict(data: dict[str, Any]) -> Manifest:
     name = _text(data, "name") or _text(data, "title")
     if not name:
-        raise ManifestError("The manifest has no name (field 'name').")
+        raise ManifestError(N_("The manifest has no name (field 'name')."))
     raw_parts = data.get("part", data.get("parts", []))
     if isinstance(raw_parts, dict):
         raw_parts = [raw_parts]
     if not isinstance(raw_parts, list):
-        raise ManifestError("The field 'part' must be a list of tables ([[part]]).")
+        raise ManifestError(N_("The field 'part' must be a list of tables ([[part]])."))
     if len(raw_parts) > MAX_PARTS:
-        raise ManifestError(f"The manifest has more than {MAX_PARTS} parts.")
+        raise ManifestError(N_("The manifest has more than %(count)s parts."), count=MAX_PARTS)
     parts = tuple(_part(raw, index + 1) for index, raw in enumerate(raw_parts))
     return Manifest(
         name=name,
@@ -101,16 +114,18 @@ def manifest_from_dict(data: dict[str, Any]) -> Manifest:
 
 
 def _part(raw: Any, number: int) -> Part:
-    where = f"part {number}"
+    where = Message(N_("part %(number)s"), {"number": number})
     if not isinstance(raw, dict):
-        raise ManifestError(f"{where}: each [[part]] must be a table.")
+        raise ManifestError(N_("%(where)s: each [[part]] must be a table."), where=where)
     name = _text(raw, "name", where)
     if not name:
-        raise ManifestError(f"{where}: the part has no name (field 'name').")
-    where = f"part {number} ({name})"
+        raise ManifestError(N_("%(where)s: the part has no name (field 'name')."), where=where)
+    where = Message(N_("part %(number)s (%(name)s)"), {"number": number, "name": name})
     quantity = raw.get("quantity", raw.get("qty", 1))
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 100_000:
-        raise ManifestError(f"{where}: 'quantity' must be a whole number from 1 to 100000.")
+        raise ManifestError(
+            N_("%(where)s: 'quantity' must be a whole number from 1 to 100000."), where=where
+        )
     source = raw.get("source", "")
     if isinstance(source, list):
         source = source[0] if source else ""
@@ -125,13 +140,16 @@ def _part(raw: Any, number: int) -> Part:
     )
 
 
-def _text(data: dict[str, Any], key: str, where: str = "") -> str:
+def _text(data: dict[str, Any], key: str, where: Message | None = None) -> str:
     value = data.get(key, "")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     if not isinstance(value, str):
-        prefix = f"{where}: " if where else ""
-        raise ManifestError(f"{prefix}the field '{key}' must be text.")
+        if where is None:
+            raise ManifestError(N_("The field '%(key)s' must be text."), key=key)
+        raise ManifestError(
+            N_("%(where)s: the field '%(key)s' must be text."), where=where, key=key
+        )
     return value.strip()
 
 
@@ -142,7 +160,7 @@ def _licence(data: dict[str, Any]) -> str:
     if isinstance(value, list):
         value = " OR ".join(str(v) for v in value)
     if not isinstance(value, str):
-        raise ManifestError("The field 'license' must be an SPDX identifier (text).")
+        raise ManifestError(N_("The field 'license' must be an SPDX identifier (text)."))
     return value.strip()
 
 
@@ -168,13 +186,13 @@ def _image(value: Any) -> str:
     return str(value or "").strip()
 
 
-def _codes(value: Any, where: str) -> tuple[str, ...]:
+def _codes(value: Any, where: Message) -> tuple[str, ...]:
     if value is None or value == "":
         return ()
     if isinstance(value, str):
         value = re.split(r"[\s,;]+", value)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ManifestError(f"{where}: 'tsdc' must be a code or a list of codes.")
+        raise ManifestError(N_("%(where)s: 'tsdc' must be a code or a list of codes."), where=where)
     codes: list[str] = []
     for code in value:
         code = code.strip().upper()
@@ -183,7 +201,7 @@ def _codes(value: Any, where: str) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _material(value: Any, where: str) -> str:
+def _material(value: Any, where: Message) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
@@ -191,34 +209,42 @@ def _material(value: Any, where: str) -> str:
     if isinstance(value, dict):
         value = value.get("name") or value.get("material") or ""
     if not isinstance(value, str):
-        raise ManifestError(f"{where}: 'material' must be text.")
+        raise ManifestError(N_("%(where)s: 'material' must be text."), where=where)
     return value.strip()
 
 
-def _number(value: Any, where: str, key: str) -> float:
+def _number(value: Any, where: Message, key: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ManifestError(f"{where}: '{key}' must be a number.")
+        raise ManifestError(N_("%(where)s: '%(key)s' must be a number."), where=where, key=key)
     if value < 0 or value != value or value in (float("inf"), float("-inf")):
-        raise ManifestError(f"{where}: '{key}' must be a positive number.")
+        raise ManifestError(
+            N_("%(where)s: '%(key)s' must be a positive number."), where=where, key=key
+        )
     return float(value)
 
 
-def _scaled(value: Any, unit: Any, units: dict[str, float], where: str, key: str) -> float:
+def _scaled(value: Any, unit: Any, units: dict[str, float], where: Message, key: str) -> float:
     """A number with its unit; text such as "30 g" holds both."""
     if isinstance(value, str):
         match = re.fullmatch(r"\s*([0-9]+(?:[.,][0-9]+)?)\s*([A-Za-z]*)\s*", value)
         if not match:
-            raise ManifestError(f"{where}: '{key}' must be a number with its unit, e.g. 30 g.")
+            raise ManifestError(
+                N_("%(where)s: '%(key)s' must be a number with its unit, e.g. 30 g."),
+                where=where,
+                key=key,
+            )
         value = float(match.group(1).replace(",", "."))
         unit = match.group(2) or unit
     number = _number(value, where, key)
     factor = units.get(str(unit or "").strip().lower())
     if factor is None:
-        raise ManifestError(f"{where}: unknown unit '{unit}' for '{key}'.")
+        raise ManifestError(
+            N_("%(where)s: unknown unit '%(unit)s' for '%(key)s'."), where=where, unit=unit, key=key
+        )
     return round(number * factor, 6)
 
 
-def _mass(raw: dict[str, Any], where: str) -> float | None:
+def _mass(raw: dict[str, Any], where: Message) -> float | None:
     for key, default_unit in (("mass-g", "g"), ("mass-kg", "kg"), ("weight-g", "g")):
         if key in raw:
             return _scaled(raw[key], default_unit, MASS_UNITS, where, key)
@@ -231,12 +257,14 @@ def _mass(raw: dict[str, Any], where: str) -> float | None:
         value = value[0]
     if isinstance(value, dict):
         if "value" not in value:
-            raise ManifestError(f"{where}: a 'mass' table needs a 'value' and a 'unit'.")
+            raise ManifestError(
+                N_("%(where)s: a 'mass' table needs a 'value' and a 'unit'."), where=where
+            )
         return _scaled(value["value"], value.get("unit", "g"), MASS_UNITS, where, "mass")
     return _scaled(value, raw.get("mass-unit", "g"), MASS_UNITS, where, "mass")
 
 
-def _dimensions(raw: dict[str, Any], where: str) -> Dimensions | None:
+def _dimensions(raw: dict[str, Any], where: Message) -> Dimensions | None:
     value = raw.get("outer-dimensions")
     unit: Any = "mm"
     if value is None and "outer-dimension" in raw:  # "outer-dimension" + "outer-dimension-dim"
@@ -250,7 +278,7 @@ def _dimensions(raw: dict[str, Any], where: str) -> Dimensions | None:
     if isinstance(value, str):
         value = {"openSCAD": value}
     if not isinstance(value, dict):
-        raise ManifestError(f"{where}: 'outer-dimensions' must be a table.")
+        raise ManifestError(N_("%(where)s: 'outer-dimensions' must be a table."), where=where)
     unit = value.get("unit", unit)
     if "openSCAD" in value or "openscad" in value:
         sizes = openscad_size(str(value.get("openSCAD", value.get("openscad"))), where)
@@ -260,13 +288,21 @@ def _dimensions(raw: dict[str, Any], where: str) -> Dimensions | None:
             keys = [k for k in ("x", "y", "z") if k in value]
         if len(keys) != 3:
             raise ManifestError(
-                f"{where}: 'outer-dimensions' needs an openSCAD expression or width, depth "
-                "and height."
+                N_(
+                    "%(where)s: 'outer-dimensions' needs an openSCAD expression or width, "
+                    "depth and height."
+                ),
+                where=where,
             )
         sizes = tuple(_number(value[k], where, f"outer-dimensions.{k}") for k in keys)  # type: ignore[assignment]
     factor = LENGTH_UNITS.get(str(unit).strip().lower())
     if factor is None:
-        raise ManifestError(f"{where}: unknown unit '{unit}' for 'outer-dimensions'.")
+        raise ManifestError(
+            N_("%(where)s: unknown unit '%(unit)s' for '%(key)s'."),
+            where=where,
+            unit=unit,
+            key="outer-dimensions",
+        )
     x, y, z = (round(s * factor, 6) for s in sizes)
     return (x, y, z)
 
@@ -274,14 +310,18 @@ def _dimensions(raw: dict[str, Any], where: str) -> Dimensions | None:
 _NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
-def openscad_size(expression: str, where: str = "outer-dimensions") -> Dimensions:
+def openscad_size(expression: str, where: object = "outer-dimensions") -> Dimensions:
     """The bounding box of `cube(...)`, `cylinder(...)` or `sphere(...)`, brackets optional."""
     text = expression.strip()
     kind = re.match(r"\s*(cube|cylinder|sphere)\s*\(", text)
     if not kind:
         raise ManifestError(
-            f"{where}: cannot read the OpenSCAD size '{expression}' (expected cube, cylinder or "
-            "sphere)."
+            N_(
+                "%(where)s: cannot read the OpenSCAD size '%(expression)s' (expected cube, "
+                "cylinder or sphere)."
+            ),
+            where=where,
+            expression=expression,
         )
     body = text[kind.end() :]
     if kind.group(1) == "cube":
@@ -289,7 +329,11 @@ def openscad_size(expression: str, where: str = "outer-dimensions") -> Dimension
         if len(numbers) == 1:
             numbers *= 3
         if len(numbers) != 3:
-            raise ManifestError(f"{where}: a cube needs three sizes: '{expression}'.")
+            raise ManifestError(
+                N_("%(where)s: a cube needs three sizes: '%(expression)s'."),
+                where=where,
+                expression=expression,
+            )
         return (float(numbers[0]), float(numbers[1]), float(numbers[2]))
     named = dict(re.findall(rf"\b(h|r|r1|r2|d|d1|d2)\s*=\s*({_NUMBER})", body))
     values = {k: float(v) for k, v in named.items()}
@@ -300,10 +344,18 @@ def openscad_size(expression: str, where: str = "outer-dimensions") -> Dimension
             loose = re.findall(_NUMBER, body)
             diameters = [2 * float(loose[0])] if loose else []
         if not diameters:
-            raise ManifestError(f"{where}: a sphere needs a radius: '{expression}'.")
+            raise ManifestError(
+                N_("%(where)s: a sphere needs a radius: '%(expression)s'."),
+                where=where,
+                expression=expression,
+            )
         return (max(diameters), max(diameters), max(diameters))
     if "h" not in values or not diameters:
-        raise ManifestError(f"{where}: a cylinder needs h and r (or d): '{expression}'.")
+        raise ManifestError(
+            N_("%(where)s: a cylinder needs h and r (or d): '%(expression)s'."),
+            where=where,
+            expression=expression,
+        )
     return (max(diameters), max(diameters), values["h"])
 
 

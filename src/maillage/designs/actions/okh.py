@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from maillage.designs import fetch, okh, processes
@@ -40,7 +41,7 @@ def read_manifest(data: bytes) -> okh.Manifest:
     try:
         return okh.parse_manifest(text)
     except okh.ManifestError as error:
-        raise ValidationError(str(error), code="manifest") from error
+        raise ValidationError(error.message.format(gettext), code="manifest") from error
 
 
 def import_from_url(actor: User, organisation: Organisation, url: str) -> Design:
@@ -50,7 +51,7 @@ def import_from_url(actor: User, organisation: Organisation, url: str) -> Design
     try:
         data = fetch.fetch(url)
     except fetch.FetchError as error:
-        raise ValidationError(str(error), code="fetch") from error
+        raise ValidationError(error.message.format(gettext), code="fetch") from error
     return import_manifest(actor, organisation, data, source_url=url)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from maillage.designs.actions import designs as design_actions
 from maillage.designs.actions import okh as actions
@@ -15,6 +16,13 @@ from maillage.designs.tests.okh_world import World, make_world, manifest_bytes
 from maillage.equipment.models import Process
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are checked in English (the French ones come with the translations)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

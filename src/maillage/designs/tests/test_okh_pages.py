@@ -78,6 +78,7 @@ def test_import_a_file_and_see_errors_with_their_line(client: Any, world: World)
             "organisation": world.organisation.pk,
             "file": SimpleUploadedFile("okh.toml", b'name = "x"\nfunction = \n'),
         },
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200 and Design.objects.count() == 0
     assert "line 2" in response.content.decode()
@@ -92,6 +93,7 @@ def test_import_a_file_and_see_errors_with_their_line(client: Any, world: World)
     response = client.post(
         "/designs/import/",
         {"organisation": world.organisation.pk, "url": "http://10.0.0.1/okh.toml"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "10.0.0.1 is a private address" in response.content.decode()
 
@@ -142,18 +144,23 @@ def test_api_list_detail_export(client: Any, ohloom: Design) -> None:
 
 def test_api_import(client: Any, world: World, no_api_throttle: Any) -> None:
     payload = {"organisation_id": world.organisation.pk, "manifest": 'name = "x"\nbad'}
-    assert client.post(f"{API}/", payload, content_type="application/json").status_code in (
+    assert client.post(
+        f"{API}/", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    ).status_code in (
         401,
         403,
     )
     client.force_login(world.member)
-    response = client.post(f"{API}/", payload, content_type="application/json")
+    response = client.post(
+        f"{API}/", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 422
     assert "line 2" in response.json()["detail"] and response.json()["field"] == "manifest"
     response = client.post(
         f"{API}/",
         {"organisation_id": world.organisation.pk, "url": "http://[::1]/okh.toml"},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 422 and "loopback" in response.json()["detail"]
     response = client.post(
@@ -163,12 +170,14 @@ def test_api_import(client: Any, world: World, no_api_throttle: Any) -> None:
             "manifest": manifest_bytes("planktoscope.okh.toml").decode(),
         },
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 201 and len(response.json()["parts"]) == 2
     response = client.post(
         f"{API}/",
         {"organisation_id": world.other.pk, "manifest": 'name = "y"'},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 403
     assert Design.objects.count() == 1
