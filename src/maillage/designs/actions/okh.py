@@ -11,7 +11,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -23,6 +24,17 @@ from maillage.directory.models import Organisation, User
 from maillage.equipment.models import Process
 
 MAX_MANIFEST_BYTES = fetch.MAX_BYTES
+# The manifest's names of the design's fields, to name them in errors.
+MANIFEST_FIELDS = {
+    "name": "name",
+    "version": "version",
+    "licence": "license",
+    "licensor": "licensor",
+    "repository": "repo",
+    "documentation_language": "documentation-language",
+    "image_url": "image",
+    "okh_version": "okhv",
+}
 
 
 def read_manifest(data: bytes) -> okh.Manifest:
@@ -57,18 +69,31 @@ def import_from_url(actor: User, organisation: Organisation, url: str) -> Design
 
 def _absolute(link: str, repository: str) -> str:
     """An image path relative to the repository, as an address a browser can open."""
-    if not link or urlsplit(link).scheme in ("http", "https"):
-        return link[:500]
+    if not link:
+        return ""
+    if urlsplit(link).scheme in ("http", "https"):
+        return link if _valid_url(link) else ""
     if urlsplit(repository).scheme not in ("http", "https"):
         return ""
     path = link.lstrip("/")
     base = repository.rstrip("/")
     host = urlsplit(base).netloc.lower()
     if host == "github.com":
-        return f"{base.replace('github.com', 'raw.githubusercontent.com', 1)}/HEAD/{path}"[:500]
-    if host == "gitlab.com" or host.startswith("gitlab."):
-        return f"{base}/-/raw/HEAD/{path}"[:500]
-    return f"{base}/raw/HEAD/{path}"[:500]
+        url = f"{base.replace('github.com', 'raw.githubusercontent.com', 1)}/HEAD/{path}"
+    elif host == "gitlab.com" or host.startswith("gitlab."):
+        url = f"{base}/-/raw/HEAD/{path}"
+    else:
+        url = f"{base}/raw/HEAD/{path}"
+    return url if _valid_url(url) else ""
+
+
+def _valid_url(url: str) -> bool:
+    """An image address the design can keep; a manifest's odd path is dropped, not an error."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        return False
+    return len(url) <= 500
 
 
 def _unique_slug(name: str) -> str:
@@ -99,7 +124,21 @@ def import_manifest(
         raise PermissionDenied(_("Only the organisation's members may publish its designs."))
     manifest = read_manifest(data)
     _check_lengths(manifest)
+    try:
+        return _save(actor, organisation, manifest, data, source_url)
+    except IntegrityError as error:  # another import took the same slug at the same moment
+        raise ValidationError(
+            _("This design was being imported at the same moment; send it again."),
+            code="concurrent",
+        ) from error
+
+
+def _save(
+    actor: User, organisation: Organisation, manifest: okh.Manifest, data: bytes, source_url: str
+) -> Design:
     with transaction.atomic():
+        # One import at a time per organisation: a second one waits, then finds the design.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         design = _existing(manifest)
         if design is not None and not queries.can_update(actor, design):
             raise PermissionDenied(
@@ -121,7 +160,16 @@ def import_manifest(
         design.okh_version = manifest.okh_version[:40]
         design.manifest = data.decode("utf-8-sig")
         design.source_url = source_url[:500]
-        design.full_clean(exclude=["slug"] if design.pk else None)
+        try:
+            design.full_clean(exclude=["slug"] if design.pk else None)
+        except ValidationError as error:
+            raise ValidationError(
+                [
+                    f"{MANIFEST_FIELDS.get(name, name)}: {message}"
+                    for name, messages in error.message_dict.items()
+                    for message in messages
+                ]
+            ) from error
         design.save()
         _save_parts(design, manifest)
     return design

@@ -170,3 +170,21 @@ def test_demo_loads_twice(make_user: Any, make_organisation: Any, coordinator: A
     assert load_designs_okh_demo() == 3
     assert Design.objects.count() == 3
     assert DesignPart.objects.count() == 20
+
+
+def test_a_bad_repository_is_named_and_an_odd_image_dropped(world: World) -> None:
+    text = b'name = "Banc"\nrepo = "not an address"\n'
+    with pytest.raises(ValidationError) as error:
+        actions.import_manifest(world.member, world.organisation, text)
+    assert error.value.messages[0].startswith("repo: ")
+    text = b'name = "Banc"\nrepo = "https://example.org/banc"\nimage = "a b\\u0000c.jpg"\n'
+    design = actions.import_manifest(world.member, world.organisation, text)
+    assert design.image_url == ""
+
+
+def test_errors_in_french(world: World) -> None:
+    with translation.override("fr"):
+        with pytest.raises(ValidationError) as error:
+            actions.import_from_url(world.member, world.organisation, "http://10.0.0.1/")
+    # French once the translations are compiled; English until then: the address is named.
+    assert "10.0.0.1" in error.value.messages[0]
