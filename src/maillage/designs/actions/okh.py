@@ -114,7 +114,10 @@ def _existing(manifest: okh.Manifest) -> Design | None:
         )
         if found is not None:
             return found
-    return Design.objects.select_for_update().filter(slug=slugify(manifest.name)[:70]).first()
+    found = Design.objects.select_for_update().filter(slug=slugify(manifest.name)[:70]).first()
+    if found and found.repository and manifest.repository:
+        return None  # another design of the same name, from another repository
+    return found
 
 
 def import_manifest(

@@ -151,3 +151,16 @@ def test_material_families() -> None:
     assert family("steel") == "steel"
     assert family("plastic") == "plastics"
     assert family("unobtainium") == ""
+
+
+def test_messages_are_translated_with_their_nested_parts() -> None:
+    french = {
+        "part %(number)s (%(name)s)": "pièce %(number)s (%(name)s)",
+        "%(where)s: 'material' must be text.": "%(where)s : « material » doit être du texte.",
+    }
+    with pytest.raises(okh.ManifestError) as error:
+        okh.parse_manifest('name = "x"\n[[part]]\nname = "Pied"\nmaterial = 3\n')
+    assert str(error.value) == "part 1 (Pied): 'material' must be text."
+    assert error.value.message.format(lambda t: french.get(t, t)) == (
+        "pièce 1 (Pied) : « material » doit être du texte."
+    )

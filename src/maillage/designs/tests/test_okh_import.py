@@ -182,9 +182,12 @@ def test_a_bad_repository_is_named_and_an_odd_image_dropped(world: World) -> Non
     assert design.image_url == ""
 
 
-def test_errors_in_french(world: World) -> None:
-    with translation.override("fr"):
-        with pytest.raises(ValidationError) as error:
-            actions.import_from_url(world.member, world.organisation, "http://10.0.0.1/")
-    # French once the translations are compiled; English until then: the address is named.
-    assert "10.0.0.1" in error.value.messages[0]
+def test_same_name_from_another_repository_is_another_design(world: World) -> None:
+    first = actions.import_manifest(
+        world.member, world.organisation, b'name = "Banc"\nrepo = "https://example.org/a"\n'
+    )
+    second = actions.import_manifest(
+        world.outsider, world.other, b'name = "Banc"\nrepo = "https://example.org/b"\n'
+    )
+    assert (first.slug, second.slug) == ("banc", "banc-2")
+    assert second.organisation == world.other
