@@ -164,3 +164,17 @@ def test_messages_are_translated_with_their_nested_parts() -> None:
     assert error.value.message.format(lambda t: french.get(t, t)) == (
         "pièce 1 (Pied) : « material » doit être du texte."
     )
+
+
+def test_every_mapped_code_and_family_exists() -> None:
+    import csv
+
+    from maillage.equipment.models import Material
+
+    table = Path(__file__).resolve().parents[2] / "equipment" / "data" / "processes.csv"
+    with table.open(encoding="utf-8") as handle:
+        known = {row["code"] for row in csv.DictReader(handle)}
+    mapped = {code for codes in processes.FIXED.values() for code in codes}
+    mapped |= {"AM", "AM.3", "AM.5", "AM.7", "WOOD.3.1", "3.3.6.1", "3.2.3"}
+    assert mapped <= known
+    assert {family for _words, family in processes.MATERIAL_WORDS} <= set(Material.values)
