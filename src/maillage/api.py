@@ -22,6 +22,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from maillage.core.request_limits import NUL, too_large_response
+from maillage.designs.api.designs import router as designs_router
 from maillage.designs.api.makers import router as designs_makers_router
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
@@ -198,6 +199,7 @@ api.add_router("/", maintenance_passport_router)
 api.add_router("/", symbiosis_declarations_router)
 api.add_router("/", symbiosis_candidates_router)
 api.add_router("/", symbiosis_synergies_router)
+api.add_router("/", designs_router)
 api.add_router("/", symbiosis_loops_router)
 api.add_router("/", symbiosis_heat_router)
 api.add_router("/", designs_makers_router)
