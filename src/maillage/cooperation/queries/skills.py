@@ -61,7 +61,7 @@ def my_skills(user: Any) -> QuerySet[Skill]:
     )
 
 
-def with_position(qs: QuerySet[Skill]) -> QuerySet[Skill]:
+def with_position(qs: QuerySet[Skill]) -> Any:
     """Each skill's point: its site's coordinates, else the site's commune, else its commune."""
     return qs.annotate(
         lat=Coalesce("site__latitude", "site__commune__latitude", "commune__latitude"),
@@ -135,21 +135,23 @@ def search_skills(viewer: Any, query: SkillQuery, limit: int = 100) -> SkillResu
         qs = qs.filter(can_repair=True)
     if query.can_teach:
         qs = qs.filter(can_teach=True)
-    qs = with_position(qs)
+    positioned = with_position(qs)
     origin = None
     if place is not None:
         origin = (place.latitude, place.longitude)
         south, north, west, east = skills_search.bounding_box(
             place.latitude, place.longitude, query.radius_km
         )
-        qs = qs.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
+        positioned = positioned.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
     skills = {
         s.pk: s
-        for s in qs.select_related("user", "process", "organisation", "commune", "site__commune")
+        for s in positioned.select_related(
+            "user", "process", "organisation", "commune", "site__commune"
+        )
     }
     ranked = skills_search.rank(
         (
-            skills_search.Candidate(s.pk, s.lat, s.lon, s.level, s.label)  # type: ignore[attr-defined]
+            skills_search.Candidate(s.pk, s.lat, s.lon, s.level, s.label)
             for s in skills.values()
         ),
         origin,
