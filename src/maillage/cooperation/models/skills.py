@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.directory.models import Commune, Organisation, Site
 from maillage.equipment.models import Process
@@ -20,9 +21,9 @@ __all__ = [
 
 
 class SkillLevel(models.TextChoices):
-    BEGINNER = "beginner", _("Beginner")
-    CONFIRMED = "confirmed", _("Confirmed")
-    EXPERT = "expert", _("Expert")
+    BEGINNER = "beginner", pgettext_lazy("skill level", "Beginner")
+    CONFIRMED = "confirmed", pgettext_lazy("skill level", "Confirmed")
+    EXPERT = "expert", pgettext_lazy("skill level", "Expert")
 
 
 class SkillVisibility(models.TextChoices):
