@@ -150,10 +150,7 @@ def search_skills(viewer: Any, query: SkillQuery, limit: int = 100) -> SkillResu
         )
     }
     ranked = skills_search.rank(
-        (
-            skills_search.Candidate(s.pk, s.lat, s.lon, s.level, s.label)
-            for s in skills.values()
-        ),
+        (skills_search.Candidate(s.pk, s.lat, s.lon, s.level, s.label) for s in skills.values()),
         origin,
         query.radius_km if origin else None,
     )[:limit]
