@@ -159,11 +159,19 @@ def search_skills(viewer: Any, query: SkillQuery, limit: int = 100) -> SkillResu
         .filter(pk__in={s.organisation_id for s in skills.values() if s.organisation_id})
         .values_list("pk", flat=True)
     )
+    # Someone who left an organisation is no longer reached through it.
+    still_members = set(
+        Membership.objects.filter(
+            state=MembershipState.ACTIVE,
+            user_id__in={s.user_id for s in skills.values()},
+            organisation_id__in=readable,
+        ).values_list("user_id", "organisation_id")
+    )
     hits = [
         SkillHit(
             skills[r.key],
             r.distance_km,
-            skills[r.key].organisation_id in readable,
+            (skills[r.key].user_id, skills[r.key].organisation_id) in still_members,
         )
         for r in ranked
     ]

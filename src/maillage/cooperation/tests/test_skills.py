@@ -158,6 +158,16 @@ def test_an_organisation_not_validated_is_not_shown_to_visitors(world: Any, list
     assert world.workshop.get_absolute_url() not in page
 
 
+def test_someone_who_left_the_organisation_is_not_reached_through_it(
+    world: Any, listed: Any
+) -> None:
+    from maillage.directory.models import Membership
+
+    Membership.objects.filter(user=world.alice, organisation=world.workshop).delete()
+    rows = client_of(None).get("/api/v1/skills").json()
+    assert rows[0]["skill"] == "TIG welding" and rows[0]["contact_url"] is None
+
+
 def test_bad_search_input_names_the_field(world: Any) -> None:
     page = client_of(None).get(
         reverse("cooperation:skills"), {"place": "Nowhereville-sur-Rien", "radius_km": "5"}
