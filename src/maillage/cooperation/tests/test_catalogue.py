@@ -157,6 +157,10 @@ def test_the_pages_book_wait_and_cancel(world: Any, welding: Any) -> None:
     assert "number 1 on the waiting list" in response.content.decode()
     page = client_of(world.dave).get(reverse("cooperation:trainings_catalogue")).content.decode()
     assert "On the waiting list" in page and "1 person waiting" in page
+    assert "<li>dave</li>" not in page  # names are for the organisation's trainers
+    client_of(world.nina).post(book)
+    trainer = client_of(world.alice).get(reverse("cooperation:trainings_catalogue"))
+    assert '<ol class="waiting-list"><li>dave</li><li>nina</li></ol>' in trainer.content.decode()
     client_of(world.bob).post(cancel)
     assert Registration.objects.get(session=session).user == world.dave
     assert client_of(None).post(book).status_code == 302  # to the sign-in page

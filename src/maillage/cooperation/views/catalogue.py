@@ -18,6 +18,7 @@ from maillage.cooperation.queries.catalogue import (
     catalogue_sessions,
     check_filters,
     places_left,
+    waiting_names,
 )
 from maillage.directory import permissions
 from maillage.directory.models import User
@@ -54,8 +55,15 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         sessions = list(page.object_list)
+        trains: dict[int, bool] = {}
         for session in sessions:
             session.places_left = places_left(session)  # type: ignore[attr-defined]
+            organisation = session.training.organisation
+            if organisation.pk not in trains:
+                trains[organisation.pk] = permissions.can_train(request.user, organisation)
+            if trains[organisation.pk] and getattr(session, "waiting", 0):
+                # The organisation's trainers see who waits, in order.
+                session.waiting_names = waiting_names(session)  # type: ignore[attr-defined]
     return render(
         request,
         "cooperation/trainings_catalogue.html",
