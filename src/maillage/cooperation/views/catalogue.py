@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -61,7 +63,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             organisation = session.training.organisation
             if organisation.pk not in trains:
                 trains[organisation.pk] = permissions.can_train(request.user, organisation)
-            if trains[organisation.pk] and getattr(session, "waiting", 0):
+            waiting: Any = getattr(session, "waiting", None)
+            if trains[organisation.pk] and waiting:
                 # The organisation's trainers see who waits, in order.
                 session.waiting_names = waiting_names(session)  # type: ignore[attr-defined]
     return render(
