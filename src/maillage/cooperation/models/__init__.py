@@ -2,3 +2,4 @@
 
 from maillage.cooperation.models.network import *  # noqa: F403
 from maillage.cooperation.models.projects import *  # noqa: F403
+from maillage.cooperation.models.skills import *  # noqa: F403
