@@ -22,6 +22,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from maillage.core.request_limits import NUL, too_large_response
+from maillage.cooperation.api.projects import router as cooperation_projects_router
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.impact.api.machines import router as impact_machines_router
@@ -199,6 +200,7 @@ api.add_router("/", symbiosis_candidates_router)
 api.add_router("/", symbiosis_synergies_router)
 api.add_router("/", symbiosis_loops_router)
 api.add_router("/", symbiosis_heat_router)
+api.add_router("/", cooperation_projects_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
 api.add_router("/", impact_network_router)
