@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -95,6 +95,10 @@ class StageIn(Schema):
     to_stage: ProjectStage
 
 
+class ConflictOut(Schema):
+    detail: list[dict[str, Any]] = Field(..., description="loc names the field: version or stage")
+
+
 def _summary(project: Project, partners: int) -> dict[str, Any]:
     return {
         "slug": project.slug,
@@ -173,7 +177,7 @@ def _conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         for name, messages in exc.message_dict.items()
         for message in messages
     ]
-    return router.api.create_response(request, {"detail": detail}, status=409)  # type: ignore[union-attr]
+    return JsonResponse({"detail": detail}, status=409)
 
 
 @router.get("/projects", response=list[ProjectSummaryOut], summary="Collective projects")
@@ -208,7 +212,7 @@ def project_detail(request: HttpRequest, slug: str) -> Any:
 
 @router.put(
     "/projects/{slug}",
-    response=ProjectDetailOut,
+    response={200: ProjectDetailOut, 409: ConflictOut},
     auth=WRITE_AUTH,
     summary="Edit a project: refused with 409 if it changed since the version you read",
 )
@@ -225,7 +229,7 @@ def project_update(request: HttpRequest, slug: str, payload: ProjectUpdateIn) ->
 
 @router.post(
     "/projects/{slug}/stage",
-    response=ProjectDetailOut,
+    response={200: ProjectDetailOut, 409: ConflictOut},
     auth=WRITE_AUTH,
     summary="Move a project to the next or previous stage; 409 if it is no longer at from_stage",
 )
