@@ -21,8 +21,8 @@ from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from maillage.core.request_limits import NUL, too_large_response
 from maillage.cooperation.api.projects import router as cooperation_projects_router
+from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
 from maillage.impact.api.machines import router as impact_machines_router

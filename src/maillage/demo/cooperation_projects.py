@@ -16,8 +16,8 @@ from django.db import transaction
 
 from maillage.cooperation.models import (
     Milestone,
-    Network,
     NeedKind,
+    Network,
     Project,
     ProjectNeed,
     ProjectPartner,
@@ -52,7 +52,14 @@ PROJECTS: list[dict[str, Any]] = [
         "commune": ("Marseille 14e Arrondissement", "13"),
         "needs": [
             ("process", "Découpe jet d'eau abrasive 3 m × 2 m", "3.3.6.1", None, "400", False),
-            ("machine", "Découpe plasma pour les pièces épaisses en attendant", None, "3.4.1.3", "60", True),
+            (
+                "machine",
+                "Découpe plasma pour les pièces épaisses en attendant",
+                None,
+                "3.4.1.3",
+                "60",
+                True,
+            ),
             ("skill", "Opérateur jet d'eau formé (0,5 ETP)", None, None, None, False),
             ("resource", "Local de 80 m² avec arrivée d'eau et évacuation", None, None, None, True),
         ],

@@ -302,7 +302,7 @@ def add_milestone(
         errors["title"] = _("This field is required.")
     if due_on is None:
         errors["due_on"] = _("Give the due date.")
-    if errors:
+    if errors or due_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
         current = lock_existing(project)
@@ -349,7 +349,7 @@ def start_from_needs(user: User, process: Process, lead: Organisation) -> Projec
         project = create_project(
             user,
             ProjectInput(
-                title=_("Shared %(process)s") % {"process": str(process.label).lower()},
+                title=_("Pooling: %(process)s") % {"process": process.label},
                 theme=ProjectTheme.POOLING,
                 lead=lead,
                 summary=_(

@@ -191,7 +191,7 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
             q=filters.q,
         ),
     )
-    return [_summary(p, p.partner_count) for p in found]
+    return [_summary(p, p.partner_count) for p in found]  # type: ignore[attr-defined]
 
 
 @router.post(

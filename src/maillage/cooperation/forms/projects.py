@@ -1,4 +1,4 @@
-"""Forms of the project pages: the portfolio's filters, a project, a partner, a need, a milestone."""
+"""Forms of the project pages: the portfolio's filters, a project and its parts."""
 
 from __future__ import annotations
 

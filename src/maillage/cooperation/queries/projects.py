@@ -28,7 +28,7 @@ from maillage.matching.models import Need
 from maillage.matching.queries import unmet_needs
 
 
-def _member_org_ids(user: Any, roles: tuple[str, ...] | None = None) -> QuerySet[Membership]:
+def _member_org_ids(user: Any, roles: tuple[str, ...] | None = None) -> QuerySet[Membership, Any]:
     qs = Membership.objects.filter(user=user, state=MembershipState.ACTIVE)
     if roles is not None:
         qs = qs.filter(role__in=roles)
@@ -121,7 +121,7 @@ def project_detail(project: Project) -> dict[str, Any]:
 
 def project_point(project: Project) -> tuple[float, float] | None:
     """(latitude, longitude): the project's commune, else its lead's first site."""
-    if project.commune_id is not None:
+    if project.commune is not None:
         return project.commune.latitude, project.commune.longitude
     site = next(iter(project.lead.sites.all()), None)
     return (site.latitude, site.longitude) if site else None

@@ -65,7 +65,10 @@ def test_an_update_on_an_older_version_is_a_409(client: Any, world: Any) -> None
     assert stale.json()["detail"][0]["loc"] == ["body", "version"]
     assert Project.objects.get(slug="public-one").title == "Découpe v2"
     client.force_login(world["max"])
-    assert _send(client, "put", "/api/v1/projects/public-one", {**body, "version": 2}).status_code == 403
+    assert (
+        _send(client, "put", "/api/v1/projects/public-one", {**body, "version": 2}).status_code
+        == 403
+    )
     client.force_login(world["oscar"])
     assert _send(client, "put", "/api/v1/projects/secret-one", body).status_code == 404
 
@@ -80,5 +83,10 @@ def test_stage_moves_through_the_api(client: Any, world: Any) -> None:
     jump = _send(client, "post", url, {"from_stage": "funded", "to_stage": "idea"})
     assert jump.status_code == 422
     client.force_login(world["oscar"])
-    hidden = _send(client, "post", "/api/v1/projects/secret-one/stage", {"from_stage": "idea", "to_stage": "study"})
+    hidden = _send(
+        client,
+        "post",
+        "/api/v1/projects/secret-one/stage",
+        {"from_stage": "idea", "to_stage": "study"},
+    )
     assert hidden.status_code == 404

@@ -1,4 +1,4 @@
-"""The demo portfolio: six projects of the Maillage Sud network, their parts, editable by demo-001."""
+"""The demo portfolio: six projects of the Maillage Sud network, with all their parts."""
 
 from __future__ import annotations
 
@@ -34,7 +34,11 @@ def test_it_loads_six_projects_once(client: Any) -> None:
     assert found == SLUGS
     for project in Project.objects.select_related("commune"):
         assert project.commune is not None and project.commune.department_id in {
-            "13", "84", "83", "04", "05"
+            "13",
+            "84",
+            "83",
+            "04",
+            "05",
         }
         assert project.partners.exists() and project.needs.exists() and project.milestones.exists()
         assert project.budget > 0

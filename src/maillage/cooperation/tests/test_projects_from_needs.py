@@ -67,7 +67,9 @@ def test_it_groups_the_years_unmet_searches_by_process(searches: Any) -> None:
 
 
 @pytest.mark.usefixtures("english")
-def test_a_coordinator_reads_the_groups_with_plurals(client: Any, world: Any, searches: Any) -> None:
+def test_a_coordinator_reads_the_groups_with_plurals(
+    client: Any, world: Any, searches: Any
+) -> None:
     url = reverse("cooperation:projects_from_needs")
     client.force_login(world["lena"])
     assert client.get(url).status_code == 403

@@ -47,7 +47,10 @@ def test_an_outsider_gets_404_for_a_private_project_everywhere(client: Any, worl
     assert answer.status_code == 404
     geo = client.get(reverse("cooperation:projects_geojson")).json()
     assert [f["properties"]["slug"] for f in geo["features"]] == ["public-one"]
-    assert "Projet confidentiel" not in client.get(reverse("cooperation:projects_map")).content.decode()
+    assert (
+        "Projet confidentiel"
+        not in client.get(reverse("cooperation:projects_map")).content.decode()
+    )
     assert client.get("/api/v1/projects/secret-one").status_code == 404
 
 
@@ -98,7 +101,10 @@ def test_an_edit_on_an_older_version_is_refused_clearly(client: Any, world: Any)
     assert project.title == "Découpe partagée v2" and project.version == 2
     answer = client.post(url, {**data, "title": "Stale edit"})
     assert answer.status_code == 200
-    assert "Quelqu’un a enregistré" in answer.content.decode() or "meanwhile" in answer.content.decode()
+    assert (
+        "Quelqu’un a enregistré" in answer.content.decode()
+        or "meanwhile" in answer.content.decode()
+    )
     assert Project.objects.get(slug="public-one").title == "Découpe partagée v2"
     bad = client.post(url, {**data, "version": "2", "budget": "-5", "commune": "Nullepart"})
     assert bad.status_code == 200
@@ -137,7 +143,10 @@ def test_parts_are_added_and_removed_by_the_lead(client: Any, world: Any) -> Non
         follow=True,
     )
     assert ProjectPartner.objects.filter(project__slug=slug).count() == 1
-    assert "already a partner" in answer.content.decode() or "déjà partenaire" in answer.content.decode()
+    assert (
+        "already a partner" in answer.content.decode()
+        or "déjà partenaire" in answer.content.decode()
+    )
     waterjet = Process.objects.get(code="3.3.6.1")
     client.post(
         reverse("cooperation:need_add", args=[slug]),

@@ -51,8 +51,8 @@ def test_one_of_two_stage_moves_from_the_same_stage_wins(world: Any) -> None:
         first = Project.objects.get(slug="public-one")
         second = Project.objects.get(slug="public-one")
         answers = _race(
-            lambda p=first: actions.move_stage(world["lena"], p, start, target),
-            lambda p=second: actions.move_stage(world["coord"], p, start, target),
+            lambda p=first, a=start, b=target: actions.move_stage(world["lena"], p, a, b),
+            lambda p=second, a=start, b=target: actions.move_stage(world["coord"], p, a, b),
         )
         label = {"funded": "Funded", "running": "Running"}[target]
         assert sorted(answers) == ["ok", f"refused: The project is already at the stage “{label}”."]

@@ -33,7 +33,9 @@ def partner_add(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data
     flash_outcome(
         request,
-        lambda: actions.add_partner(acting_user(request), project, data["organisation"], data["role"]),
+        lambda: actions.add_partner(
+            acting_user(request), project, data["organisation"], data["role"]
+        ),
         _("Partner added."),
     )
     return _back(slug, "partners")
@@ -45,7 +47,9 @@ def partner_remove(request: HttpRequest, slug: str, partner_id: int) -> HttpResp
     project = visible_project(request, slug)
     partner = get_object_or_404(project.partners.select_related("project__lead"), pk=partner_id)
     flash_outcome(
-        request, lambda: actions.remove_partner(acting_user(request), partner), _("Partner removed.")
+        request,
+        lambda: actions.remove_partner(acting_user(request), partner),
+        _("Partner removed."),
     )
     return _back(slug, "partners")
 

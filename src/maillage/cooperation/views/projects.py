@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -185,7 +184,8 @@ def project_stage(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request, _("The project is now at the stage “%(s)s”.") % {"s": moved.get_stage_display()}
+            request,
+            _("The project is now at the stage “%(s)s”.") % {"s": moved.get_stage_display()},
         )
     return redirect("cooperation:project", slug)
 
@@ -243,4 +243,3 @@ def from_needs(request: HttpRequest) -> HttpResponse:
         "cooperation/projects_from_needs.html",
         {"rows": rows},
     )
-
