@@ -147,7 +147,7 @@ def _detail(project: Project) -> dict[str, Any]:
 
 def _visible(request: HttpRequest, slug: str) -> Project:
     return get_object_or_404(
-        queries.visible_projects(request.user).select_related("lead", "commune"), slug=slug
+        queries.visible_projects(request_user(request)).select_related("lead", "commune"), slug=slug
     )
 
 
@@ -183,7 +183,7 @@ def _conflict(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 @router.get("/projects", response=list[ProjectSummaryOut], summary="Collective projects")
 def project_list(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     found = queries.portfolio_list(
-        request.user,
+        request_user(request),
         queries.Filters(
             theme=filters.theme or "",
             stage=filters.stage or "",

@@ -9,6 +9,7 @@ import pytest
 
 from maillage.cooperation.models import Project
 from maillage.cooperation.tests.projects_world import english, world
+from maillage.directory.actions.people import create_api_token
 
 __all__ = ["english", "world"]
 
@@ -90,3 +91,11 @@ def test_stage_moves_through_the_api(client: Any, world: Any) -> None:
         {"from_stage": "idea", "to_stage": "study"},
     )
     assert hidden.status_code == 404
+
+
+def test_a_personal_token_reads_the_private_projects_of_its_owner(client: Any, world: Any) -> None:
+    _row, key = create_api_token(world["pia"], "script")
+    headers = {"Authorization": f"Bearer {key}"}
+    rows = client.get("/api/v1/projects", headers=headers).json()
+    assert {r["slug"] for r in rows} == {"public-one", "secret-one"}
+    assert client.get("/api/v1/projects/secret-one", headers=headers).status_code == 200
