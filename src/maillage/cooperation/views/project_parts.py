@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from maillage.sharing.views.common import acting_user, error_text, form_errors
 
 
 def _back(slug: str, anchor: str) -> HttpResponse:
-    return redirect(f"{redirect('cooperation:project', slug).url}#{anchor}")
+    return redirect(reverse("cooperation:project", args=[slug]) + f"#{anchor}")
 
 
 @login_required
