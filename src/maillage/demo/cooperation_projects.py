@@ -205,10 +205,10 @@ PROJECTS: list[dict[str, Any]] = [
 ]
 
 
-def _machine(code: str, around: Organisation) -> Machine | None:
+def _machine(code: str, around: list[Organisation]) -> Machine | None:
     """A demo machine of that process, among the project's organisations first."""
     machines = Machine.objects.filter(processes__code=code).order_by("pk")
-    return machines.filter(organisation=around).first() or machines.first()
+    return machines.filter(organisation__in=around).first() or machines.first()
 
 
 def _network() -> Network:
@@ -249,12 +249,13 @@ def _project(network: Network, creator: User | None, data: dict[str, Any], today
         commune=commune,
         created_by=creator,
     )
+    around = [lead]
     for slug, role in data["partners"]:
-        ProjectPartner.objects.create(
-            project=project, organisation=Organisation.objects.get(slug=slug), role=role
-        )
+        partner = Organisation.objects.get(slug=slug)
+        ProjectPartner.objects.create(project=project, organisation=partner, role=role)
+        around.append(partner)
     for kind, label, process_code, machine_code, quantity, met in data["needs"]:
-        machine = _machine(machine_code, lead) if machine_code else None
+        machine = _machine(machine_code, around) if machine_code else None
         process = Process.objects.filter(code=process_code or machine_code or "").first()
         ProjectNeed.objects.create(
             project=project,

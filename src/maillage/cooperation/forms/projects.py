@@ -77,14 +77,18 @@ class NeedForm(forms.Form):
         label=_("Process"), required=False, queryset=Process.objects.order_by("code")
     )
     machine = forms.ModelChoiceField(
-        label=_("Machine (number in the inventory)"),
+        label=_("Machine of the lead or a partner"),
         required=False,
-        queryset=Machine.objects.all(),
-        widget=forms.NumberInput,
+        queryset=Machine.objects.none(),
     )
     quantity = forms.DecimalField(
         label=_("Quantity or hours"), required=False, min_value=0, max_digits=10, localize=True
     )
+
+    def __init__(self, *args: Any, machines: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if machines is not None:
+            self.fields["machine"].queryset = machines  # type: ignore[attr-defined]
 
 
 class MilestoneForm(forms.Form):

@@ -23,7 +23,7 @@ from maillage.directory.models import (
     Role,
     Site,
 )
-from maillage.equipment.models import Process
+from maillage.equipment.models import Machine, Process
 from maillage.matching.models import Need
 from maillage.matching.queries import unmet_needs
 
@@ -117,6 +117,16 @@ def project_detail(project: Project) -> dict[str, Any]:
         ],
         "budget_text": portfolio.euros(project.budget),
     }
+
+
+def project_machines(project: Project) -> QuerySet[Machine]:
+    """The machines of the project's lead and partners: what a machine need may point at."""
+    partners = project.partners.values("organisation_id")
+    return (
+        Machine.objects.filter(Q(organisation_id=project.lead_id) | Q(organisation_id__in=partners))
+        .select_related("organisation")
+        .order_by("organisation__name", "name", "pk")
+    )
 
 
 def project_point(project: Project) -> tuple[float, float] | None:

@@ -16,6 +16,18 @@ __all__ = ["english", "world"]
 pytestmark = [pytest.mark.django_db]
 
 
+def _machine(user: Any, organisation: Any) -> Any:
+    from maillage.equipment import actions as equipment_actions
+
+    return equipment_actions.create_machine(
+        user,
+        organisation,
+        equipment_actions.MachineInput(
+            name=f"Laser {organisation.name}", process_codes=["3.4.1.1"]
+        ),
+    )
+
+
 def test_a_visitor_sees_public_projects_with_french_budgets(client: Any, world: Any) -> None:
     page = client.get(reverse("cooperation:projects")).content.decode()
     assert "Découpe partagée" in page and "Projet confidentiel" not in page
@@ -158,6 +170,23 @@ def test_parts_are_added_and_removed_by_the_lead(client: Any, world: Any) -> Non
     assert f"{reverse('matching:need')}?process=3.3.6.1" in page
     client.post(reverse("cooperation:need_add", args=[slug]), {"need-kind": "machine"})
     assert ProjectNeed.objects.filter(project__slug=slug).count() == 1
+    # A machine need points at a machine of the lead or a partner, not anyone's.
+    mine = _machine(world["lena"], world["lead"])
+    theirs = _machine(world["oscar"], world["other"])
+    client.post(
+        reverse("cooperation:need_add", args=[slug]),
+        {"need-kind": "machine", "need-machine": theirs.pk},
+    )
+    assert not ProjectNeed.objects.filter(machine=theirs).exists()
+    client.post(
+        reverse("cooperation:need_add", args=[slug]),
+        {"need-kind": "machine", "need-machine": mine.pk, "need-quantity": "12,5"},
+    )
+    by_machine = ProjectNeed.objects.get(machine=mine)
+    assert by_machine.label == mine.name and str(by_machine.quantity) == "12.50"
+    page = client.get(reverse("cooperation:project", args=[slug])).content.decode()
+    assert mine.get_absolute_url() in page
+    by_machine.delete()
     client.post(
         reverse("cooperation:milestone_add", args=[slug]),
         {"milestone-title": "Devis", "milestone-due_on": "2027-03-01"},

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.cooperation.actions import projects as actions
 from maillage.cooperation.forms.projects import MilestoneForm, NeedForm, PartnerForm
+from maillage.cooperation.queries import projects as queries
 from maillage.cooperation.views.projects import visible_project
 from maillage.core.views import flash_outcome
 from maillage.sharing.views.common import acting_user, error_text, form_errors
@@ -59,7 +60,7 @@ def partner_remove(request: HttpRequest, slug: str, partner_id: int) -> HttpResp
 @require_POST
 def need_add(request: HttpRequest, slug: str) -> HttpResponse:
     project = visible_project(request, slug)
-    form = NeedForm(request.POST, prefix="need")
+    form = NeedForm(request.POST, prefix="need", machines=queries.project_machines(project))
     if not form.is_valid():
         messages.error(request, error_text(form_errors(form), form))
         return _back(slug, "needs")

@@ -81,7 +81,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             (stage, ProjectStage(stage).label) for stage in portfolio.allowed_moves(project.stage)
         ]
         context["partner_form"] = PartnerForm(prefix="partner")
-        context["need_form"] = NeedForm(prefix="need")
+        context["need_form"] = NeedForm(prefix="need", machines=queries.project_machines(project))
         context["milestone_form"] = MilestoneForm(prefix="milestone")
         context["process_kind"] = NeedKind.PROCESS
     return render(request, "cooperation/project.html", context)
