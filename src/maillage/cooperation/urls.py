@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from maillage.cooperation.views import catalogue, network, skills
+from maillage.cooperation.views import catalogue, network, project_parts, projects, skills
 
 app_name = "cooperation"
 
@@ -13,7 +13,38 @@ urlpatterns: list = [
     # --- events and meetings: registration, iCalendar feed ---
     #
     # --- collective projects: portfolio, pages, map, needs, milestones ---
-    #
+    path("projects/", projects.project_list, name="projects"),
+    path("projects/new/", projects.project_new, name="project_new"),
+    path("projects/map/", projects.projects_map, name="projects_map"),
+    path("projects.geojson", projects.projects_geojson, name="projects_geojson"),
+    path("projects/from-needs/", projects.from_needs, name="projects_from_needs"),
+    path("projects/<slug:slug>/", projects.project_detail, name="project"),
+    path("projects/<slug:slug>/edit/", projects.project_edit, name="project_edit"),
+    path("projects/<slug:slug>/stage/", projects.project_stage, name="project_stage"),
+    path("projects/<slug:slug>/partners/", project_parts.partner_add, name="partner_add"),
+    path(
+        "projects/<slug:slug>/partners/<int:partner_id>/remove/",
+        project_parts.partner_remove,
+        name="partner_remove",
+    ),
+    path("projects/<slug:slug>/needs/", project_parts.need_add, name="need_add"),
+    path("projects/<slug:slug>/needs/<int:need_id>/met/", project_parts.need_met, name="need_met"),
+    path(
+        "projects/<slug:slug>/needs/<int:need_id>/remove/",
+        project_parts.need_remove,
+        name="need_remove",
+    ),
+    path("projects/<slug:slug>/milestones/", project_parts.milestone_add, name="milestone_add"),
+    path(
+        "projects/<slug:slug>/milestones/<int:milestone_id>/done/",
+        project_parts.milestone_done,
+        name="milestone_done",
+    ),
+    path(
+        "projects/<slug:slug>/milestones/<int:milestone_id>/remove/",
+        project_parts.milestone_remove,
+        name="milestone_remove",
+    ),
     # --- funding: plans, pledge campaigns, matching rules, the fund's dashboard ---
     #
     # --- skills and the trainings catalogue ---
