@@ -1,0 +1,125 @@
+"""Events: registering and cancelling, who sees which, the pages and the calendar feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.cooperation.actions import events as actions
+from maillage.cooperation.models import Event, EventRegistration
+from maillage.cooperation.tests.governance_world import english, gov
+
+__all__ = ["english", "gov"]
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+
+def _event(gov: dict[str, Any], **extra: Any) -> Event:
+    start = timezone.now() + dt.timedelta(days=7)
+    fields: dict[str, Any] = {
+        "network": gov["network"],
+        "title": "Visite de l'atelier, partagé",
+        "description": "Découverte; machines\net outils",
+        "start": start,
+        "end": start + dt.timedelta(hours=2),
+        "place": "Atelier du Port",
+        "capacity": 2,
+        "is_public": True,
+        **extra,
+    }
+    return Event.objects.create(**fields)
+
+
+def test_people_register_until_the_event_is_full(gov: dict[str, Any]) -> None:
+    event = _event(gov)
+    actions.register(gov["visitor"], event)
+    with pytest.raises(ValidationError, match="already registered"):
+        actions.register(gov["visitor"], event)
+    actions.register(gov["olga"], event)
+    with pytest.raises(ValidationError, match="full"):
+        actions.register(gov["ada"], event)
+    actions.cancel(gov["olga"], event)
+    actions.register(gov["ada"], event)
+    assert EventRegistration.objects.filter(event=event, cancelled_at__isnull=True).count() == 2
+
+
+def test_nobody_registers_or_cancels_once_it_has_started(gov: dict[str, Any]) -> None:
+    event = _event(gov)
+    actions.register(gov["visitor"], event)
+    Event.objects.filter(pk=event.pk).update(start=timezone.now() - dt.timedelta(minutes=1))
+    event.refresh_from_db()
+    with pytest.raises(ValidationError, match="started"):
+        actions.register(gov["olga"], event)
+    with pytest.raises(ValidationError, match="started"):
+        actions.cancel(gov["visitor"], event)
+
+
+def test_a_members_meeting_is_for_members(gov: dict[str, Any], client: Any) -> None:
+    event = _event(gov, is_public=False, title="Conseil d'administration", body=gov["board"])
+    with pytest.raises(PermissionDenied):
+        actions.register(gov["visitor"], event)
+    actions.register(gov["ada"], event)
+    assert client.get(reverse("cooperation:event", args=[event.pk])).status_code == 404
+    assert client.get(reverse("cooperation:event_ics", args=[event.pk])).status_code == 404
+    assert "Conseil" not in client.get(reverse("cooperation:events")).content.decode()
+    client.force_login(gov["ada"])
+    assert "Conseil" in client.get(reverse("cooperation:events")).content.decode()
+
+
+def test_cancelling_without_a_registration_is_refused(gov: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError, match="not registered"):
+        actions.cancel(gov["visitor"], _event(gov))
+
+
+def test_the_event_page_registers_and_cancels(gov: dict[str, Any], client: Any) -> None:
+    event = _event(gov)
+    page = client.get(reverse("cooperation:event", args=[event.pk]))
+    assert (
+        "Atelier du Port" in page.content.decode()
+        and "Sign in to register" in page.content.decode()
+    )
+    client.force_login(gov["visitor"])
+    answer = client.post(reverse("cooperation:event_register", args=[event.pk]), follow=True)
+    assert "You are registered." in answer.content.decode()
+    assert "1 / 2" in answer.content.decode()
+    client.post(reverse("cooperation:event_cancel", args=[event.pk]))
+    assert not EventRegistration.objects.filter(event=event, cancelled_at__isnull=True).exists()
+
+
+def test_the_events_list_shows_upcoming_public_events(gov: dict[str, Any], client: Any) -> None:
+    _event(gov, title="Assemblée générale 2027")
+    page = client.get(reverse("cooperation:events")).content.decode()
+    assert "Assemblée générale 2027" in page and "0 registered of 2 places" in page
+
+
+def _unfold(text: str) -> list[str]:
+    return text.replace("\r\n ", "").split("\r\n")[:-1]
+
+
+def test_the_calendar_feed_has_the_public_events_only(gov: dict[str, Any], client: Any) -> None:
+    public = _event(gov)
+    _event(gov, is_public=False, title="Conseil privé")
+    answer = client.get(reverse("cooperation:events_ics"))
+    assert answer["Content-Type"].startswith("text/calendar")
+    lines = _unfold(answer.content.decode())
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
+    assert lines.count("BEGIN:VEVENT") == 1
+    assert f"UID:event-{public.pk}@testserver" in lines
+    assert "SUMMARY:Visite de l'atelier\\, partagé" in lines
+    assert "DESCRIPTION:Découverte\\; machines\\net outils" in lines
+    start = public.start.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    assert f"DTSTART:{start}" in lines
+    assert f"URL:http://testserver/network/events/{public.pk}/" in lines
+    assert all(len(raw.encode()) <= 75 for raw in answer.content.decode().split("\r\n"))
+
+
+def test_one_events_calendar(gov: dict[str, Any], client: Any) -> None:
+    event = _event(gov)
+    answer = client.get(reverse("cooperation:event_ics", args=[event.pk]))
+    assert answer.status_code == 200 and answer["Content-Type"].startswith("text/calendar")
+    assert "LOCATION:Atelier du Port" in _unfold(answer.content.decode())
