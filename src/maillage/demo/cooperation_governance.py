@@ -111,7 +111,7 @@ def load_cooperation_governance_demo() -> Network:
 
 
 def _colleges(network: Network) -> dict[str, College]:
-    colleges = {}
+    colleges: dict[str, College] = {}
     for kind, (weight, fee, _kinds, _n) in COLLEGES.items():
         college, _created = College.objects.get_or_create(
             network=network,

@@ -99,14 +99,14 @@ def network(request: HttpRequest) -> Any:
         "legal_form": found.legal_form,
         "description": found.description,
         "website": found.website,
-        "members": sum(c.member_count for c in colleges),
+        "members": sum(queries.member_count(c) for c in colleges),
         "colleges": [
             {
                 "kind": c.kind,
                 "name": str(c.get_kind_display()),
                 "weight_percent": c.weight_percent,
                 "annual_fee": c.annual_fee,
-                "members": c.member_count,
+                "members": queries.member_count(c),
             }
             for c in colleges
         ],

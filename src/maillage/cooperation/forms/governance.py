@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from maillage.cooperation.models import (
@@ -19,9 +20,17 @@ from maillage.cooperation.models import (
 )
 from maillage.cooperation.queries.governance import current_members
 from maillage.core.dates import validate_in_window
-from maillage.directory.models import Organisation, OrganisationStatus, User
+from maillage.directory.models import MembershipState, Organisation, OrganisationStatus, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> forms.ModelChoiceField:
+    """Give the form's model choice field its options, read when the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+    return field
 
 
 def _date(label: Any, required: bool = True) -> forms.DateField:
@@ -43,10 +52,9 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            status=OrganisationStatus.VALIDATED
-        ).order_by("name")
-        self.fields["college"].queryset = network.colleges.all()  # type: ignore[attr-defined]
+        validated = Organisation.objects.filter(status=OrganisationStatus.VALIDATED)
+        _choices(self, "organisation", validated.order_by("name"))
+        _choices(self, "college", network.colleges.all())
 
 
 class FeePaidForm(forms.Form):
@@ -62,34 +70,29 @@ class BodyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
 
 
+class PersonField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
 class SeatForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    person = forms.ModelChoiceField(
-        label=_("Person (optional)"), queryset=User.objects.none(), required=False
-    )
+    person = PersonField(label=_("Person (optional)"), queryset=User.objects.none(), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=SeatRole.choices)
     start = _date(_("From"))
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = current_members(network).values("organisation_id")
-        self.fields["body"].queryset = network.bodies.all()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            pk__in=members
-        ).order_by("name")
-        self.fields["person"].queryset = (
-            User.objects.filter(  # type: ignore[attr-defined]
-                memberships__organisation__in=members, memberships__state="active"
-            )
-            .distinct()
-            .order_by("last_name", "username")
+        _choices(self, "body", network.bodies.all())
+        _choices(self, "organisation", Organisation.objects.filter(pk__in=members).order_by("name"))
+        people = User.objects.filter(
+            memberships__organisation__in=members, memberships__state=MembershipState.ACTIVE
         )
-        self.fields["person"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.username
-        )
+        _choices(self, "person", people.distinct().order_by("last_name", "username"))
 
 
 class DocumentForm(forms.Form):
@@ -110,7 +113,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = network.bodies.all()  # type: ignore[attr-defined]
+        _choices(self, "body", network.bodies.all())
 
 
 class DecisionForm(forms.Form):
@@ -125,7 +128,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = network.bodies.all()  # type: ignore[attr-defined]
+        _choices(self, "body", network.bodies.all())
 
 
 class VoteForm(forms.Form):

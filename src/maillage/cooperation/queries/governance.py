@@ -69,6 +69,11 @@ def colleges_with_counts(network: Network) -> QuerySet[College]:
     return network.colleges.annotate(member_count=Count("members", filter=running)).order_by("kind")
 
 
+def member_count(college: College) -> int:
+    """The current members of a college read by `colleges_with_counts`."""
+    return int(getattr(college, "member_count", 0))
+
+
 def college_inputs(decision: Decision, network: Network) -> list[votes.CollegeIn]:
     """The colleges as the count reads them: weights (0 for one member one vote), voters."""
     weighted = decision.rule == DecisionRule.COLLEGES
@@ -76,7 +81,7 @@ def college_inputs(decision: Decision, network: Network) -> list[votes.CollegeIn
         votes.CollegeIn(
             key=college.kind,
             weight_percent=college.weight_percent if weighted else Decimal("0"),
-            eligible=college.member_count,
+            eligible=member_count(college),
         )
         for college in colleges_with_counts(network)
     ]

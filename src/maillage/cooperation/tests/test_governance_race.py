@@ -59,8 +59,8 @@ def test_two_admins_voting_for_the_same_member_leave_one_vote(
         first_copy = Decision.objects.get(pk=gov["decision"].pk)
         second_copy = Decision.objects.get(pk=gov["decision"].pk)
         answers = _race(
-            lambda: decision_actions.cast_vote(gov["ada"], first_copy, member, "yes"),
-            lambda: decision_actions.cast_vote(second, second_copy, member, "no"),
+            lambda d=first_copy: decision_actions.cast_vote(gov["ada"], d, member, "yes"),
+            lambda d=second_copy: decision_actions.cast_vote(second, d, member, "no"),
         )
         assert sorted(answers) == ["ok", "refused: This organisation has already voted."]
         assert Vote.objects.filter(member=member).count() == 1

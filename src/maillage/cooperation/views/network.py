@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from maillage.cooperation.models import DecisionState, Network
@@ -43,7 +44,7 @@ def network(request: HttpRequest) -> HttpResponse:
             "is_member": member,
             "can_run": can_run_network(user),
             "colleges": [(c, by_college.get(c.pk, [])) for c in colleges],
-            "member_total": sum(c.member_count for c in colleges),
+            "member_total": sum(queries.member_count(c) for c in colleges),
             "bodies": queries.bodies_with_seats(found),
             "show_people": member,
             "documents": queries.visible_documents(user, found)[:20],
@@ -54,7 +55,7 @@ def network(request: HttpRequest) -> HttpResponse:
     )
 
 
-def document(request: HttpRequest, pk: int) -> HttpResponse:
+def document(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file, through the permission check: a private document is for the members only."""
     found = the_network()
     doc = get_object_or_404(queries.visible_documents(request.user, found), pk=pk)
@@ -62,7 +63,7 @@ def document(request: HttpRequest, pk: int) -> HttpResponse:
         handle = doc.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    name = doc.file.name.rsplit("/", 1)[-1]
+    name = (doc.file.name or "document").rsplit("/", 1)[-1]
     response = FileResponse(handle, as_attachment=False, filename=name)
     response["Content-Type"] = doc.content_type or "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
