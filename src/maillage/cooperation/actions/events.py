@@ -1,17 +1,75 @@
-"""Registering for the network's events and cancelling: the event's row is locked, so the last
-place goes to one person only, and nobody registers once the event has started."""
+"""The network's events: who runs the network plans them; people register and cancel. The
+event's row is locked, so the last place goes to one person only, and nobody registers once the
+event has started."""
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.cooperation.models import Event, EventRegistration
+from maillage.cooperation.actions.governance import check_run
+from maillage.cooperation.models import Body, Event, EventRegistration, Network
 from maillage.cooperation.queries import events as queries
+from maillage.core.dates import check_in_window
 from maillage.core.locks import lock_existing
-from maillage.directory.models import User
+from maillage.core.validators import single_line_errors
+from maillage.directory.models import Commune, Organisation, User
+
+MAX_CAPACITY = 100_000
+
+
+@dataclass(frozen=True)
+class EventInput:
+    title: str
+    start: dt.datetime
+    end: dt.datetime
+    is_public: bool
+    description: str = ""
+    place: str = ""
+    commune: Commune | None = None
+    capacity: int | None = None
+    organiser: Organisation | None = None
+    body: Body | None = None
+
+
+def create_event(user: User, network: Network, data: EventInput) -> Event:
+    check_run(user, network)
+    title, place = data.title.strip(), data.place.strip()
+    errors: dict[str, Any] = single_line_errors(title=title, place=place)
+    if not title:
+        errors["title"] = [_("This field is required.")]
+    for field, value in (("start", data.start), ("end", data.end)):
+        try:
+            check_in_window(value, field)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "start" not in errors and "end" not in errors and data.end < data.start:
+        errors["end"] = [_("The event cannot end before it starts.")]
+    if data.capacity is not None and not 1 <= data.capacity <= MAX_CAPACITY:
+        errors["capacity"] = [_("Give at least one place, or leave it empty for no limit.")]
+    if data.body is not None and data.body.network_id != network.pk:
+        errors["body"] = [_("This body is not one of the network's.")]
+    if errors:
+        raise ValidationError(errors)
+    return Event.objects.create(
+        network=network,
+        body=data.body,
+        title=title[:200],
+        description=data.description.strip(),
+        start=data.start,
+        end=data.end,
+        place=place[:200],
+        commune=data.commune,
+        capacity=data.capacity,
+        is_public=data.is_public,
+        organiser=data.organiser,
+    )
 
 
 def register(user: User, event: Event) -> EventRegistration:

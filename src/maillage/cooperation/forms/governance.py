@@ -25,7 +25,7 @@ from maillage.directory.models import MembershipState, Organisation, Organisatio
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> forms.ModelChoiceField:
+def choices_of(form: forms.Form, name: str, queryset: QuerySet[Any]) -> forms.ModelChoiceField:
     """Give the form's model choice field its options, read when the form is made."""
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
@@ -53,8 +53,8 @@ class MemberForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         validated = Organisation.objects.filter(status=OrganisationStatus.VALIDATED)
-        _choices(self, "organisation", validated.order_by("name"))
-        _choices(self, "college", network.colleges.all())
+        choices_of(self, "organisation", validated.order_by("name"))
+        choices_of(self, "college", network.colleges.all())
 
 
 class FeePaidForm(forms.Form):
@@ -87,12 +87,14 @@ class SeatForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         members = current_members(network).values("organisation_id")
-        _choices(self, "body", network.bodies.all())
-        _choices(self, "organisation", Organisation.objects.filter(pk__in=members).order_by("name"))
+        choices_of(self, "body", network.bodies.all())
+        choices_of(
+            self, "organisation", Organisation.objects.filter(pk__in=members).order_by("name")
+        )
         people = User.objects.filter(
             memberships__organisation__in=members, memberships__state=MembershipState.ACTIVE
         )
-        _choices(self, "person", people.distinct().order_by("last_name", "username"))
+        choices_of(self, "person", people.distinct().order_by("last_name", "username"))
 
 
 class DocumentForm(forms.Form):
@@ -113,7 +115,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "body", network.bodies.all())
+        choices_of(self, "body", network.bodies.all())
 
 
 class DecisionForm(forms.Form):
@@ -128,7 +130,7 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "body", network.bodies.all())
+        choices_of(self, "body", network.bodies.all())
 
 
 class VoteForm(forms.Form):

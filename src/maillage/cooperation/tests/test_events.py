@@ -123,3 +123,33 @@ def test_one_events_calendar(gov: dict[str, Any], client: Any) -> None:
     answer = client.get(reverse("cooperation:event_ics", args=[event.pk]))
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/calendar")
     assert "LOCATION:Atelier du Port" in _unfold(answer.content.decode())
+
+
+def test_the_coordinator_plans_an_event_from_the_running_page(
+    gov: dict[str, Any], client: Any
+) -> None:
+    client.force_login(gov["coordinator"])
+    url = reverse("cooperation:network_manage")
+    fields = {
+        "form": "event",
+        "event-title": "Atelier réparation",
+        "event-start": "2027-03-04T14:00",
+        "event-end": "2027-03-04T12:00",
+        "event-capacity": "0",
+        "event-commune": "99999",
+        "event-is_public": "on",
+    }
+    bad = client.post(url, fields)
+    page = bad.content.decode()
+    assert bad.status_code == 400 and "No commune has this INSEE code." in page
+    assert "Ensure this value is greater than or equal to 1." in page
+    assert not Event.objects.exists()
+    fields.update({"event-commune": "", "event-capacity": "12"})
+    backwards = client.post(url, fields)
+    assert "The event cannot end before it starts." in backwards.content.decode()
+    fields["event-end"] = "2027-03-04T17:00"
+    assert client.post(url, fields).status_code == 302
+    event = Event.objects.get()
+    assert event.capacity == 12 and event.is_public and event.start.hour == 13  # 14:00 Paris
+    client.force_login(gov["ada"])
+    assert client.post(url, fields).status_code == 403

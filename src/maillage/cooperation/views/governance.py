@@ -12,11 +12,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.cooperation.actions import decisions as decision_actions
+from maillage.cooperation.actions import events as event_actions
 from maillage.cooperation.actions import governance as actions
+from maillage.cooperation.forms.events import EventForm
 from maillage.cooperation.forms.governance import (
     BodyForm,
     DecisionForm,
@@ -32,7 +35,7 @@ from maillage.cooperation.queries import governance as queries
 from maillage.cooperation.queries.network import can_run_network
 from maillage.cooperation.views.network import the_network
 from maillage.cooperation.views.results import result_rows
-from maillage.core.forms import add_action_errors
+from maillage.core.forms import add_action_errors, input_from
 from maillage.core.views import flash_outcome
 from maillage.sharing.views.common import acting_user, error_text
 
@@ -42,8 +45,9 @@ FORMS: dict[str, Any] = {
     "seat": SeatForm,
     "document": DocumentForm,
     "decision": DecisionForm,
+    "event": EventForm,
 }
-NEEDS_NETWORK = {"member", "seat", "document", "decision"}
+NEEDS_NETWORK = {"member", "seat", "document", "decision", "event"}
 
 
 def _runner(request: HttpRequest) -> tuple[Network, Any]:
@@ -95,6 +99,11 @@ def _save(name: str, form: forms.Form, user: Any, network: Network) -> str:
         )
         actions.upload_document(user, network, document, data["file"])
         return _("Document uploaded.")
+    if name == "event":
+        event = event_actions.create_event(
+            user, network, input_from(form, event_actions.EventInput)
+        )
+        return _("Event %(title)s planned.") % {"title": event.title}
     decision = decision_actions.DecisionInput(
         title=data["title"],
         meeting_date=data["meeting_date"],
@@ -139,6 +148,7 @@ def manage(request: HttpRequest) -> HttpResponse:
             "bodies": queries.bodies_with_seats(found),
             "documents": found.documents.select_related("body"),
             "decisions": queries.decisions_of(found),
+            "events": found.events.filter(end__gte=timezone.now()).order_by("start"),
             "fee_form": FeePaidForm(),
             "end_form": EndForm(),
         },
