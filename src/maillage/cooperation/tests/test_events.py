@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from maillage.cooperation.actions import events as actions
 from maillage.cooperation.models import Event, EventRegistration
+from maillage.cooperation.queries.events import feed_token
 from maillage.cooperation.tests.governance_world import english, gov
 
 __all__ = ["english", "gov"]
@@ -153,3 +154,27 @@ def test_the_coordinator_plans_an_event_from_the_running_page(
     assert event.capacity == 12 and event.is_public and event.start.hour == 13  # 14:00 Paris
     client.force_login(gov["ada"])
     assert client.post(url, fields).status_code == 403
+
+
+def test_a_members_key_adds_the_private_meetings_to_the_feed(
+    gov: dict[str, Any], client: Any
+) -> None:
+    _event(gov, title="Visite publique")
+    _event(gov, title="Conseil privé", is_public=False)
+    url = reverse("cooperation:events_ics")
+    assert b"Conseil" not in client.get(url).content
+    mine = feed_token(gov["ada"])
+    assert b"SUMMARY:Conseil priv" in client.get(url, {"key": mine}).content
+    outsider = client.get(url, {"key": feed_token(gov["visitor"])}).content
+    assert b"Visite publique" in outsider and b"Conseil" not in outsider
+    tampered = mine[:-1] + ("1" if mine[-1] == "0" else "0")
+    assert client.get(url, {"key": tampered}).status_code == 404
+    assert client.get(url, {"key": "1-bad"}).status_code == 404
+    gov["ada"].set_password("another-Pass-2026")
+    gov["ada"].save()
+    assert client.get(url, {"key": mine}).status_code == 404
+    client.force_login(gov["ada"])
+    assert (
+        "?key=" + feed_token(gov["ada"])
+        in client.get(reverse("cooperation:events")).content.decode()
+    )

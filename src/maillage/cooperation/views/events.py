@@ -20,12 +20,15 @@ from maillage.cooperation.queries import events as queries
 from maillage.cooperation.queries.governance import is_network_member
 from maillage.cooperation.views.network import the_network
 from maillage.core.views import flash_outcome
+from maillage.directory.models import User
 from maillage.sharing.views.common import acting_user
 
 
 def events(request: HttpRequest) -> HttpResponse:
     found = the_network()
     visible = queries.visible_events(request.user, found)
+    member = is_network_member(request.user, found)
+    key = queries.feed_token(request.user) if isinstance(request.user, User) and member else ""
     return render(
         request,
         "cooperation/events.html",
@@ -33,7 +36,8 @@ def events(request: HttpRequest) -> HttpResponse:
             "network": found,
             "upcoming": queries.upcoming(visible),
             "past": visible.filter(end__lt=timezone.now()).order_by("-start")[:20],
-            "is_member": is_network_member(request.user, found),
+            "is_member": member,
+            "private_feed": reverse("cooperation:events_ics") + "?key=" + key if key else "",
         },
     )
 
@@ -104,10 +108,18 @@ def _calendar(request: HttpRequest, shown: Iterable[Event], name: str) -> HttpRe
 
 
 def events_ics(request: HttpRequest) -> HttpResponse:
-    """The public events (a calendar app fetches it without signing in)."""
+    """The public events, for anyone; with a member's key (a calendar app cannot sign in), the
+    members' meetings too."""
     found = the_network()
-    public = found.events.filter(is_public=True).select_related("commune").order_by("start")
-    return _calendar(request, public, found.name)
+    shown = found.events.filter(is_public=True)
+    token = request.GET.get("key", "")
+    if token:
+        owner = queries.feed_user(token[:64])
+        if owner is None:
+            raise Http404
+        if is_network_member(owner, found):
+            shown = found.events.all()
+    return _calendar(request, shown.select_related("commune").order_by("start"), found.name)
 
 
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
