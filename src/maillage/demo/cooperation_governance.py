@@ -325,7 +325,7 @@ def _events(network: Network, bodies: dict[str, Body], members: list[NetworkMemb
             workshop,
         ),
         (
-            "Conseil d'administration de janvier",
+            "Conseil d'administration du pôle",
             "Suivi du fonds de mutualisation, adhésions, préparation de l'assemblée générale.",
             at(38, 18),
             at(38, 20),

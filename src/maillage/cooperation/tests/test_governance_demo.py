@@ -32,7 +32,5 @@ def test_it_loads_the_network_once_and_shows_it(client: Any, settings: Any, tmp_
     assert network.documents.filter(is_public=True).count() == 3
     page = client.get(reverse("cooperation:network")).content.decode()
     assert "Maillage Sud" in page and "Approbation des comptes 2024" in page
-    assert (
-        "Assemblée générale 2026" in page and "Conseil d&#x27;administration de janvier" not in page
-    )
+    assert "Assemblée générale 2026" in page and "Conseil d&#x27;administration du pôle" not in page
     assert client.get(reverse("cooperation:events_ics")).content.count(b"BEGIN:VEVENT") == 2
