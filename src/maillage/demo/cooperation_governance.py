@@ -144,6 +144,26 @@ def _members(network: Network, colleges: dict[str, College]) -> list[NetworkMemb
                 },
             )
             found.append(member)
+    # The demo accounts' own organisation is a member, so admin-atelier can vote in the open
+    # decision and read the members' documents.
+    own = Organisation.objects.filter(slug="demo-001").first()
+    if own is not None and all(m.organisation_id != own.pk for m in found):
+        kind = next(
+            (k for k, (_w, _f, kinds, _n) in COLLEGES.items() if own.kind in kinds),
+            CollegeKind.COMPANIES,
+        )
+        member, _created = NetworkMember.objects.get_or_create(
+            network=network,
+            organisation=own,
+            end=None,
+            defaults={
+                "college": colleges[kind],
+                "start": dt.date(2022, 3, 1),
+                "fee": Decimal(COLLEGES[kind][1]),
+                "fee_paid_until": dt.date(today.year, 12, 31),
+            },
+        )
+        found.append(member)
     return found
 
 

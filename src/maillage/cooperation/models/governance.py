@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.cooperation.models.network import Network, NetworkMember
+from maillage.core.storage import private_storage
 from maillage.core.validators import validate_single_line
 from maillage.directory.models import Organisation
 
@@ -116,7 +117,9 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     date = models.DateField(_("date"))
-    file = models.FileField(_("file"), upload_to="cooperation/documents/%Y/")
+    file = models.FileField(
+        _("file"), upload_to="cooperation/documents/%Y/", storage=private_storage
+    )
     content_type = models.CharField(max_length=80, blank=True)
     size = models.PositiveIntegerField(default=0)
     is_public = models.BooleanField(_("public"), default=False)

@@ -213,6 +213,7 @@ def test_a_document_is_checked_by_its_first_bytes(
     gov: dict[str, Any], settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     data = actions.DocumentInput(
         kind="statutes", title="Statuts", date=local_today(), is_public=True
     )

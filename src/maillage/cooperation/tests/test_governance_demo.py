@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_loads_the_network_once_and_shows_it(client: Any, settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     settings.LANGUAGE_CODE = "en"
     load_directory_demo()
     network = load_cooperation_governance_demo()

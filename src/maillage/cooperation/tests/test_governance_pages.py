@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 @pytest.fixture
 def documents(gov: dict[str, Any], settings: Any, tmp_path: Any) -> tuple[Document, Document]:
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
     def upload(title: str, public: bool) -> Document:
         data = actions.DocumentInput("minutes", title, local_today(), public, gov["assembly"])
@@ -163,6 +164,7 @@ def test_uploading_a_document_from_the_running_page(
     gov: dict[str, Any], client: Any, settings: Any, tmp_path: Any
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     client.force_login(gov["coordinator"])
     url = reverse("cooperation:network_manage")
     fields = {
@@ -209,3 +211,19 @@ def test_opening_a_decision_and_a_seat_from_the_running_page(
         },
     )
     assert seat.status_code == 400 and not BodySeat.objects.exists()
+
+
+def test_documents_are_stored_outside_the_public_media(settings, tmp_path):
+    """The web server serves MEDIA_ROOT to anyone: a network document must never land there."""
+    from django.core.files.base import ContentFile
+
+    from maillage.cooperation.models import Document
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    field = Document._meta.get_field("file")
+    name = field.storage.save("cooperation/documents/2026/minutes.pdf", ContentFile(b"%PDF-1.4"))
+    assert (tmp_path / "private" / name).is_file()
+    assert not (tmp_path / "media").exists()
+    with pytest.raises(ValueError):
+        field.storage.url(name)
