@@ -21,6 +21,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
+from maillage.cooperation.api.funding import router as cooperation_funding_router
 from maillage.core.request_limits import NUL, too_large_response
 from maillage.directory.api import router as directory_router
 from maillage.equipment.api import router as equipment_router
@@ -199,6 +200,7 @@ api.add_router("/", symbiosis_candidates_router)
 api.add_router("/", symbiosis_synergies_router)
 api.add_router("/", symbiosis_loops_router)
 api.add_router("/", symbiosis_heat_router)
+api.add_router("/", cooperation_funding_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
 api.add_router("/", impact_network_router)
