@@ -317,13 +317,13 @@ def confirm_pledge(user: Any, pledge_row: Pledge) -> Pledge:
         # The campaign first, then the pledge: the same order as closing, so no deadlock.
         campaign = lock_existing(pledge_row.campaign)
         locked = lock_existing(pledge_row)
+        if campaign.state != CampaignState.OPEN:
+            raise FundingConflict(_("This campaign is closed."))
         if locked.state != PledgeState.PROMISED:
             raise FundingConflict(
                 _("This pledge is no longer promised: it was %(state)s.")
                 % {"state": locked.get_state_display().lower()}
             )
-        if campaign.state != CampaignState.OPEN:
-            raise FundingConflict(_("This campaign is closed."))
         locked.state = PledgeState.CONFIRMED
         locked.confirmed_by = user
         locked.confirmed_at = timezone.now()
