@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-from maillage.core.dates import local_today
 from maillage.cooperation.models import (
     Campaign,
     CampaignRule,
@@ -18,6 +17,7 @@ from maillage.cooperation.models import (
     PledgeState,
     Project,
 )
+from maillage.core.dates import local_today
 from maillage.directory.models import Commune, Membership, Role
 
 

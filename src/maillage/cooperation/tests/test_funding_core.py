@@ -8,7 +8,7 @@ from maillage.cooperation import funding as core
 from maillage.cooperation.funding import PledgeAmount, Rule
 
 
-def P(amount: str, state: str = core.CONFIRMED, org: bool = False) -> PledgeAmount:  # noqa: N802
+def P(amount: str, state: str = core.CONFIRMED, org: bool = False) -> PledgeAmount:
     return PledgeAmount(D(amount), state, org)
 
 

@@ -69,11 +69,10 @@ def test_a_confirmation_and_a_cancellation_at_once(fworld: Any) -> None:
     outcomes = set()
     for _trial in range(4):
         found = add_pledge(fworld["campaign"], fworld["cit"], "25")
+        first, second = Pledge.objects.get(pk=found.pk), Pledge.objects.get(pk=found.pk)
         answers = _race(
-            lambda p=Pledge.objects.get(pk=found.pk): actions.confirm_pledge(
-                fworld["coordinator"], p
-            ),
-            lambda p=Pledge.objects.get(pk=found.pk): actions.cancel_pledge(fworld["cit"], p),
+            lambda p=first: actions.confirm_pledge(fworld["coordinator"], p),
+            lambda p=second: actions.cancel_pledge(fworld["cit"], p),
         )
         assert answers.count("ok") == 1, answers
         found.refresh_from_db()
