@@ -7,6 +7,7 @@ confirmation once the money arrived. Every amount is a Decimal in euros, exact t
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -32,13 +33,13 @@ __all__ = [
 ZERO = Decimal("0")
 
 
-def _money(label: str, **extra: object) -> models.DecimalField:
+def _money(label: Any, **extra: Any) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=12,
         decimal_places=2,
         validators=[MinValueValidator(ZERO)],
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
