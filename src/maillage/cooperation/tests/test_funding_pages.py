@@ -201,6 +201,19 @@ def test_a_closed_campaign_takes_no_pledge_on_the_page(client: Any, fworld: Any)
     client.force_login(fworld["cit"])
     page = client.get(URL).content.decode()
     assert 'id="pledge-form"' not in page
-    client.post(URL, {"amount": "10"})
+    response = client.post(URL, {"amount": "10"})
+    assert "This campaign is closed." in response.content.decode()
     assert not Pledge.objects.exists()
-    assert CampaignRule.KEEP  # the other rule exists too
+
+
+def test_after_the_deadline_the_form_is_gone_before_the_nightly_close(
+    client: Any, fworld: Any
+) -> None:
+    Campaign.objects.filter(pk=fworld["campaign"].pk).update(
+        deadline=fworld["today"] - dt.timedelta(days=1), rule=CampaignRule.KEEP
+    )
+    client.force_login(fworld["cit"])
+    assert 'id="pledge-form"' not in client.get(URL).content.decode()
+    response = client.post(URL, {"amount": "10"})
+    assert "The campaign&#x27;s deadline has passed." in response.content.decode()
+    assert not Pledge.objects.exists()

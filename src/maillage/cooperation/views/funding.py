@@ -19,6 +19,7 @@ from maillage.cooperation.actions import funding as actions
 from maillage.cooperation.forms.funding import CampaignForm, LineForm, PledgeForm, RuleForm
 from maillage.cooperation.models import CampaignState, FundingLine, Pledge, Project
 from maillage.cooperation.queries import funding as queries
+from maillage.core.dates import local_today
 from maillage.core.forms import input_from
 from maillage.core.views import flash_outcome, save_form
 from maillage.sharing.views.common import acting_user
@@ -84,6 +85,7 @@ def funding(request: HttpRequest, slug: str) -> HttpResponse:
             pledgers=queries.public_pledgers(campaign),
             mine=queries.own_pledges(user, campaign),
             is_open=campaign.state == CampaignState.OPEN,
+            accepting=campaign.state == CampaignState.OPEN and local_today() <= campaign.deadline,
             to_confirm=queries.pledges_to_confirm(campaign) if queries.can_confirm(user) else None,
         )
         if context["editor"] and campaign.state == CampaignState.OPEN:
