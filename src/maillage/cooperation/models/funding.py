@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.cooperation import funding as core
 from maillage.cooperation.models.projects import Project
@@ -52,10 +53,10 @@ class FundingKind(models.TextChoices):
 
 
 class FundingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    REQUESTED = "requested", _("Requested")
-    COMMITTED = "committed", _("Committed")
-    DISBURSED = "disbursed", _("Disbursed")
+    PLANNED = "planned", pgettext_lazy("funding", "Planned")
+    REQUESTED = "requested", pgettext_lazy("funding", "Requested")
+    COMMITTED = "committed", pgettext_lazy("funding", "Committed")
+    DISBURSED = "disbursed", pgettext_lazy("funding", "Disbursed")
 
 
 class FundingLine(models.Model):
@@ -105,10 +106,10 @@ class CampaignRule(models.TextChoices):
 
 
 class CampaignState(models.TextChoices):
-    OPEN = "open", _("Open")
-    SUCCEEDED = core.SUCCEEDED, _("Succeeded")
-    FAILED = core.FAILED, _("Failed")
-    CLOSED = core.CLOSED, _("Closed")
+    OPEN = "open", pgettext_lazy("campaign", "Open")
+    SUCCEEDED = core.SUCCEEDED, pgettext_lazy("campaign", "Succeeded")
+    FAILED = core.FAILED, pgettext_lazy("campaign", "Failed")
+    CLOSED = core.CLOSED, pgettext_lazy("campaign", "Closed")
 
 
 class Campaign(models.Model):
@@ -201,10 +202,10 @@ class MatchingRule(models.Model):
 
 
 class PledgeState(models.TextChoices):
-    PROMISED = core.PROMISED, _("Promised")
-    CONFIRMED = core.CONFIRMED, _("Confirmed")
-    CANCELLED = core.CANCELLED, _("Cancelled")
-    VOID = core.VOID, _("Void")
+    PROMISED = core.PROMISED, pgettext_lazy("pledge", "Promised")
+    CONFIRMED = core.CONFIRMED, pgettext_lazy("pledge", "Confirmed")
+    CANCELLED = core.CANCELLED, pgettext_lazy("pledge", "Cancelled")
+    VOID = core.VOID, pgettext_lazy("pledge", "Void")
 
 
 class Pledge(models.Model):
