@@ -10,6 +10,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from maillage.cooperation.models import CampaignRule, FundingKind, FundingStatus
 from maillage.directory.models import Organisation
@@ -48,7 +49,7 @@ class LineForm(forms.Form):
     amount = amount_field(_("Amount (€)"))
     status = forms.ChoiceField(label=_("Status"), choices=FundingStatus.choices)
     disbursed = amount_field(_("Disbursed (€)"), required=False)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    note = forms.CharField(label=pgettext_lazy("funding", "Note"), max_length=300, required=False)
 
 
 class CampaignForm(forms.Form):
