@@ -4,6 +4,7 @@ confirmation. Amounts travel as strings of euros ("1200.50"), never floats."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -68,7 +69,7 @@ class FundingOut(Schema):
 
 
 class PledgeIn(Schema):
-    amount: str = Field(..., max_length=20, description="Euros, e.g. '25' or '12.50'")
+    amount: Decimal = Field(..., description="Euros, to the cent: 25, 12.50 or '12.50'")
     organisation: int | None = Field(None, ge=1, le=MAX_ROW_ID, description="On whose behalf")
     display_name: str = Field("", max_length=120)
     anonymous: bool = False

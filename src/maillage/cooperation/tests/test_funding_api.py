@@ -41,6 +41,15 @@ def test_pledging_through_the_api(client: Any, fworld: Any) -> None:
     response = _post(client, url, {"amount": "-5"})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "amount"]
+    response = _post(client, url, {"amount": -5})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "amount"]
+    response = _post(client, url, {"amount": "abc"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "amount"
+    response = _post(client, url, {"amount": 0.1})
+    assert response.status_code == 201 and response.json()["amount"] == "0.10"
+    Pledge.objects.all().delete()
     response = _post(client, url, {"amount": "25.10", "anonymous": True})
     assert response.status_code == 201, response.content
     assert response.json()["amount"] == "25.10"
