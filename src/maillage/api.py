@@ -21,6 +21,7 @@ from ninja.openapi.docs import DocsBase
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
+from maillage.cooperation.api.funding import router as cooperation_funding_router
 from maillage.cooperation.api.governance import router as cooperation_governance_router
 from maillage.cooperation.api.projects import router as cooperation_projects_router
 from maillage.cooperation.api.skills import router as cooperation_skills_router
@@ -209,6 +210,7 @@ api.add_router("/", designs_makers_router)
 api.add_router("/", cooperation_skills_router)
 api.add_router("/", cooperation_projects_router)
 api.add_router("/", cooperation_governance_router)
+api.add_router("/", cooperation_funding_router)
 api.add_router("/", impact_machines_router)
 api.add_router("/", impact_scenarios_router)
 api.add_router("/", impact_network_router)
