@@ -8,6 +8,12 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from maillage.demo.cooperation_funding import load_cooperation_funding_demo
+from maillage.demo.cooperation_governance import load_cooperation_governance_demo
+from maillage.demo.cooperation_projects import load_cooperation_projects_demo
+from maillage.demo.cooperation_skills import load_cooperation_skills_demo
+from maillage.demo.designs_makers import load_designs_makers_demo
+from maillage.demo.designs_okh import load_designs_okh_demo
 from maillage.demo.directory import ACCOUNTS, PASSWORD, load_directory_demo
 from maillage.demo.equipment import load_equipment_demo
 from maillage.demo.impact import load_impact_demo
@@ -36,6 +42,13 @@ class Command(BaseCommand):
             organisations = load_directory_demo()
             machines = load_equipment_demo()
             offers = load_sharing_demo()
+            # Who can make the demo pasteuriser depends on the shared park as sharing leaves it.
+            load_designs_makers_demo()
+            load_designs_okh_demo()
+            load_cooperation_governance_demo()
+            load_cooperation_projects_demo()
+            load_cooperation_funding_demo()
+            load_cooperation_skills_demo()
             load_maintenance_plans_demo()
             load_breakdowns_demo()
             load_passport_demo()
