@@ -16,11 +16,11 @@ class PrivateStorage(FileSystemStorage):
         super().__init__(base_url=None)
 
     @property
-    def base_location(self) -> str:  # type: ignore[override]
+    def base_location(self) -> str:
         return str(Path(settings.PRIVATE_MEDIA_ROOT))
 
     @property
-    def location(self) -> str:  # type: ignore[override]
+    def location(self) -> str:
         return str(Path(self.base_location).resolve())
 
     def url(self, name: str | None) -> str:
