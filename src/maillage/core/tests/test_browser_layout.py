@@ -44,9 +44,9 @@ def test_the_signed_in_header_is_one_line_on_a_desktop_and_a_menu_on_a_phone(
     middle = brand["y"] + brand["height"] / 2
     items = header.locator(".brand, .nav-primary li, .nav-menu > summary, .lang-switch button")
     boxes = [_box(items.nth(i)) for i in range(items.count())]
-    assert (
-        len(boxes) == 10
-    )  # brand, seven links (resources and impact included), my space, language
+    # brand, eight links (resources, open designs, cooperation and impact included; trainings
+    # are under cooperation), my space, language
+    assert len(boxes) == 11
     assert all(abs(b["y"] + b["height"] / 2 - middle) < 4 for b in boxes)
     assert _box(header)["height"] <= max(b["height"] for b in boxes) + 24
     menu = header.locator("details.nav-menu")
