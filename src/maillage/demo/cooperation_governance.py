@@ -368,10 +368,19 @@ def _events(network: Network, bodies: dict[str, Body], members: list[NetworkMemb
             start=start,
             end=end,
             place=place,
-            commune=Commune.objects.filter(name__istartswith=commune).order_by("insee_code").first()
-            if commune
-            else None,
+            commune=_commune(commune) if commune else None,
             capacity=capacity,
             is_public=public,
             organiser=organiser,
         )
+
+
+def _commune(name: str) -> Commune | None:
+    """The commune of that name in the region (« Marseille », not Marseillette in the Aude)."""
+    region = ["04", "05", "06", "13", "83", "84"]
+    found = Commune.objects.filter(name__iexact=name, department_id__in=region).first()
+    return found or (
+        Commune.objects.filter(name__istartswith=name, department_id__in=region)
+        .order_by("insee_code")
+        .first()
+    )

@@ -319,6 +319,12 @@ def confirm_pledge(user: Any, pledge_row: Pledge) -> Pledge:
         locked = lock_existing(pledge_row)
         if campaign.state != CampaignState.OPEN:
             raise FundingConflict(_("This campaign is closed."))
+        # After the deadline day the outcome is what was confirmed by then, whenever the
+        # nightly closing runs: a late confirmation would change it.
+        if local_today() > campaign.deadline:
+            raise FundingConflict(
+                _("The campaign's deadline has passed: pledges can no longer be confirmed.")
+            )
         if locked.state != PledgeState.PROMISED:
             raise FundingConflict(
                 _("This pledge is no longer promised: it was %(state)s.")

@@ -35,13 +35,23 @@ from maillage.core.validators import single_line_errors
 from maillage.directory.models import MembershipState, Organisation, OrganisationStatus, User
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+ZIP = b"PK\x03\x04"
 # What a document may be, known by its first bytes (the name and the browser's type can lie).
 DOCUMENT_TYPES = (
     (b"%PDF-", "application/pdf"),
-    (b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
+    (ZIP, "application/vnd.oasis.opendocument.text"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 )
+
+
+def _open_document_type(head: bytes) -> str | None:
+    """An OpenDocument file is a ZIP whose first member, stored uncompressed, is "mimetype" and
+    holds the document's type (OpenDocument 1.2, part 3, 3.3): its name starts at byte 30."""
+    if head[30:38] != b"mimetype":
+        return None
+    declared = head[38:].split(b"PK", 1)[0].decode("ascii", "replace")
+    return declared if declared.startswith("application/vnd.oasis.opendocument.") else None
 
 
 def check_run(user: Any, network: Network) -> None:
@@ -209,10 +219,15 @@ def document_type(upload: UploadedFile) -> str:
     if upload.size > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": _("The file is over 10 MB: send a smaller one.")})
     upload.seek(0)
-    head = upload.read(8)
+    head = upload.read(128)
     upload.seek(0)
     for magic, content_type in DOCUMENT_TYPES:
         if head.startswith(magic):
+            if magic == ZIP:
+                declared = _open_document_type(head)
+                if declared is None:
+                    break  # a .docx or an .xlsx, a plain archive
+                return declared
             return content_type
     raise ValidationError({"file": _("Send a PDF, an OpenDocument text, a PNG or a JPEG file.")})
 

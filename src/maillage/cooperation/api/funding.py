@@ -171,9 +171,10 @@ def project_funding(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/cooperation/projects/{slug}/funding/pledges",
-    response={201: PledgeOut},
+    response={201: PledgeOut, 409: ErrorOut},
     auth=WRITE_AUTH,
-    summary="Pledge to the project's open campaign (a promise; payment happens outside)",
+    summary="Pledge to the project's open campaign (a promise; payment happens outside; 409 once "
+    "it closed)",
 )
 def pledge_new(request: HttpRequest, slug: str, payload: PledgeIn) -> Any:
     project = _project(request, slug)
@@ -185,14 +186,19 @@ def pledge_new(request: HttpRequest, slug: str, payload: PledgeIn) -> Any:
         organisation = Organisation.objects.filter(pk=payload.organisation).first()
         if organisation is None:
             raise ValidationError({"organisation": _("Unknown organisation.")})
-    found = actions.pledge(
-        request_user(request),
-        campaign,
-        payload.amount,
-        organisation=organisation,
-        display_name=payload.display_name,
-        anonymous=payload.anonymous,
-    )
+    try:
+        found = actions.pledge(
+            request_user(request),
+            campaign,
+            payload.amount,
+            organisation=organisation,
+            display_name=payload.display_name,
+            anonymous=payload.anonymous,
+        )
+    except actions.FundingConflict as exc:
+        return Status(
+            409, {"detail": [{"loc": ["body"], "msg": m, "type": "conflict"} for m in exc.messages]}
+        )
     return Status(201, _pledge_out(found))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -25,8 +25,9 @@ from maillage.cooperation.models import (
     Project,
     ProjectTheme,
 )
+from maillage.cooperation.queries import projects as project_queries
 from maillage.directory import permissions
-from maillage.directory.models import Membership, MembershipState, Organisation, Role
+from maillage.directory.models import MembershipState, Organisation, Role
 
 ZERO = Decimal("0.00")
 
@@ -47,10 +48,11 @@ def is_lead_member(user: Any, project: Project) -> bool:
 
 
 def can_view_funding(user: Any, project: Project) -> bool:
-    """A public project's funding is public; a private one's only to its lead and coordinators."""
+    """A project's funding is read by whoever reads the project: everyone for a public one; its
+    lead's and partners' members and the coordinators for the others."""
     if project.is_public:
         return True
-    return permissions.is_coordinator(user) or is_lead_member(user, project)
+    return project_queries.visible_projects(user).filter(pk=project.pk).exists()
 
 
 def can_edit_funding(user: Any, project: Project) -> bool:
@@ -67,15 +69,8 @@ def can_confirm(user: Any) -> bool:
 
 
 def visible_projects(user: Any) -> QuerySet[Project]:
-    projects = Project.objects.select_related("lead", "commune__department")
-    if permissions.is_coordinator(user):
-        return projects
-    if not user.is_authenticated:
-        return projects.filter(is_public=True)
-    led = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values(
-        "organisation_id"
-    )
-    return projects.filter(Q(is_public=True) | Q(lead_id__in=led))
+    """The projects whose funding this person reads (the projects' own visibility rule)."""
+    return project_queries.visible_projects(user).select_related("lead", "commune__department")
 
 
 def pledging_organisations(user: Any) -> QuerySet[Organisation]:
