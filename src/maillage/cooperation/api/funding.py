@@ -84,7 +84,7 @@ class PledgeOut(Schema):
     organisation: int | None = Field(None, alias="organisation_id")
 
 
-class ErrorOut(Schema):
+class FundingErrorOut(Schema):
     detail: Any
 
 
@@ -171,7 +171,7 @@ def project_funding(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/cooperation/projects/{slug}/funding/pledges",
-    response={201: PledgeOut, 409: ErrorOut},
+    response={201: PledgeOut, 409: FundingErrorOut},
     auth=WRITE_AUTH,
     summary="Pledge to the project's open campaign (a promise; payment happens outside; 409 once "
     "it closed)",
@@ -204,7 +204,7 @@ def pledge_new(request: HttpRequest, slug: str, payload: PledgeIn) -> Any:
 
 @router.post(
     "/cooperation/pledges/{pledge_id}/confirm",
-    response={200: PledgeOut, 409: ErrorOut},
+    response={200: PledgeOut, 409: FundingErrorOut},
     auth=WRITE_AUTH,
     summary="A coordinator confirms that a promised pledge was paid (409 when it moved on)",
 )

@@ -30,7 +30,7 @@ class CollegeOut(Schema):
     members: int = Field(..., description="Current member organisations")
 
 
-class NetworkOut(Schema):
+class CooperationNetworkOut(Schema):
     name: str
     slug: str
     legal_form: str
@@ -78,7 +78,13 @@ class VoteOut(Schema):
     cast_at: dt.datetime
 
 
-class ConflictOut(Schema):
+class VoteConflictOut(Schema):
+    detail: str
+
+
+class NoNetworkOut(Schema):
+    """The installation has no cooperation network yet."""
+
     detail: str
 
 
@@ -89,7 +95,11 @@ def _network() -> Any:
     return found
 
 
-@router.get("/cooperation/network", response=NetworkOut, summary="The network and its colleges")
+@router.get(
+    "/cooperation/network",
+    response={200: CooperationNetworkOut, 404: NoNetworkOut},
+    summary="The network and its colleges (404 while none is set up)",
+)
 def network(request: HttpRequest) -> Any:
     found = _network()
     colleges = list(queries.colleges_with_counts(found))
@@ -133,8 +143,9 @@ def _decision_out(decision: Any) -> dict[str, Any]:
 
 @router.get(
     "/cooperation/decisions",
-    response=list[DecisionOut],
-    summary="Decisions with their results by college (open ones for members only)",
+    response={200: list[DecisionOut], 404: NoNetworkOut},
+    summary="Decisions with their results by college (open ones for members only; 404 while no "
+    "network is set up)",
 )
 def decisions(request: HttpRequest) -> Any:
     found = _network()
@@ -144,7 +155,7 @@ def decisions(request: HttpRequest) -> Any:
 
 @router.post(
     "/cooperation/decisions/{decision_id}/votes",
-    response={201: VoteOut, 409: ConflictOut},
+    response={201: VoteOut, 409: VoteConflictOut},
     auth=WRITE_AUTH,
     summary="Cast a member organisation's vote (its admins only)",
 )

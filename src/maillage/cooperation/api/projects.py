@@ -51,7 +51,7 @@ class PartnerOut(Schema):
     role: str
 
 
-class NeedOut(Schema):
+class ProjectNeedOut(Schema):
     id: int
     kind: str
     label: str
@@ -72,7 +72,7 @@ class ProjectDetailOut(ProjectSummaryOut):
     summary: str
     commune: str | None
     partner_list: list[PartnerOut]
-    needs: list[NeedOut]
+    needs: list[ProjectNeedOut]
     milestones: list[MilestoneOut]
 
 
@@ -95,7 +95,7 @@ class StageIn(Schema):
     to_stage: ProjectStage
 
 
-class ConflictOut(Schema):
+class ProjectConflictOut(Schema):
     detail: list[dict[str, Any]] = Field(..., description="loc names the field: version or stage")
 
 
@@ -212,7 +212,7 @@ def project_detail(request: HttpRequest, slug: str) -> Any:
 
 @router.put(
     "/projects/{slug}",
-    response={200: ProjectDetailOut, 409: ConflictOut},
+    response={200: ProjectDetailOut, 409: ProjectConflictOut},
     auth=WRITE_AUTH,
     summary="Edit a project: refused with 409 if it changed since the version you read",
 )
@@ -229,7 +229,7 @@ def project_update(request: HttpRequest, slug: str, payload: ProjectUpdateIn) ->
 
 @router.post(
     "/projects/{slug}/stage",
-    response={200: ProjectDetailOut, 409: ConflictOut},
+    response={200: ProjectDetailOut, 409: ProjectConflictOut},
     auth=WRITE_AUTH,
     summary="Move a project to the next or previous stage; 409 if it is no longer at from_stage",
 )

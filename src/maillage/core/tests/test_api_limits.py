@@ -275,3 +275,28 @@ def test_a_form_encoded_body_sent_to_the_api_is_a_400_not_a_500(client, token, l
     assert cancel.status_code == 400
     assert create.status_code == 400
     assert cancel.json()["detail"].startswith("Cannot parse request body")
+
+
+def test_every_api_schema_has_its_own_name() -> None:
+    """The OpenAPI document names schemas by class name: two `PartOut` in two routers would
+    silently describe one with the other's fields."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from ninja import Schema
+
+    import maillage
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.walk_packages(maillage.__path__, "maillage."):
+        if ".api" not in info.name or ".tests" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                if name in seen and seen[name] != module.__name__:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen.setdefault(name, module.__name__)
+    assert not clashes, clashes

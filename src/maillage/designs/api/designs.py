@@ -4,7 +4,7 @@ asks the same rights as the pages."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -36,13 +36,13 @@ class DesignOut(Schema):
     part_count: int
 
 
-class ProcessOut(Schema):
+class DesignProcessOut(Schema):
     code: str
     label: str
     source: str = Field(..., description="manifest, or manual for a hand correction")
 
 
-class PartOut(Schema):
+class DesignPartOut(Schema):
     name: str
     quantity: int
     tsdc: list[str]
@@ -52,14 +52,14 @@ class PartOut(Schema):
     dimensions_mm: list[float] | None
     off_the_shelf: bool
     source_file: str
-    processes: list[ProcessOut]
+    processes: list[DesignProcessOut]
 
 
 class DesignDetailOut(DesignOut):
     documentation_language: str
     image_url: str
     okh_version: str
-    parts: list[PartOut]
+    parts: list[DesignPartOut]
 
 
 class ImportIn(Schema):
@@ -68,8 +68,9 @@ class ImportIn(Schema):
     url: str | None = Field(None, max_length=500, description="Or a public http(s) address")
 
 
-class ErrorOut(Schema):
-    detail: str
+class DesignErrorOut(Schema):
+    # A sentence for a refused manifest or URL; the list of field errors for a malformed body.
+    detail: Any
     field: str | None = None
 
 
@@ -87,9 +88,9 @@ def _design_out(design: Design, part_count: int) -> DesignOut:
     )
 
 
-def _part_out(part: DesignPart) -> PartOut:
+def _part_out(part: DesignPart) -> DesignPartOut:
     size = [part.size_x_mm, part.size_y_mm, part.size_z_mm]
-    return PartOut(
+    return DesignPartOut(
         name=part.name,
         quantity=part.quantity,
         tsdc=part.tsdc.split(),
@@ -100,7 +101,7 @@ def _part_out(part: DesignPart) -> PartOut:
         off_the_shelf=part.off_the_shelf,
         source_file=part.source_file,
         processes=[
-            ProcessOut(code=item.process.code, label=item.process.label, source=item.source)
+            DesignProcessOut(code=item.process.code, label=item.process.label, source=item.source)
             for item in part.processes.all()
         ],
     )
@@ -142,16 +143,19 @@ def export_design(request: HttpRequest, slug: str) -> HttpResponse:
 @router.post(
     "/designs/",
     auth=WRITE_AUTH,
-    response={201: DesignDetailOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: DesignDetailOut, 403: DesignErrorOut, 422: DesignErrorOut},
 )
 def import_design(request: HttpRequest, payload: ImportIn) -> Status | DesignDetailOut:
     user = request_user(request)
     organisation = Organisation.objects.filter(pk=payload.organisation_id).first()
     if organisation is None:
-        return Status(422, ErrorOut(detail="No such organisation.", field="organisation_id"))
+        return Status(422, DesignErrorOut(detail="No such organisation.", field="organisation_id"))
     if bool(payload.manifest) == bool(payload.url):
         return Status(
-            422, ErrorOut(detail="Give either the manifest text or its address.", field="manifest")
+            422,
+            DesignErrorOut(
+                detail="Give either the manifest text or its address.", field="manifest"
+            ),
         )
     try:
         if payload.manifest:
@@ -159,9 +163,9 @@ def import_design(request: HttpRequest, payload: ImportIn) -> Status | DesignDet
         else:
             design = actions.import_from_url(user, organisation, payload.url or "")
     except PermissionDenied as error:
-        return Status(403, ErrorOut(detail=str(error) or "Forbidden."))
+        return Status(403, DesignErrorOut(detail=str(error) or "Forbidden."))
     except ValidationError as error:
         field = "url" if payload.url else "manifest"
-        return Status(422, ErrorOut(detail=" ".join(error.messages), field=field))
+        return Status(422, DesignErrorOut(detail=" ".join(error.messages), field=field))
     design = queries.with_parts(Design.objects.all()).get(pk=design.pk)
     return Status(201, _detail(design))

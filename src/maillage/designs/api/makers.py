@@ -41,7 +41,7 @@ class MakerOut(Schema):
     book_url: str
 
 
-class ProcessOut(Schema):
+class MakerProcessOut(Schema):
     process: str = Field(..., description="Code of the process taxonomy")
     label: str
     machines: list[MakerOut]
@@ -50,7 +50,7 @@ class ProcessOut(Schema):
     nearest_km: float | None = None
 
 
-class PartOut(Schema):
+class MakerPartOut(Schema):
     id: int
     name: str
     quantity: int
@@ -58,7 +58,7 @@ class PartOut(Schema):
     mass_g: float | None
     makeable: bool
     problem: str
-    processes: list[ProcessOut]
+    processes: list[MakerProcessOut]
 
 
 class ShareOut(Schema):
@@ -77,7 +77,7 @@ class MakersOut(Schema):
     latitude: float
     longitude: float
     max_km: float
-    parts: list[PartOut]
+    parts: list[MakerPartOut]
     bought: list[str]
     share: ShareOut
 
