@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from maillage.cooperation.actions.funding import short_name
 from maillage.cooperation.models import (
     Campaign,
     CampaignRule,
@@ -33,7 +34,7 @@ from maillage.cooperation.models import (
     Project,
 )
 from maillage.core.dates import local_today
-from maillage.directory.models import Organisation, User
+from maillage.directory.models import Membership, MembershipState, Organisation, Role, User
 
 K = FundingKind
 S = FundingStatus
@@ -190,12 +191,22 @@ def _pledge(
     if user is None:
         return
     org = Organisation.objects.filter(slug=organisation).first() if organisation else None
+    if org is not None:
+        # Only an organisation's admins pledge in its name: one of its admins, if it has one.
+        admin = (
+            Membership.objects.filter(
+                organisation=org, role=Role.ADMIN, state=MembershipState.ACTIVE
+            )
+            .order_by("pk")
+            .first()
+        )
+        user = admin.user if admin is not None else user
     when = timezone.now() - dt.timedelta(days=days_ago)
     found = Pledge.objects.create(
         campaign=campaign,
         user=user,
         organisation=org,
-        display_name=org.name if org else user.get_full_name() or user.username,
+        display_name=org.name if org else short_name(user),
         anonymous=anonymous,
         amount=Decimal(amount),
         state=PledgeState.CONFIRMED if confirmed_by else PledgeState.PROMISED,

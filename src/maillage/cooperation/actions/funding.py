@@ -8,6 +8,7 @@ two people acting at once behave as if one came after the other.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,9 +33,9 @@ from maillage.cooperation.models import (
 )
 from maillage.cooperation.queries import funding as queries
 from maillage.core.dates import local_today
-from maillage.core.locks import lock_existing
+from maillage.core.locks import lock, lock_existing
 from maillage.directory import permissions
-from maillage.directory.models import Organisation
+from maillage.directory.models import Organisation, Role
 
 MAX_PLEDGE = Decimal("100000")  # one person's promise: more is a typing error
 MAX_AMOUNT = Decimal("9999999999.99")  # what a 12-digit column holds
@@ -59,15 +60,20 @@ def money(
         raise ValidationError({field: _("Give an amount in euros.")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("Give an amount in euros.")})
-    if amount != amount.quantize(core.CENT):
-        raise ValidationError({field: _("Give the amount to the cent at most.")})
     if positive and amount <= 0:
         raise ValidationError({field: _("The amount must be more than 0 €.")})
     if amount < 0:
         raise ValidationError({field: _("The amount cannot be negative.")})
+    # Compared before rounding: quantize cannot hold an amount like 1e999999 (InvalidOperation).
     if amount > maximum:
         raise ValidationError({field: _("At most %(max)s.") % {"max": queries.euros(maximum)}})
-    return amount.quantize(core.CENT)
+    try:
+        cents = amount.quantize(core.CENT)
+    except InvalidOperation:
+        raise ValidationError({field: _("Give an amount in euros.")}) from None
+    if amount != cents:
+        raise ValidationError({field: _("Give the amount to the cent at most.")})
+    return cents
 
 
 def _check_edit(user: Any, project: Project) -> None:
@@ -129,11 +135,17 @@ def add_line(user: Any, project: Project, data: LineInput) -> FundingLine:
         return FundingLine.objects.create(project=project, **cleaned)
 
 
+def _line_gone() -> FundingConflict:
+    return FundingConflict(_("This funding line was removed meanwhile: reload the page."))
+
+
 def update_line(user: Any, line: FundingLine, data: LineInput) -> FundingLine:
     _check_edit(user, line.project)
     cleaned = _clean_line(data)
     with transaction.atomic():
-        locked = lock_existing(line)
+        locked = lock(line)
+        if locked is None:
+            raise _line_gone()
         for name, value in cleaned.items():
             setattr(locked, name, value)
         locked.save()
@@ -143,7 +155,10 @@ def update_line(user: Any, line: FundingLine, data: LineInput) -> FundingLine:
 def remove_line(user: Any, line: FundingLine) -> None:
     _check_edit(user, line.project)
     with transaction.atomic():
-        FundingLine.objects.filter(pk=line.pk).delete()
+        locked = lock(line)
+        if locked is None:
+            raise _line_gone()
+        locked.delete()
 
 
 # --- campaigns and matching rules -----------------------------------------------------------
@@ -259,6 +274,22 @@ def _check_open(campaign: Campaign, today: dt.date) -> None:
         raise ValidationError(_("The campaign is not open yet."))
 
 
+def _is_admin_of(user: Any, organisation: Organisation) -> bool:
+    membership = permissions.membership_of(user, organisation)
+    return membership is not None and membership.role == Role.ADMIN
+
+
+def short_name(user: Any) -> str:
+    """The name shown by default: « Camille D. », never the full name unless the person types it;
+    without names, the username's first part (before an @ or a dot)."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if first:
+        return f"{first} {last[0].upper()}." if last else first
+    if last:
+        return f"{last[0].upper()}."
+    return re.split(r"[@.]", user.username, maxsplit=1)[0] or user.username
+
+
 def pledge(
     user: Any,
     campaign: Campaign,
@@ -275,13 +306,11 @@ def pledge(
     if not queries.can_view_funding(user, campaign.project):
         raise PermissionDenied(_("This project is not public."))
     value = money(amount, "amount", maximum=MAX_PLEDGE, positive=True)
-    if organisation is not None and permissions.membership_of(user, organisation) is None:
+    if organisation is not None and not _is_admin_of(user, organisation):
         raise ValidationError(
-            {"organisation": _("You can only pledge for an organisation you are a member of.")}
+            {"organisation": _("Only an admin of the organisation may pledge in its name.")}
         )
-    name = display_name.strip()[:120] or (
-        organisation.name if organisation else user.get_full_name() or user.username
-    )
+    name = display_name.strip()[:120] or (organisation.name if organisation else short_name(user))
     today = today or local_today()
     with transaction.atomic():
         locked = lock_existing(campaign)

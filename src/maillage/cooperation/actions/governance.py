@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from maillage.cooperation.models import (
@@ -29,7 +30,7 @@ from maillage.cooperation.models import (
 )
 from maillage.cooperation.queries.governance import current_members
 from maillage.cooperation.queries.network import can_run_network
-from maillage.core.dates import check_in_window
+from maillage.core.dates import check_in_window, local_today
 from maillage.core.locks import lock_existing
 from maillage.core.validators import single_line_errors
 from maillage.directory.models import MembershipState, Organisation, OrganisationStatus, User
@@ -64,9 +65,13 @@ def _fee(value: object, field: str = "fee") -> Decimal:
         amount = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise ValidationError({field: _("Give an amount in euros, 0 or more.")}) from None
+    # The bound is checked before rounding: quantize cannot hold an amount like 1e999999.
     if not amount.is_finite() or amount < 0 or amount >= Decimal("100000000"):
         raise ValidationError({field: _("Give an amount in euros, 0 or more.")})
-    return amount.quantize(Decimal("0.01"))
+    try:
+        return amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValidationError({field: _("Give an amount in euros, 0 or more.")}) from None
 
 
 def add_member(
@@ -178,6 +183,13 @@ def add_seat(user: User, body: Body, data: SeatInput) -> BodySeat:
         errors["role"] = _("Choose a role from the list.")
     if data.end is not None and data.end < data.start:
         errors["end"] = _("The seat cannot end before it starts.")
+    for field_name in ("start", "end"):
+        value = getattr(data, field_name)
+        if value is not None and field_name not in errors:
+            try:
+                check_in_window(value, field_name)
+            except ValidationError as exc:
+                errors[field_name] = exc.message_dict[field_name][0]
     if not current_members(body.network).filter(organisation=data.organisation).exists():
         errors["organisation"] = _("Only a member organisation of the network sits on its bodies.")
     if (
@@ -189,18 +201,40 @@ def add_seat(user: User, body: Body, data: SeatInput) -> BodySeat:
         errors["person"] = _("This person is not a member of the organisation.")
     if errors:
         raise ValidationError(errors)
-    return BodySeat.objects.create(
-        body=body,
-        organisation=data.organisation,
-        person=data.person,
-        role=data.role,
-        start=data.start,
-        end=data.end,
+    with transaction.atomic():
+        locked = lock_existing(body)  # two coordinators adding the same seat: one at a time
+        if _open_seats(locked, data).exists():
+            raise ValidationError(
+                {
+                    "person" if data.person is not None else "organisation": _(
+                        "This body already has an open seat with this role for them."
+                    )
+                }
+            )
+        return BodySeat.objects.create(
+            body=locked,
+            organisation=data.organisation,
+            person=data.person,
+            role=data.role,
+            start=data.start,
+            end=data.end,
+        )
+
+
+def _open_seats(body: Body, data: SeatInput) -> Any:
+    """The body's seats still open (no end, or an end not passed) of the same role and person:
+    the same person, or the same organisation when no person is named."""
+    seats = body.seats.filter(role=data.role).filter(
+        Q(end__isnull=True) | Q(end__gte=local_today())
     )
+    if data.person is not None:
+        return seats.filter(person=data.person)
+    return seats.filter(organisation=data.organisation, person__isnull=True)
 
 
 def end_seat(user: User, seat: BodySeat, end: dt.date) -> BodySeat:
     check_run(user, seat.body.network)
+    check_in_window(end, "end")
     with transaction.atomic():
         current = lock_existing(seat)
         if current.end is not None:

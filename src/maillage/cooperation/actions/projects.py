@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -34,6 +34,7 @@ from maillage.core.locks import lock_existing
 from maillage.directory import permissions
 from maillage.directory.models import Commune, Organisation, OrganisationStatus, User
 from maillage.equipment.models import Machine, Process
+from maillage.matching.models import Need
 
 MAX_BUDGET = Decimal("9999999999.99")
 MAX_QUANTITY = Decimal("99999999.99")
@@ -48,6 +49,14 @@ def _check_edit(user: Any, project: Project) -> None:
         raise PermissionDenied(
             _("Only the lead organisation's admins and the coordinators may do this.")
         )
+
+
+def _lock_editable(user: Any, project: Project) -> Project:
+    """Inside a transaction: lock the project's row, read it again and check the edit right on
+    it as it is now (the lead may have been handed over since the caller read it)."""
+    current = lock_existing(project)
+    _check_edit(user, current)
+    return current
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ def update_project(user: User, project: Project, data: ProjectInput, version: in
     # Handing the lead over: the new lead must be one the editor may name too.
     cleaned = _clean(user, data)
     with transaction.atomic():
-        current = lock_existing(project)
+        current = _lock_editable(user, project)
         if current.version != version:
             raise _conflict(current)
         for name, value in cleaned.items():
@@ -162,7 +171,7 @@ def move_stage(user: User, project: Project, from_stage: str, to_stage: str) -> 
     if to_stage not in ProjectStage.values:
         raise ValidationError({"stage": _("Choose one of the stages.")})
     with transaction.atomic():
-        current = lock_existing(project)
+        current = _lock_editable(user, project)
         if current.stage != from_stage:
             raise VersionConflict(
                 {
@@ -192,10 +201,10 @@ def add_partner(user: User, project: Project, organisation: Organisation, role: 
         raise ValidationError(
             {"organisation": _("Only a validated organisation may be a partner.")}
         )
-    if organisation.pk == project.lead_id:
-        raise ValidationError({"organisation": _("The lead organisation is already in.")})
     with transaction.atomic():
-        current = lock_existing(project)
+        current = _lock_editable(user, project)
+        if organisation.pk == current.lead_id:
+            raise ValidationError({"organisation": _("The lead organisation is already in.")})
         if current.partners.filter(organisation=organisation).exists():
             raise ValidationError(
                 {"organisation": _("This organisation is already a partner of the project.")}
@@ -269,7 +278,7 @@ def add_need(user: User, project: Project, data: NeedInput) -> ProjectNeed:
     _check_edit(user, project)
     cleaned = _clean_need(data)
     with transaction.atomic():
-        current = lock_existing(project)
+        current = _lock_editable(user, project)
         need = ProjectNeed.objects.create(project=current, **cleaned)
         _touch(current)
     return need
@@ -305,7 +314,7 @@ def add_milestone(
     if errors or due_on is None:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = lock_existing(project)
+        current = _lock_editable(user, project)
         last = current.milestones.order_by("-position").values_list("position", flat=True).first()
         milestone = Milestone.objects.create(
             project=current,
@@ -338,14 +347,36 @@ def remove_milestone(user: User, milestone: Milestone) -> None:
 
 def start_from_needs(user: User, process: Process, lead: Organisation) -> Project:
     """A coordinator turns the unmet searches of a process into a project at the idea stage, with
-    one need of that process linked to those searches."""
+    one need of that process linked to those searches.
+
+    The searches' rows are locked first, so a double click makes one project: the second finds
+    them already linked and is refused. Searches that came after a first project may start
+    another; only the ones no project started yet are linked.
+    """
     if not permissions.is_coordinator(user):
         raise PermissionDenied(_("Only the coordinators start a project from unmet searches."))
-    needs = list(queries.unmet_group(process).order_by("-created_at", "-pk"))
-    if not needs:
-        raise ValidationError({"process": _("No unmet search for this process this year.")})
-    askers = portfolio.requester_count((n.organisation_id, n.requester_id) for n in needs)
     with transaction.atomic():
+        ids = list(queries.unmet_group(process).values_list("pk", flat=True))
+        # Locked in the order of their ids, so two starters never wait on each other in a cycle.
+        locked = list(Need.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+        if not locked:
+            raise ValidationError({"process": _("No unmet search for this process this year.")})
+        linked = set(
+            ProjectNeed.unmet_needs.through.objects.filter(need_id__in=ids).values_list(
+                "need_id", flat=True
+            )
+        )
+        needs = [n for n in locked if n.pk not in linked]
+        if not needs:
+            started = Project.objects.filter(needs__unmet_needs__in=ids).order_by("-pk").first()
+            raise ValidationError(
+                {
+                    "process": _("These unmet searches already started the project “%(title)s”.")
+                    % {"title": started.title if started else ""}
+                }
+            )
+        needs.sort(key=lambda n: (n.created_at, n.pk), reverse=True)
+        askers = portfolio.requester_count((n.organisation_id, n.requester_id) for n in needs)
         project = create_project(
             user,
             ProjectInput(
@@ -359,7 +390,7 @@ def start_from_needs(user: User, process: Process, lead: Organisation) -> Projec
                 % {"searches": len(needs), "askers": askers},
             ),
         )
-        hours = queries.unmet_group(process).aggregate(total=Sum("hours"))["total"]
+        hours = sum((n.hours for n in needs if n.hours is not None), Decimal("0")) or None
         need = ProjectNeed.objects.create(
             project=project,
             kind=NeedKind.PROCESS,

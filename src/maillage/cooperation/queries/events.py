@@ -58,7 +58,8 @@ def feed_token(user: User) -> str:
 def feed_user(token: str) -> User | None:
     """Who the calendar key belongs to, None for a wrong or outdated key."""
     head, _sep, _tail = token.partition("-")
-    if not head.isdigit() or len(head) > 18:
+    # ASCII digits only: "²".isdigit() is True but int("²") fails.
+    if not (head.isascii() and head.isdigit()) or len(head) > 18:
         return None
     user = User.objects.filter(pk=int(head), is_active=True).first()
     if user is None or not constant_time_compare(feed_token(user), token):

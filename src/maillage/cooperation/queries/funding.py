@@ -74,11 +74,13 @@ def visible_projects(user: Any) -> QuerySet[Project]:
 
 
 def pledging_organisations(user: Any) -> QuerySet[Organisation]:
-    """The organisations a person may pledge for: those they are an active member of."""
+    """The organisations a person may pledge for: those they are an active admin of."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(
-        memberships__user=user, memberships__state=MembershipState.ACTIVE
+        memberships__user=user,
+        memberships__state=MembershipState.ACTIVE,
+        memberships__role=Role.ADMIN,
     ).order_by("name")
 
 

@@ -2,7 +2,7 @@
 
 Visibility lives in the query itself (`listed_skills`), so the pages and the API share it:
 nothing without the person's consent, never a hidden skill, members-only skills for the signed-in
-members of an active organisation.
+people of the network's current member organisations (and the coordinators).
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from django.utils.translation import gettext as _
 
 from maillage.cooperation import skills_search
 from maillage.cooperation.models import Skill, SkillVisibility
+from maillage.cooperation.queries import governance
+from maillage.cooperation.queries.network import current_network
 from maillage.core.text import fold
 from maillage.directory import permissions
 from maillage.directory.geocode import find_commune
-from maillage.directory.models import Commune, Membership, MembershipState, OrganisationStatus
+from maillage.directory.models import Commune, Membership, MembershipState
 from maillage.directory.queries import visible_organisations
 from maillage.equipment.models import Process
 
@@ -29,16 +31,14 @@ MAX_TEXT = 200
 
 
 def is_network_member(user: Any) -> bool:
-    """Signed in and an active member of a validated organisation (or a coordinator)."""
+    """The rule of the network's events, documents and decisions: a coordinator, or an active
+    person of an organisation that is a current member of the network (not any organisation)."""
     if not user.is_authenticated or not user.is_active:
         return False
     if permissions.is_coordinator(user):
         return True
-    return Membership.objects.filter(
-        user=user,
-        state=MembershipState.ACTIVE,
-        organisation__status=OrganisationStatus.VALIDATED,
-    ).exists()
+    network = current_network()
+    return network is not None and governance.is_network_member(user, network)
 
 
 def listed_skills(viewer: Any) -> QuerySet[Skill]:

@@ -44,6 +44,27 @@ def world(make_user: Any, make_organisation: Any) -> World:
     return World(alice, bob, dave, erin, nina, workshop, fablab, repair, nice_lab)
 
 
+def join_network(organisation: Any, *, days_ago: int = 30, ended: bool = False) -> Any:
+    """The organisation is a member of the installation's network (made if none yet)."""
+    import datetime as dt
+
+    from maillage.cooperation.models import College, Network, NetworkMember
+    from maillage.core.dates import local_today
+
+    network = Network.objects.order_by("id").first() or Network.objects.create(
+        name="Pôle test", slug="pole-test"
+    )
+    college, _made = College.objects.get_or_create(network=network, kind="companies")
+    start = local_today() - dt.timedelta(days=days_ago)
+    return NetworkMember.objects.create(
+        network=network,
+        organisation=organisation,
+        college=college,
+        start=start,
+        end=local_today() - dt.timedelta(days=1) if ended else None,
+    )
+
+
 def client_of(user: User | None) -> Client:
     client = Client()
     if user is not None:

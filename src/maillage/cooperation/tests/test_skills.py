@@ -11,7 +11,7 @@ from django.urls import reverse
 from maillage.cooperation.actions import skills as actions
 from maillage.cooperation.models import Skill, SkillConsent, SkillVisibility
 from maillage.cooperation.queries.skills import SkillQuery, listed_skills, search_skills
-from maillage.cooperation.tests.skills_world import add, client_of, english, world
+from maillage.cooperation.tests.skills_world import add, client_of, english, join_network, world
 from maillage.directory.models import Organisation, OrganisationStatus
 
 __all__ = ["english", "world"]
@@ -49,6 +49,7 @@ def test_a_visitor_sees_public_skills_only(world: Any, listed: Any) -> None:
 
 
 def test_a_member_sees_members_skills_but_nobody_sees_hidden_ones(world: Any, listed: Any) -> None:
+    join_network(world.nice_lab)
     assert sorted(_labels(world.nina)) == ["CNC programming", "TIG welding"]
     assert sorted(_api_labels(world.nina)) == ["CNC programming", "TIG welding"]
     # Hidden even to the owner's own organisation, and to the owner in the search.
