@@ -81,6 +81,8 @@ bench: install-dev
 	-$(PY) bench/bench_impact.py --database postgres
 	-$(PY) bench/bench_symbiosis.py --database sqlite
 	-$(PY) bench/bench_symbiosis.py --database postgres
+	-$(PY) bench/bench_cooperation.py --database sqlite
+	-$(PY) bench/bench_cooperation.py --database postgres
 
 vendor:
 	scripts/vendor.sh

@@ -96,6 +96,7 @@ def test_percentile_is_the_nearest_rank() -> None:
     "name",
     [
         "bench_booking",
+        "bench_cooperation",
         "bench_machines",
         "bench_maintenance",
         "bench_matching",
@@ -211,3 +212,96 @@ def test_the_scenario_benchmark_loads_an_inventory_and_calls_the_api() -> None:
     assert set(cases) == {"prefill", "api_share", "page_share", "api_retrofit"}
     for _label, call in cases.values():
         call()  # each page and API call asserts its 200
+
+
+MINI_MANIFEST = """
+okhv = "OKH-LOSHv1.0"
+name = "Mini Loom"
+repo = "https://example.org/mini-loom"
+version = "0.1.0"
+license = "CC-BY-SA-4.0"
+licensor = "Bench"
+function = "A tiny loom for the smoke test."
+
+[[part]]
+name = "Clamp Ring"
+tsdc = "3DP"
+material = "PLA"
+
+[[part.outer-dimensions]]
+openSCAD = "cylinder(h=30, r=28)"
+unit = "mm"
+
+[[part.mass]]
+value = 30
+unit = "g"
+
+[[part]]
+name = "Frame"
+tsdc = "3DP"
+material = "PLA"
+"""
+
+
+@pytest.mark.django_db
+def test_the_cooperation_benchmark_loads_a_territory_and_times_every_page(
+    tmp_path: Path,
+) -> None:
+    import bench_cooperation as bench
+    from bench_matching_api import generate_machines
+
+    from maillage.cooperation.models import (
+        Campaign,
+        Decision,
+        NetworkMember,
+        Pledge,
+        Project,
+        Skill,
+        SkillConsent,
+        Vote,
+    )
+
+    rng = random.Random(4)
+    generate_directory(30, 40, rng)
+    assert bench.territorialise(rng) == 40
+    generate_machines(300, rng)
+    users = bench.bench_users()
+    people = bench.generate_people(20)
+    assert len(people) == 20
+    counts = bench.generate_skills(60, people, rng)
+    assert (
+        Skill.objects.count() == 60 and SkillConsent.objects.count() == counts["consented_people"]
+    )
+    network = bench.make_network()
+    funding = bench.generate_funding(network, 0, 4, 3, people, rng)
+    assert Project.objects.count() == 4 == Campaign.objects.count()
+    assert Pledge.objects.count() == funding["pledges"] == 12
+    assert bench.add_members(network, 5, rng) == 5
+    bench.add_decisions(network, 4, users["coordinator"], rng)
+    assert NetworkMember.objects.count() == 5 and Decision.objects.count() == 4
+    assert Decision.objects.filter(state="closed").count() == 3 and Vote.objects.exists()
+    voter = bench.member_admin(network)
+
+    (tmp_path / "mini.okh.toml").write_text(MINI_MANIFEST)
+    okh = bench.time_okh(users["member"], users["organisation"], 1, 0, tmp_path)
+    assert okh["mini.okh.toml"]["parts"] == 2 and okh["mini.okh.toml"]["reimport"]["queries"]
+    makers = bench.time_makers(okh["mini.okh.toml"]["slug"], users["member"], 1, 0)
+    assert makers["cold_status"] == 200 and makers["parts_to_make"] == 2
+    assert all(p["errors"] == 0 and p["queries"] > 0 for p in makers["pages"].values())
+    sections = {
+        "skills": bench.skills_cases(users["member"]),
+        "funding": bench.funding_cases(users["coordinator"], users["member"]),
+        "network": bench.network_cases(users["coordinator"], voter),
+    }
+    results: dict[str, Any] = {"okh": okh, "makers": makers}
+    for name, cases in sections.items():
+        results[name] = bench.time_pages(cases, 1, 0, bench.PAGE_TARGET_MS)
+        assert all(p["errors"] == 0 for p in results[name].values()), name
+    # The counts of the funding and network pages, once more rows are there.
+    results["funding_queries_small"] = bench.count_queries(sections["funding"])
+    results["network_queries_small"] = bench.count_queries(sections["network"])
+    bench.generate_funding(network, 4, 4, 3, people, rng)
+    results["funding_queries_full"] = bench.count_queries(sections["funding"])
+    results["network_queries_full"] = bench.count_queries(sections["network"])
+    targets = bench.build_targets(results)
+    assert len(targets) == 7 and all("pass" in t for t in targets)
