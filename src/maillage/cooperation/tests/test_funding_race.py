@@ -88,13 +88,16 @@ def test_a_confirmation_and_a_cancellation_at_once(fworld: Any) -> None:
 
 def test_a_confirmation_while_the_campaign_closes(fworld: Any) -> None:
     campaign = fworld["campaign"]
+    # The deadline is today: the coordinator may still confirm, while the nightly closing runs
+    # as if it were already tomorrow.
     Campaign.objects.filter(pk=campaign.pk).update(
-        deadline=fworld["today"] - dt.timedelta(1), opens=fworld["today"] - dt.timedelta(10)
+        deadline=fworld["today"], opens=fworld["today"] - dt.timedelta(10)
     )
     found = add_pledge(campaign, fworld["cit"], "25")
+    tomorrow = fworld["today"] + dt.timedelta(1)
     answers = _race(
         lambda: actions.confirm_pledge(fworld["coordinator"], Pledge.objects.get(pk=found.pk)),
-        lambda: actions.close_campaign(Campaign.objects.get(pk=campaign.pk)),
+        lambda: actions.close_campaign(Campaign.objects.get(pk=campaign.pk), today=tomorrow),
     )
     campaign.refresh_from_db()
     found.refresh_from_db()
