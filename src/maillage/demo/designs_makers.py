@@ -8,6 +8,7 @@ import datetime as dt
 import struct
 import zlib
 from dataclasses import dataclass
+from uuid import uuid4
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -243,9 +244,7 @@ def load_designs_makers_demo() -> int:
                 created_by=member.user if member else None,
             )
             photo = BuildPhoto(build=build, caption=built.caption)
-            photo.image.save(
-                f"build-{build.pk}-1.png", ContentFile(tiny_png(built.colour)), save=False
-            )
+            photo.image.save(f"{uuid4().hex}.png", ContentFile(tiny_png(built.colour)), save=False)
             photo.save()
             made += 2
     return made

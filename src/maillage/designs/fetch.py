@@ -10,19 +10,25 @@ Pure (no Django). Guards against server-side request forgery:
 - the connection goes to the address that was checked (a second DNS answer cannot swap it:
   no DNS rebinding), with the host name kept for TLS certificate checking and the Host header;
 - redirects are followed by hand, each hop checked again, at most 3;
-- a timeout on every network step and on the whole, and at most `MAX_BYTES` read.
+- one deadline for the whole (connect, headers, body, redirects): every read waits at most the
+  time left, reads are small, and a watchdog closes the socket at the deadline, so a server
+  that trickles a byte at a time cannot hold the worker; at most `MAX_BYTES` read;
+- a path with non-ASCII characters is percent-encoded (a redirect's too); an address that
+  still cannot be sent is refused.
 
 Every refusal is a `FetchError` with a message that says why.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from maillage.designs.messages import CoreError, Message
 from maillage.designs.messages import gettext_noop as N_
@@ -32,6 +38,8 @@ MAX_REDIRECTS = 3
 TIMEOUT_S = 10.0
 ALLOWED_PORTS = {80, 443, 8080, 8443}
 REDIRECTS = {301, 302, 303, 307, 308}
+CHUNK = 8192
+PATH_SAFE = "/%?=&;:@+,!$'()*~"
 USER_AGENT = "Maillage OKH import (+https://maillage.invalid)"
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -151,17 +159,87 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
 
 
+def _too_slow(url: str, timeout: float) -> FetchError:
+    return FetchError(
+        N_("%(url)s took longer than %(seconds)s s."), url=url, seconds=f"{timeout:g}"
+    )
+
+
+def _left(deadline: float, url: str, timeout: float) -> float:
+    """The time left before the deadline (at least 0.1 s), else the refusal."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _too_slow(url, timeout)
+    return max(0.1, left)
+
+
+def _watchdog(connection: http.client.HTTPConnection, seconds: float) -> threading.Timer:
+    """Closes the connection's socket after `seconds`, cutting any read still waiting."""
+
+    def cut() -> None:
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(seconds, cut)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def read_body(
+    response: http.client.HTTPResponse,
+    sock: socket.socket | None,
+    *,
+    deadline: float,
+    max_bytes: int,
+    url: str = "",
+    timeout: float = TIMEOUT_S,
+) -> bytes:
+    """The body, read in small pieces, each waiting at most the time left before `deadline`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        left = _left(deadline, url, timeout)
+        if sock is not None:
+            sock.settimeout(left)
+        try:
+            chunk = response.read1(CHUNK)
+        except TimeoutError as error:
+            raise _too_slow(url, timeout) from error
+        if not chunk:
+            if time.monotonic() >= deadline:  # cut by the watchdog
+                raise _too_slow(url, timeout)
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError(N_("The file is larger than %(size)s kB."), size=max_bytes // 1000)
+        chunks.append(chunk)
+
+
+def request_path(url: str) -> str:
+    """The path and query to send, percent-encoded (non-ASCII characters as UTF-8)."""
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return quote(path, safe=PATH_SAFE)
+
+
 def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -> bytes:
-    """The body of a public http(s) address, at most `max_bytes`, following up to 3 redirects."""
+    """The body of a public http(s) address, at most `max_bytes`, following up to 3 redirects,
+    all within `timeout` seconds."""
     deadline = time.monotonic() + timeout
     for _hop in range(MAX_REDIRECTS + 1):
         scheme, host, port, address = check_url(url)
-        parts = urlsplit(url)
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        path = request_path(url)
         kind = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        connection = kind(host, port, address, timeout)
+        left = _left(deadline, url, timeout)
+        connection = kind(host, port, address, left)
+        watchdog = _watchdog(connection, left)
         try:
             connection.request("GET", path, headers={"User-Agent": USER_AGENT, "Accept": "*/*"})
+            if connection.sock is not None:
+                connection.sock.settimeout(_left(deadline, url, timeout))
             response = connection.getresponse()
             if response.status in REDIRECTS:
                 location = response.getheader("Location")
@@ -179,29 +257,30 @@ def fetch(url: str, *, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -
             length = response.getheader("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise FetchError(N_("The file is larger than %(size)s kB."), size=max_bytes // 1000)
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError(
-                        N_("%(url)s took longer than %(seconds)s s."),
-                        url=url,
-                        seconds=f"{timeout:g}",
-                    )
-                chunk = response.read(65536)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError(
-                        N_("The file is larger than %(size)s kB."), size=max_bytes // 1000
-                    )
-                chunks.append(chunk)
-            return b"".join(chunks)
+            return read_body(
+                response,
+                connection.sock,
+                deadline=deadline,
+                max_bytes=max_bytes,
+                url=url,
+                timeout=timeout,
+            )
+        except FetchError:
+            raise
         except (OSError, http.client.HTTPException) as error:
+            if time.monotonic() >= deadline:
+                raise _too_slow(url, timeout) from error
             raise FetchError(
                 N_("%(url)s could not be fetched: %(error)s."), url=url, error=error
             ) from error
+        except ValueError as error:  # e.g. a header or address that cannot be sent
+            raise FetchError(
+                N_(
+                    "%(url)s cannot be requested: the address holds characters that cannot be sent."
+                ),
+                url=url,
+            ) from error
         finally:
+            watchdog.cancel()
             connection.close()
     raise FetchError(N_("More than %(count)s redirects."), count=MAX_REDIRECTS)

@@ -8,12 +8,15 @@ even with its closing bracket missing) or as `width`/`depth`/`height` fields, an
 missing or commented out. Anything unreadable is a `ManifestError` naming the line or field.
 
 Dimensions are the part's bounding box in mm (a cylinder of radius r and height h is
-2r × 2r × h); masses are in grams.
+2r × 2r × h); masses are in grams. After conversion a mass is at most 1,000 t and a size at most
+100 m (anything larger, or infinite, is an error naming the part and field). Text fields hold no
+control characters (a long description may hold tabs and line breaks).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -28,6 +31,12 @@ DEFAULT_OKH_VERSION = "OKH-LOSHv1.0"
 MASS_UNITS = {"mg": 0.001, "g": 1.0, "gram": 1.0, "grams": 1.0, "kg": 1000.0, "t": 1_000_000.0}
 MASS_UNITS.update({"lb": 453.59237, "lbs": 453.59237, "oz": 28.349523125})
 LENGTH_UNITS = {"mm": 1.0, "cm": 10.0, "dm": 100.0, "m": 1000.0, "in": 25.4, "inch": 25.4}
+
+MAX_MASS_G = 1_000_000_000.0  # 1,000 t
+MAX_SIZE_MM = 100_000.0  # 100 m
+# Characters of Unicode category Cc; long text may keep tabs and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_LONG_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 Dimensions = tuple[float, float, float]
 
@@ -67,6 +76,10 @@ class Manifest:
 def parse_manifest(text: str) -> Manifest:
     try:
         data = tomllib.loads(text)
+    except RecursionError as error:
+        raise ManifestError(
+            N_("This file cannot be read: its tables or lists are nested too deep.")
+        ) from error
     except tomllib.TOMLDecodeError as error:
         # tomllib's message ends with "(at line L, column C)", or "(at end of document)".
         message = str(error)
@@ -84,7 +97,16 @@ def parse_manifest(text: str) -> Manifest:
             line=line,
             error=re.sub(r"\s*\(at end of document\)$", "", message),
         ) from error
-    return manifest_from_dict(data)
+    except ValueError as error:  # e.g. an integer of thousands of digits
+        raise ManifestError(
+            N_("This file cannot be read: one of its numbers has too many digits.")
+        ) from error
+    try:
+        return manifest_from_dict(data)
+    except RecursionError as error:
+        raise ManifestError(
+            N_("This file cannot be read: its tables or lists are nested too deep.")
+        ) from error
 
 
 def manifest_from_dict(data: dict[str, Any]) -> Manifest:
@@ -99,7 +121,7 @@ def manifest_from_dict(data: dict[str, Any]) -> Manifest:
     if len(raw_parts) > MAX_PARTS:
         raise ManifestError(N_("The manifest has more than %(count)s parts."), count=MAX_PARTS)
     parts = tuple(_part(raw, index + 1) for index, raw in enumerate(raw_parts))
-    return Manifest(
+    manifest = Manifest(
         name=name,
         version=_text(data, "version"),
         function=_text(data, "function") or _text(data, "description"),
@@ -111,6 +133,45 @@ def manifest_from_dict(data: dict[str, Any]) -> Manifest:
         okh_version=_text(data, "okhv") or _text(data, "okh-manifest-version"),
         parts=parts,
     )
+    _check_controls(manifest)
+    return manifest
+
+
+# The manifest's names of the fields, to name them in errors.
+_FIELD_KEYS = (
+    ("name", "name"),
+    ("version", "version"),
+    ("licence", "license"),
+    ("licensor", "licensor"),
+    ("repository", "repo"),
+    ("documentation_language", "documentation-language"),
+    ("image", "image"),
+    ("okh_version", "okhv"),
+)
+
+
+def _check_controls(manifest: Manifest) -> None:
+    """No control character in the text (NUL and others, written as escapes in the TOML)."""
+    for attribute, key in _FIELD_KEYS:
+        if _CONTROL.search(getattr(manifest, attribute)):
+            raise ManifestError(N_("The field '%(key)s' holds a control character."), key=key)
+    if _CONTROL_IN_LONG_TEXT.search(manifest.function):
+        raise ManifestError(N_("The field '%(key)s' holds a control character."), key="function")
+    for number, part in enumerate(manifest.parts, start=1):
+        fields = (
+            ("name", part.name),
+            ("tsdc", " ".join(part.tsdc)),
+            ("material", part.material),
+            ("source", part.source),
+        )
+        for key, value in fields:
+            if _CONTROL.search(value):
+                where = Message(N_("part %(number)s"), {"number": number})
+                raise ManifestError(
+                    N_("%(where)s: the field '%(key)s' holds a control character."),
+                    where=where,
+                    key=key,
+                )
 
 
 def _part(raw: Any, number: int) -> Part:
@@ -220,7 +281,24 @@ def _number(value: Any, where: Message, key: str) -> float:
         raise ManifestError(
             N_("%(where)s: '%(key)s' must be a positive number."), where=where, key=key
         )
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError as error:  # an integer of hundreds of digits
+        raise ManifestError(
+            N_("%(where)s: '%(key)s' is far too large."), where=where, key=key
+        ) from error
+
+
+def _bounded(value: float, limit: float, unit: str, where: Message, key: str) -> float:
+    """A converted size or mass, finite and at most `limit` (a bigger one is a typo)."""
+    if not math.isfinite(value) or value > limit:
+        raise ManifestError(
+            N_("%(where)s: '%(key)s' is too large (at most %(limit)s)."),
+            where=where,
+            key=key,
+            limit=unit,
+        )
+    return value
 
 
 def _scaled(value: Any, unit: Any, units: dict[str, float], where: Message, key: str) -> float:
@@ -244,10 +322,14 @@ def _scaled(value: Any, unit: Any, units: dict[str, float], where: Message, key:
     return round(number * factor, 6)
 
 
+def _mass_g(value: Any, unit: Any, where: Message, key: str) -> float:
+    return _bounded(_scaled(value, unit, MASS_UNITS, where, key), MAX_MASS_G, "1000 t", where, key)
+
+
 def _mass(raw: dict[str, Any], where: Message) -> float | None:
     for key, default_unit in (("mass-g", "g"), ("mass-kg", "kg"), ("weight-g", "g")):
         if key in raw:
-            return _scaled(raw[key], default_unit, MASS_UNITS, where, key)
+            return _mass_g(raw[key], default_unit, where, key)
     value = raw.get("mass", raw.get("weight"))
     if value is None:
         return None
@@ -260,8 +342,8 @@ def _mass(raw: dict[str, Any], where: Message) -> float | None:
             raise ManifestError(
                 N_("%(where)s: a 'mass' table needs a 'value' and a 'unit'."), where=where
             )
-        return _scaled(value["value"], value.get("unit", "g"), MASS_UNITS, where, "mass")
-    return _scaled(value, raw.get("mass-unit", "g"), MASS_UNITS, where, "mass")
+        return _mass_g(value["value"], value.get("unit", "g"), where, "mass")
+    return _mass_g(value, raw.get("mass-unit", "g"), where, "mass")
 
 
 def _dimensions(raw: dict[str, Any], where: Message) -> Dimensions | None:
@@ -303,7 +385,10 @@ def _dimensions(raw: dict[str, Any], where: Message) -> Dimensions | None:
             unit=unit,
             key="outer-dimensions",
         )
-    x, y, z = (round(s * factor, 6) for s in sizes)
+    x, y, z = (
+        _bounded(round(s * factor, 6), MAX_SIZE_MM, "100 m", where, "outer-dimensions")
+        for s in sizes
+    )
     return (x, y, z)
 
 

@@ -26,4 +26,9 @@ urlpatterns: list = [
     path("designs/<slug:slug>/builds/<int:build_id>/", builds.detail, name="build"),
     path("designs/<slug:slug>/builds/<int:build_id>/edit/", builds.edit, name="build_edit"),
     path("designs/<slug:slug>/builds/<int:build_id>/delete/", builds.delete, name="build_delete"),
+    path(
+        "designs/<slug:slug>/builds/<int:build_id>/photos/<int:photo_id>/",
+        builds.photo,
+        name="build_photo",
+    ),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from uuid import uuid4
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -13,16 +14,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from maillage.core.dates import local_today
+from maillage.core.locks import lock
 from maillage.core.validators import single_line_errors
 from maillage.designs.models import Build, BuildPhoto, Design
 from maillage.designs.queries.builds import can_edit_build, can_record_build
-from maillage.directory.models import Organisation, User
+from maillage.directory.models import Organisation, OrganisationStatus, User
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTOS = 12
 MAX_TEXT = 8000
 # The first bytes of the image formats accepted (no image library is installed).
 IMAGE_MAGIC = ((b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"))
+CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
 @dataclass
@@ -77,7 +80,8 @@ def _check(data: BuildInput, photos: Sequence[UploadedFile], existing: int = 0) 
 def _save_photos(build: Build, photos: Sequence[UploadedFile], captions: Sequence[str]) -> None:
     for i, photo in enumerate(photos):
         caption = captions[i].strip()[:200] if i < len(captions) else ""
-        photo.name = f"build-{build.pk}-{i + 1}.{image_kind(photo)}"
+        # A random name: not guessable, and never the same twice across batches.
+        photo.name = f"{uuid4().hex}.{image_kind(photo)}"
         BuildPhoto.objects.create(build=build, image=photo, caption=caption)
 
 
@@ -89,6 +93,14 @@ def record_build(
     photos: Sequence[UploadedFile] = (),
     captions: Sequence[str] = (),
 ) -> Build:
+    if organisation.status != OrganisationStatus.VALIDATED:
+        raise PermissionDenied(
+            _(
+                "%(name)s is not validated yet: it records builds once a coordinator has "
+                "validated it."
+            )
+            % {"name": organisation.name}
+        )
     if not can_record_build(actor, organisation):
         raise PermissionDenied(_("Only the organisation's members can record its builds."))
     _check(data, photos)
@@ -117,7 +129,7 @@ def update_build(
     if not can_edit_build(actor, build):
         raise PermissionDenied(_("Only the organisation's admins can change its builds."))
     with transaction.atomic():
-        locked = Build.objects.select_for_update().get(pk=build.pk)
+        locked = _lock(build)
         _check(data, photos, existing=locked.photos.count())
         locked.title = data.title.strip()
         locked.built_on = data.built_on
@@ -133,10 +145,21 @@ def delete_build(actor: User, build: Build) -> None:
     if not can_edit_build(actor, build):
         raise PermissionDenied(_("Only the organisation's admins can delete its builds."))
     with transaction.atomic():
-        photos = list(BuildPhoto.objects.filter(build=build))
-        Build.objects.filter(pk=build.pk).delete()
+        locked = _lock(build)
+        photos = list(BuildPhoto.objects.filter(build=locked))
+        locked.delete()
         # Files go once the rows are gone for good.
         transaction.on_commit(lambda: _delete_files(photos))
+
+
+def _lock(build: Build) -> Build:
+    """The build's row, locked; a ValidationError when someone deleted it meanwhile."""
+    locked = lock(build)
+    if locked is None:
+        raise ValidationError(
+            _("This build no longer exists: it was deleted meanwhile."), code="gone"
+        )
+    return locked
 
 
 def _delete_files(photos: list[BuildPhoto]) -> None:

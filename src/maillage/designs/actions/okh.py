@@ -58,13 +58,25 @@ def read_manifest(data: bytes) -> okh.Manifest:
 
 def import_from_url(actor: User, organisation: Organisation, url: str) -> Design:
     """Fetch a manifest from a public address (never an internal one) and import it."""
-    if not queries.can_import(actor, organisation):
-        raise PermissionDenied(_("Only the organisation's members may publish its designs."))
+    _check_publisher(actor, organisation)
     try:
         data = fetch.fetch(url)
     except fetch.FetchError as error:
         raise ValidationError(error.message.format(gettext), code="fetch") from error
     return import_manifest(actor, organisation, data, source_url=url)
+
+
+def _check_publisher(actor: User, organisation: Organisation) -> None:
+    if not queries.is_validated(organisation):
+        raise PermissionDenied(
+            _(
+                "%(name)s is not validated yet: it publishes designs once a coordinator has "
+                "validated it."
+            )
+            % {"name": organisation.name}
+        )
+    if not queries.can_import(actor, organisation):
+        raise PermissionDenied(_("Only the organisation's members may publish its designs."))
 
 
 def _absolute(link: str, repository: str) -> str:
@@ -123,8 +135,7 @@ def _existing(manifest: okh.Manifest) -> Design | None:
 def import_manifest(
     actor: User, organisation: Organisation, data: bytes, *, source_url: str = ""
 ) -> Design:
-    if not queries.can_import(actor, organisation):
-        raise PermissionDenied(_("Only the organisation's members may publish its designs."))
+    _check_publisher(actor, organisation)
     manifest = read_manifest(data)
     _check_lengths(manifest)
     try:
@@ -178,8 +189,20 @@ def _save(
     return design
 
 
+def _scheme(url: str, key: str) -> str:
+    """The address's scheme; a ValidationError naming the field when it cannot be read."""
+    try:
+        return urlsplit(url).scheme
+    except ValueError as error:  # e.g. "http://[abc": an unclosed IPv6 host
+        raise ValidationError(
+            _("The field '%(key)s' is not a valid address.") % {"key": key},
+            code=key,
+        ) from error
+
+
 def _check_lengths(manifest: okh.Manifest) -> None:
-    if urlsplit(manifest.repository).scheme not in ("", "http", "https"):
+    _scheme(manifest.image, "image")
+    if _scheme(manifest.repository, "repo") not in ("", "http", "https"):
         raise ValidationError(_("The field 'repo' must be an http or https address."), code="repo")
     for number, part in enumerate(manifest.parts, start=1):
         if len(part.name) > 200:

@@ -109,7 +109,7 @@ def _part_out(part: DesignPart) -> DesignPartOut:
 
 @router.get("/designs/", response=list[DesignOut])
 def list_designs(request: HttpRequest, q: str = "", licence: str = "") -> list[DesignOut]:
-    designs = queries.catalogue(q[:100], licence[:120])[:500]
+    designs = queries.catalogue(request_user(request), q[:100], licence[:120])[:500]
     return [_design_out(d, d.part_count) for d in designs]  # type: ignore[attr-defined]
 
 
@@ -127,12 +127,18 @@ def _detail(design: Design) -> DesignDetailOut:
 
 @router.get("/designs/{slug}/", response=DesignDetailOut)
 def design_detail(request: HttpRequest, slug: str) -> DesignDetailOut:
-    return _detail(get_object_or_404(queries.with_parts(Design.objects.all()), slug=slug[:80]))
+    return _detail(
+        get_object_or_404(
+            queries.with_parts(queries.visible_designs(request_user(request))), slug=slug[:80]
+        )
+    )
 
 
 @router.get("/designs/{slug}/okh.toml")
 def export_design(request: HttpRequest, slug: str) -> HttpResponse:
-    design = get_object_or_404(queries.with_parts(Design.objects.all()), slug=slug[:80])
+    design = get_object_or_404(
+        queries.with_parts(queries.visible_designs(request_user(request))), slug=slug[:80]
+    )
     response = HttpResponse(
         okh.to_toml(queries.as_manifest(design)), content_type="application/toml; charset=utf-8"
     )

@@ -15,8 +15,9 @@ from maillage.core.validators import MAX_ROW_ID
 from maillage.designs.actions.builds import BuildInput, record_build
 from maillage.designs.actions.makers import parts_into_needs
 from maillage.designs.makeable import percent
-from maillage.designs.models import Build, Design
+from maillage.designs.models import Build
 from maillage.designs.queries import builds as build_queries
+from maillage.designs.queries.designs import visible_designs
 from maillage.designs.queries.makers import DEFAULT_RADIUS_KM, Place, default_place, who_can_make
 from maillage.directory.auth import WRITE_AUTH, request_user
 from maillage.directory.models import Organisation
@@ -151,7 +152,7 @@ def _makers_out(answer: Any) -> dict[str, Any]:
     summary="Who can make a design near a place, per part, and the share made within reach",
 )
 def design_makers(request: HttpRequest, slug: str, place: Query[PlaceIn]) -> Any:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request_user(request)), slug=slug)
     where = _place(request, place)
     if not where.commune and where.latitude is None:
         where = Place(commune="")  # the action names the missing place
@@ -170,7 +171,7 @@ class NeedsOut(Schema):
     summary="Turn the parts to make into needs (one per process of each part), all or none",
 )
 def design_needs(request: HttpRequest, slug: str, payload: PlaceIn) -> Any:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request_user(request)), slug=slug)
     needs = parts_into_needs(
         request_user(request), design, _place(request, payload), payload.max_km
     )
@@ -215,7 +216,7 @@ def _build_out(build: Build) -> dict[str, Any]:
         "variations": build.variations,
         "is_public": build.is_public,
         "url": build.get_absolute_url(),
-        "photos": [p.image.url for p in build.photos.all()],
+        "photos": [p.get_absolute_url() for p in build.photos.all()],
     }
 
 
@@ -225,7 +226,7 @@ def _build_out(build: Build) -> dict[str, Any]:
     summary="Builds of a design the caller may see",
 )
 def design_builds(request: HttpRequest, slug: str) -> Any:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request_user(request)), slug=slug)
     return [_build_out(b) for b in build_queries.builds_of_design(request_user(request), design)]
 
 
@@ -236,7 +237,7 @@ def design_builds(request: HttpRequest, slug: str) -> Any:
     summary="Record a build of a design (members of the organisation; photos on the page)",
 )
 def design_build_new(request: HttpRequest, slug: str, payload: BuildIn) -> Any:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request_user(request)), slug=slug)
     organisation = get_object_or_404(Organisation, pk=payload.organisation)
     build = record_build(
         request_user(request),

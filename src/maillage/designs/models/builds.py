@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.storage import private_storage
 from maillage.designs.models.designs import Design
 from maillage.directory.models import Organisation
 
@@ -47,10 +48,13 @@ class Build(models.Model):
 
 
 class BuildPhoto(models.Model):
-    """A photo of a build (JPEG, PNG or WebP, checked by its first bytes on upload)."""
+    """A photo of a build (JPEG, PNG or WebP, checked by its first bytes on upload).
+
+    Kept in the private storage under a random name: a private build's photos are read only
+    through the build's page check (`designs:build_photo`), never served by the web server."""
 
     build = models.ForeignKey(Build, on_delete=models.CASCADE, related_name="photos")
-    image = models.FileField(_("photo"), upload_to="builds/%Y/%m/")
+    image = models.FileField(_("photo"), upload_to="builds/%Y/%m/", storage=private_storage)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -61,3 +65,7 @@ class BuildPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name or ""
+
+    def get_absolute_url(self) -> str:
+        """The photo through the view that checks the build is visible to the reader."""
+        return reverse("designs:build_photo", args=[self.build.design.slug, self.build_id, self.pk])

@@ -7,8 +7,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from maillage.designs.models import Build, Design
+from maillage.designs.queries.designs import visible_designs
 from maillage.directory import permissions
-from maillage.directory.models import Membership, MembershipState, Organisation
+from maillage.directory.models import (
+    Membership,
+    MembershipState,
+    Organisation,
+    OrganisationStatus,
+)
 
 
 def member_organisation_ids(user: Any) -> list[int]:
@@ -22,11 +28,16 @@ def member_organisation_ids(user: Any) -> list[int]:
 
 
 def visible_builds(user: Any) -> QuerySet[Build]:
-    """Public builds, and the private ones of the person's organisations (coordinators: all)."""
+    """Public builds of validated organisations, and every build of the person's organisations
+    (coordinators: all). A pending organisation's builds stay with its members."""
     builds = Build.objects.select_related("organisation", "design")
     if permissions.is_coordinator(user):
         return builds
-    return builds.filter(Q(is_public=True) | Q(organisation_id__in=member_organisation_ids(user)))
+    return builds.filter(
+        Q(is_public=True, organisation__status=OrganisationStatus.VALIDATED)
+        | Q(organisation_id__in=member_organisation_ids(user)),
+        design__in=visible_designs(user),
+    )
 
 
 def builds_of_design(user: Any, design: Design) -> QuerySet[Build]:
@@ -42,7 +53,9 @@ def builds_by_organisation(user: Any, organisation: Organisation) -> QuerySet[Bu
 
 
 def can_record_build(user: Any, organisation: Organisation) -> bool:
-    """Any active member records the organisation's builds."""
+    """Any active member records the builds of a validated organisation."""
+    if organisation.status != OrganisationStatus.VALIDATED:
+        return False
     return permissions.is_coordinator(user) or (
         permissions.membership_of(user, organisation) is not None
     )
@@ -54,10 +67,11 @@ def can_edit_build(user: Any, build: Build) -> bool:
 
 
 def recording_organisations(user: Any) -> QuerySet[Organisation]:
-    """The organisations in whose name the person may record a build."""
+    """The validated organisations in whose name the person may record a build."""
+    validated = Organisation.objects.filter(status=OrganisationStatus.VALIDATED)
     if permissions.is_coordinator(user):
-        return Organisation.objects.order_by("name")
-    return Organisation.objects.filter(pk__in=member_organisation_ids(user)).order_by("name")
+        return validated.order_by("name")
+    return validated.filter(pk__in=member_organisation_ids(user)).order_by("name")
 
 
 def build_commune(build: Build) -> str:

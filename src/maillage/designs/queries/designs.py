@@ -1,7 +1,9 @@
 """Reading designs: the catalogue, one design with its parts, and who may change what.
 
-Designs are public (open hardware): anyone reads them. Importing belongs to the active members
-of the publishing organisation; correcting a part's processes to its admins and coordinators.
+Designs are public (open hardware): anyone reads them, once their organisation is validated (a
+pending organisation's designs are seen by its members and the coordinators only). Importing
+belongs to the active members of a validated publishing organisation; correcting a part's
+processes to its admins and coordinators.
 """
 
 from __future__ import annotations
@@ -13,11 +15,34 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from maillage.designs import okh
 from maillage.designs.models import Design, DesignPart, PartProcess
 from maillage.directory import permissions
-from maillage.directory.models import Membership, MembershipState, Organisation, Role
+from maillage.directory.models import (
+    Membership,
+    MembershipState,
+    Organisation,
+    OrganisationStatus,
+    Role,
+)
 
 
-def catalogue(search: str = "", licence: str = "") -> QuerySet[Design]:
-    designs = Design.objects.select_related("organisation").annotate(part_count=Count("parts"))
+def visible_designs(user: Any) -> QuerySet[Design]:
+    """Designs of validated organisations (or of none), and those of the person's organisations;
+    coordinators see all."""
+    designs = Design.objects.all()
+    if permissions.is_coordinator(user):
+        return designs
+    shown = Q(organisation__isnull=True) | Q(organisation__status=OrganisationStatus.VALIDATED)
+    if user.is_authenticated:
+        mine = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values(
+            "organisation_id"
+        )
+        shown |= Q(organisation_id__in=mine)
+    return designs.filter(shown)
+
+
+def catalogue(user: Any, search: str = "", licence: str = "") -> QuerySet[Design]:
+    designs = (
+        visible_designs(user).select_related("organisation").annotate(part_count=Count("parts"))
+    )
     if search:
         designs = designs.filter(
             Q(name__icontains=search)
@@ -30,9 +55,10 @@ def catalogue(search: str = "", licence: str = "") -> QuerySet[Design]:
     return designs.order_by("name", "pk")
 
 
-def licences() -> list[str]:
+def licences(user: Any) -> list[str]:
     return list(
-        Design.objects.exclude(licence="")
+        visible_designs(user)
+        .exclude(licence="")
         .order_by("licence")
         .values_list("licence", flat=True)
         .distinct()
@@ -48,15 +74,22 @@ def with_parts(designs: QuerySet[Design]) -> QuerySet[Design]:
 
 
 def importing_organisations(user: Any) -> QuerySet[Organisation]:
-    """Where this person may publish a design: the organisations they are an active member of."""
+    """Where this person may publish a design: the validated organisations they are an active
+    member of."""
     if not user.is_authenticated:
         return Organisation.objects.none()
+    validated = Organisation.objects.filter(status=OrganisationStatus.VALIDATED)
     if permissions.is_coordinator(user):
-        return Organisation.objects.order_by("name")
+        return validated.order_by("name")
     ids = Membership.objects.filter(user=user, state=MembershipState.ACTIVE).values(
         "organisation_id"
     )
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
+    return validated.filter(pk__in=ids).order_by("name")
+
+
+def is_validated(organisation: Organisation) -> bool:
+    """Only a validated organisation publishes designs and builds (its name becomes public)."""
+    return organisation.status == OrganisationStatus.VALIDATED
 
 
 def can_import(user: Any, organisation: Organisation) -> bool:

@@ -2,9 +2,10 @@
 
 A part is asked once per process it needs (the engine answers one process at a time), with its
 material and its outer dimensions (turning allowed). A part is makeable nearby when every one
-of its processes has at least one machine in reach. Visitors see what the matching search shows
-them (every shared machine of a validated organisation); a signed-in person only the machines
-whose offer is open to them, as when booking.
+of its processes has at least one machine in reach. Visitors see only the machines whose offer
+is open to anyone registered (never those kept for the owner's organisation or the network's
+members), so they never see more than a signed-in person; a signed-in person sees the machines
+whose offer is open to them, as when booking. The share made within reach follows.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from maillage.designs.models import Design, DesignPart
 from maillage.directory.models import Membership, MembershipState, Organisation, Site
 from maillage.equipment.models import Machine, Process
 from maillage.matching.actions.needs import ask_engine, clean_need
-from maillage.matching.convert import NeedInput
-from maillage.matching.engine import Result
+from maillage.matching.convert import Checked, NeedInput, need_query
+from maillage.matching.engine import Answer, Result
+from maillage.matching.loader import CACHE, FreeSlots
 from maillage.matching.queries import book_url, reason_label
+from maillage.sharing.models import Audience, Offer
 
 DEFAULT_RADIUS_KM = 50.0
 WINDOW_DAYS = 30  # the machines' free time is looked for over the coming month
@@ -134,6 +137,23 @@ def part_input(
     )
 
 
+class VisitorSlots(FreeSlots):
+    """Free slots for a visitor: only machines whose offer is open to anyone registered."""
+
+    def _may_book(self, machine: Machine, offer: Offer) -> bool:
+        return offer.audience == Audience.REGISTERED
+
+
+def _ask(data: NeedInput, checked: Checked, now: dt.datetime, user: Any) -> Answer:
+    """The engine's answer: as when booking for a signed-in person, the widest audience only
+    for a visitor (the matching loader lets an unknown booker see every offer)."""
+    if user.is_authenticated:
+        return ask_engine(data, checked, now=now, booker=user)
+    index, taxonomy = CACHE.get()
+    query = need_query(data, checked, node_of_code=taxonomy.node_of_code, limit=data.limit)
+    return index.query(query, VisitorSlots(data.earliest, data.deadline, now=now))
+
+
 def who_can_make(
     design: Design, user: Any, place: Place, radius_km: float = DEFAULT_RADIUS_KM
 ) -> MakersAnswer:
@@ -149,7 +169,6 @@ def who_can_make(
     located = Place(place.commune, first.latitude, first.longitude, place.label)
     if first.commune is not None and not located.label:
         located.label = first.commune.name
-    booker = user if user.is_authenticated else None
     answers: list[PartAnswer] = []
     bought: list[DesignPart] = []
     pending: list[tuple[ProcessAnswer, list[Result]]] = []
@@ -168,7 +187,7 @@ def who_can_make(
             except ValidationError as exc:
                 answer.problem = " ".join(exc.messages)
                 break
-            found = ask_engine(data, checked, now=now, booker=booker)
+            found = _ask(data, checked, now, user)
             process_answer = ProcessAnswer(process, [])
             pending.append((process_answer, found.results))
             if not found.results:

@@ -37,7 +37,14 @@ def taxonomy(db: Any) -> None:
         importlib.import_module("maillage.equipment.migrations.0002_processes").load(apps, None)
 
 
-def shared_machine(host: Any, organisation: Any, name: str, envelope: Any, materials: list[str]):
+def shared_machine(
+    host: Any,
+    organisation: Any,
+    name: str,
+    envelope: Any,
+    materials: list[str],
+    audience: str = "registered",
+):
     machine = equipment_actions.create_machine(
         host,
         organisation,
@@ -54,6 +61,7 @@ def shared_machine(host: Any, organisation: Any, name: str, envelope: Any, mater
         host,
         machine,
         offer_actions.OfferInput(
+            audience=audience,
             mode="self_service",
             price_own_cents=1000,
             price_member_cents=2000,

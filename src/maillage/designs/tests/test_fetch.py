@@ -86,3 +86,89 @@ def test_a_redirect_to_an_internal_address_is_checked_again(monkeypatch: Any) ->
     finally:
         server.shutdown()
         server.server_close()
+
+
+def _local_server(monkeypatch: Any, handler: Any) -> tuple[Any, int]:
+    """A threaded local server standing for a public one (the address check relaxed for it)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    real_refusal = fetch.refusal
+    monkeypatch.setattr(fetch, "ALLOWED_PORTS", {80, 443, port})
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["127.0.0.1"])
+    monkeypatch.setattr(
+        fetch,
+        "refusal",
+        lambda address: "" if str(address) == "127.0.0.1" else real_refusal(address),
+    )
+    return server, port
+
+
+def test_a_server_trickling_bytes_is_cut_at_the_deadline(monkeypatch: Any) -> None:
+    import time
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            try:
+                if self.path == "/slow-headers":
+                    for byte in b"HTTP/1.0 200 OK\r\nX-Slow: " + b"a" * 40:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    return
+                self.send_response(200)
+                self.end_headers()
+                for _ in range(40):  # 8 s of one byte every 0.2 s
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server, port = _local_server(monkeypatch, Trickle)
+    try:
+        for path in ("/slow-body", "/slow-headers"):
+            started = time.monotonic()
+            with pytest.raises(fetch.FetchError) as error:
+                fetch.fetch(f"http://public.example:{port}{path}", timeout=1.0)
+            assert "took longer than 1 s" in str(error.value), path
+            assert time.monotonic() - started < 3.0, path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_non_ascii_paths_and_redirects_are_percent_encoded(monkeypatch: Any) -> None:
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            if self.path.startswith("/redirect"):
+                self.send_response(302)
+                self.send_header("Location", "/caf\xe9.toml")  # a byte >= 0x80 (latin-1)
+                self.end_headers()
+                return
+            body = b'name = "x"\n'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server, port = _local_server(monkeypatch, Handler)
+    try:
+        assert fetch.fetch(f"http://public.example:{port}/é.toml?q=ü") == b'name = "x"\n'
+        assert fetch.fetch(f"http://public.example:{port}/redirect") == b'name = "x"\n'
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen[0] == "/%C3%A9.toml?q=%C3%BC"
+    assert seen[1:] == ["/redirect", "/caf%C3%A9.toml"]
+    assert fetch.request_path("http://example.org/a b/%41?x=1&y=2") == "/a%20b/%41?x=1&y=2"

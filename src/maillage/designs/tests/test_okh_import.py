@@ -178,6 +178,10 @@ def test_a_bad_repository_is_named_and_an_odd_image_dropped(world: World) -> Non
         actions.import_manifest(world.member, world.organisation, text)
     assert error.value.messages[0].startswith("repo: ")
     text = b'name = "Banc"\nrepo = "https://example.org/banc"\nimage = "a b\\u0000c.jpg"\n'
+    with pytest.raises(ValidationError) as error:
+        actions.import_manifest(world.member, world.organisation, text)
+    assert error.value.messages == ["The field 'image' holds a control character."]
+    text = b'name = "Banc"\nrepo = "https://example.org/banc"\nimage = "a b c.jpg"\n'
     design = actions.import_manifest(world.member, world.organisation, text)
     assert design.image_url == ""
 

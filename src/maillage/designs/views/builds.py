@@ -6,15 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from maillage.core.forms import add_action_errors
 from maillage.designs.actions import builds as actions
 from maillage.designs.forms.builds import BuildForm
-from maillage.designs.models import Build, Design
+from maillage.designs.models import Build, BuildPhoto
 from maillage.designs.queries import builds as queries
+from maillage.designs.queries.designs import visible_designs
 from maillage.directory.models import User
 
 
@@ -41,7 +42,7 @@ def _add_errors(form: BuildForm, exc: ValidationError) -> None:
 
 @login_required
 def new(request: HttpRequest, slug: str) -> HttpResponse:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request.user), slug=slug)
     organisations = queries.recording_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied(_("Only members of an organisation can record a build."))
@@ -113,7 +114,28 @@ def delete(request: HttpRequest, slug: str, build_id: int) -> HttpResponse:
         raise PermissionDenied
     if request.method == "POST":
         design = build.design
-        actions.delete_build(_actor(request), build)
-        messages.success(request, _("Build deleted."))
+        try:
+            actions.delete_build(_actor(request), build)
+        except ValidationError as exc:  # deleted meanwhile by someone else
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Build deleted."))
         return redirect("designs:makers", slug=design.slug)
     return render(request, "designs/build_delete.html", {"design": build.design, "build": build})
+
+
+def photo(request: HttpRequest, slug: str, build_id: int, photo_id: int) -> FileResponse:
+    """A build's photo, for whoever sees the build (others: 404), from the private storage."""
+    build = _visible_build(request, slug, build_id)
+    found = get_object_or_404(BuildPhoto, build=build, pk=photo_id)
+    name = found.image.name or ""
+    kind = name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = found.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=False)
+    response["Content-Type"] = actions.CONTENT_TYPES.get(kind, "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

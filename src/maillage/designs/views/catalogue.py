@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from maillage.core.validators import MAX_ROW_ID
 from maillage.designs.actions import designs as actions
 from maillage.designs.forms.designs import ProcessesForm
-from maillage.designs.models import Design, DesignPart
+from maillage.designs.models import DesignPart
 from maillage.designs.queries import designs as queries
 from maillage.equipment.models import Process
 
@@ -26,8 +26,8 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "designs/index.html",
         {
-            "designs": queries.catalogue(search, licence),
-            "licences": queries.licences(),
+            "designs": queries.catalogue(request.user, search, licence),
+            "licences": queries.licences(request.user),
             "search": search,
             "licence": licence,
             "can_import": queries.importing_organisations(request.user).exists(),
@@ -36,7 +36,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    design = get_object_or_404(queries.with_parts(Design.objects.all()), slug=slug)
+    design = get_object_or_404(queries.with_parts(queries.visible_designs(request.user)), slug=slug)
     parts = list(design.parts.all())
     can_correct = queries.can_correct(request.user, design)
     return render(

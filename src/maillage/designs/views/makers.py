@@ -17,7 +17,7 @@ from maillage.core.forms import add_action_errors
 from maillage.designs.actions.makers import parts_into_needs
 from maillage.designs.forms.makers import PlaceForm
 from maillage.designs.makeable import percent
-from maillage.designs.models import Design
+from maillage.designs.queries.designs import visible_designs
 from maillage.designs.queries.makers import Place, default_place, who_can_make
 from maillage.directory.models import Membership, MembershipState, User
 
@@ -36,7 +36,7 @@ def _is_member(user: Any) -> bool:
 
 def makers(request: HttpRequest, slug: str) -> HttpResponse:
     # Open to visitors: they see the machines the matching search shows them.
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request.user), slug=slug)
     form = PlaceForm(request.GET or None)
     answer = None
     if not form.is_bound or form.is_valid():
@@ -63,7 +63,7 @@ def makers(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def into_needs(request: HttpRequest, slug: str) -> HttpResponse:
-    design = get_object_or_404(Design, slug=slug)
+    design = get_object_or_404(visible_designs(request.user), slug=slug)
     form = PlaceForm(request.POST)
     back = reverse("designs:makers", args=[design.slug])
     if not form.is_valid():

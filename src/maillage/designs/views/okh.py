@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from maillage.designs import okh
 from maillage.designs.actions import okh as actions
 from maillage.designs.forms.okh import ImportForm
-from maillage.designs.models import Design
 from maillage.designs.queries import designs as queries
 
 
@@ -47,7 +46,7 @@ def import_manifest(request: HttpRequest) -> HttpResponse:
 
 
 def export(request: HttpRequest, slug: str) -> HttpResponse:
-    design = get_object_or_404(queries.with_parts(Design.objects.all()), slug=slug)
+    design = get_object_or_404(queries.with_parts(queries.visible_designs(request.user)), slug=slug)
     text = okh.to_toml(queries.as_manifest(design))
     response = HttpResponse(text, content_type="application/toml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{design.slug}.okh.toml"'
