@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from maillage.demo.designs_makers import SLUG, load_designs_makers_demo
 from maillage.demo.directory import load_directory_demo
@@ -15,6 +14,7 @@ from maillage.demo.sharing import load_sharing_demo
 from maillage.designs.models import Build, Design
 from maillage.designs.queries.builds import build_commune
 from maillage.designs.queries.makers import Place, who_can_make
+from maillage.directory.models import User
 from maillage.matching.loader import CACHE
 from maillage.matching.models import UnmetReason
 
@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def loaded(settings: Any, tmp_path: Any) -> int:
     settings.MEDIA_ROOT = str(tmp_path)
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     load_directory_demo()
     load_equipment_demo()
     load_sharing_demo()
@@ -34,7 +35,9 @@ def loaded(settings: Any, tmp_path: Any) -> int:
 def test_the_demo_design_is_mostly_made_near_marseille_but_its_tank(loaded: int) -> None:
     design = Design.objects.get(slug=SLUG)
     assert design.licence == "CERN-OHL-S-2.0" and design.parts.count() == 8
-    answer = who_can_make(design, AnonymousUser(), Place(commune="13001"), 50)
+    # A member of the demo workshop: some sheet-metal machines are offered to members only.
+    member = User.objects.get(username="membre-atelier")
+    answer = who_can_make(design, member, Place(commune="13001"), 50)
     unmade = [a for a in answer.parts if not a.makeable]
     assert [a.part.name for a in unmade] == ["Cuve inox (flan développé, 1,5 mm)"]
     bending = next(p for p in unmade[0].processes if p.process.code == "2.4.1.1")
