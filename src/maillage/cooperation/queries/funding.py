@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -154,11 +154,15 @@ def current_campaign(project: Project) -> Campaign | None:
     return campaigns.filter(state=CampaignState.OPEN).first() or campaigns.first()
 
 
+LIVE_PLEDGES = (PledgeState.PROMISED, PledgeState.CONFIRMED)
+
+
 def totals(campaign: Campaign) -> core.Totals:
-    pledges = [
-        p.as_amount()
-        for p in campaign.pledges.filter(state__in=(PledgeState.PROMISED, PledgeState.CONFIRMED))
-    ]
+    # A list of campaigns prefetches their live pledges (`live_pledges`): one query for all.
+    live = getattr(campaign, "live_pledges", None)
+    if live is None:
+        live = campaign.pledges.filter(state__in=LIVE_PLEDGES)
+    pledges = [p.as_amount() for p in live]
     rules = [r.as_rule() for r in campaign.matching_rules.all()]
     return core.campaign_totals(campaign.goal, pledges, rules)
 
@@ -273,7 +277,10 @@ def dashboard(user: Any) -> dict[str, Any]:
     campaign_rows = []
     pledged = confirmed = matched = ZERO
     per_funder: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for campaign in campaigns.prefetch_related("matching_rules"):
+    live = Prefetch(
+        "pledges", queryset=Pledge.objects.filter(state__in=LIVE_PLEDGES), to_attr="live_pledges"
+    )
+    for campaign in campaigns.prefetch_related("matching_rules", live):
         figures = totals(campaign)
         pledged += figures.promised
         confirmed += figures.confirmed

@@ -10,7 +10,14 @@ import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from maillage.cooperation.models import Campaign, CampaignRule, FundingLine, Pledge, PledgeState
+from maillage.cooperation.models import (
+    Campaign,
+    CampaignRule,
+    FundingLine,
+    Pledge,
+    PledgeState,
+    Project,
+)
 from maillage.cooperation.tests.funding_world import add_pledge, english, fworld
 
 __all__ = ["english", "fworld"]
@@ -217,3 +224,36 @@ def test_after_the_deadline_the_form_is_gone_before_the_nightly_close(
     response = client.post(URL, {"amount": "10"})
     assert "The campaign&#x27;s deadline has passed." in response.content.decode()
     assert not Pledge.objects.exists()
+
+
+def test_the_fund_reads_its_campaigns_in_a_fixed_number_of_queries(
+    client: Any, fworld: Any
+) -> None:
+    """Each campaign's pledges come in one prefetch, not one query per campaign."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/fund/").status_code == 200
+        return len(queries)
+
+    add_pledge(fworld["campaign"], fworld["cit"], "40", state=PledgeState.CONFIRMED)
+    before = count()
+    for index in range(4):
+        project = Project.objects.create(
+            network=fworld["network"],
+            slug=f"more-{index}",
+            title=f"Projet {index}",
+            lead=fworld["lead"],
+            theme="recruit",
+        )
+        campaign = Campaign.objects.create(
+            project=project,
+            goal=D("500"),
+            opens=fworld["today"],
+            deadline=fworld["today"] + dt.timedelta(days=5),
+            rule=CampaignRule.KEEP,
+        )
+        add_pledge(campaign, fworld["cit"], "25", state=PledgeState.CONFIRMED)
+    assert count() == before
