@@ -143,17 +143,24 @@ def search_skills(viewer: Any, query: SkillQuery, limit: int = 100) -> SkillResu
             place.latitude, place.longitude, query.radius_km
         )
         positioned = positioned.filter(lat__gte=south, lat__lte=north, lon__gte=west, lon__lte=east)
-    skills = {
-        s.pk: s
-        for s in positioned.select_related(
-            "user", "process", "organisation", "commune", "site__commune"
-        )
-    }
+    # Rank on five plain columns, then load the full rows of the shown ones only: a territory
+    # holds tens of thousands of skills, a page shows `limit`.
     ranked = skills_search.rank(
-        (skills_search.Candidate(s.pk, s.lat, s.lon, s.level, s.label) for s in skills.values()),
+        (
+            skills_search.Candidate(pk, lat, lon, level, label)
+            for pk, lat, lon, level, label in positioned.values_list(
+                "pk", "lat", "lon", "level", "label"
+            )
+        ),
         origin,
         query.radius_km if origin else None,
     )[:limit]
+    skills = {
+        s.pk: s
+        for s in positioned.filter(pk__in=[r.key for r in ranked]).select_related(
+            "user", "process", "organisation", "commune", "site__commune"
+        )
+    }
     readable = set(
         visible_organisations(viewer)
         .filter(pk__in={s.organisation_id for s in skills.values() if s.organisation_id})
