@@ -150,6 +150,8 @@ class CatalogueFilterForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"] = forms.ChoiceField(
-            label=_("Organisation"), required=False, choices=[("", "—"), *organisations]
+            label=_("Organisation"),
+            required=False,
+            choices=[("", _("All organisations")), *organisations],
         )
         set_choices(self, {"process": [("", _("Any process")), *process_choices()]})
