@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from maillage.cooperation.actions import catalogue as catalogue_actions
-from maillage.cooperation.tests.skills_world import add, world
+from maillage.cooperation.tests.skills_world import add, join_network, world
 from maillage.qualifications import actions as qualification_actions
 from maillage.testing import log_in
 
@@ -45,6 +45,7 @@ def test_the_pages_fit_and_a_member_books_and_searches(page: Any, site: Any, wor
         world.alice, training, start, start + dt.timedelta(hours=4), 1, "Atelier soudure"
     )
     catalogue_actions.book(world.dave, session)
+    join_network(world.fablab)  # bob reads the skills kept for the network's members
     log_in(page, "bob")
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})

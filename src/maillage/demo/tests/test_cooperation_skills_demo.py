@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from maillage.cooperation.models import Skill, SkillConsent, WaitingListEntry
 from maillage.cooperation.queries.catalogue import CatalogueFilters, catalogue_sessions
 from maillage.cooperation.queries.skills import SkillQuery, search_skills
+from maillage.demo.cooperation_governance import load_cooperation_governance_demo
 from maillage.demo.cooperation_skills import load_cooperation_skills_demo
 from maillage.demo.directory import load_directory_demo
 from maillage.directory.models import User
@@ -15,8 +18,14 @@ from maillage.directory.models import User
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_lists_skills_and_a_full_session_with_its_waiting_list() -> None:
+def test_the_demo_lists_skills_and_a_full_session_with_its_waiting_list(
+    settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
     load_directory_demo()
+    # The demo workshop is a member of the network: its people read the members' skills.
+    load_cooperation_governance_demo()
     created = load_cooperation_skills_demo()
     assert created == Skill.objects.count() == 13
     assert SkillConsent.objects.filter(given_at__isnull=False).count() == 9

@@ -102,10 +102,10 @@ def test_a_pending_organisation_neither_publishes_nor_records(people: Any) -> No
     org.save()
     with pytest.raises(PermissionDenied) as error:
         _build(people, public=True, photos=0)
-    assert "not validated yet" in str(error.value)
+    assert "pas encore validée" in str(error.value)
     with pytest.raises(PermissionDenied) as error:
         okh_actions.import_manifest(people["member"], org, b'name = "Banc"\n')
-    assert "not validated yet" in str(error.value)
+    assert "pas encore validée" in str(error.value)
     assert Build.objects.count() == 0 and Design.objects.count() == 1
     member = Client()
     member.force_login(people["member"])
@@ -139,6 +139,6 @@ def test_a_build_deleted_meanwhile_is_a_clear_refusal(people: Any) -> None:
     delete_build(people["admin"], build)
     with pytest.raises(ValidationError) as error:
         update_build(people["admin"], stale, BuildInput(title="X", built_on=stale.built_on))
-    assert "no longer exists" in " ".join(error.value.messages)
+    assert "n’existe plus" in " ".join(error.value.messages)
     with pytest.raises(ValidationError):
         delete_build(people["admin"], stale)
