@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps as django_apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from playwright.sync_api import expect
 
 from maillage.directory.models import Commune, Department, NafCode
@@ -104,3 +107,34 @@ def log_in(page: Any, username: str, password: str = PASSWORD) -> None:
     form.locator("button[type=submit]").click()
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     expect(page.locator("header form[action$='/logout/'] button")).to_contain_text(username)
+
+
+def race(
+    *calls: Callable[[], Any],
+    answer: Callable[[Any], str] = lambda _result: "ok",
+    join_seconds: float = 60,
+) -> list[str]:
+    """Run the calls in threads released together (one database connection each) and say how
+    each ended: `answer(result)` ("ok" by default), "refused: <messages>" for a validation error
+    or a refusal, "error: …" for anything else. For race tests on PostgreSQL
+    (`django_db(transaction=True)`)."""
+    barrier = threading.Barrier(len(calls))
+    answers = [""] * len(calls)
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            answers[i] = answer(calls[i]())
+        except (ValidationError, PermissionDenied) as exc:
+            answers[i] = "refused: " + " ".join(getattr(exc, "messages", [str(exc)]))
+        except Exception as exc:
+            answers[i] = f"error: {exc!r}"
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=join_seconds)
+    return answers

@@ -7,13 +7,9 @@ The actions lock the session row: on PostgreSQL the threads really wait for each
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from maillage.cooperation.actions import catalogue as actions
@@ -21,34 +17,11 @@ from maillage.cooperation.models import WaitingListEntry
 from maillage.cooperation.tests.skills_world import english, world
 from maillage.qualifications import actions as qualification_actions
 from maillage.qualifications.models import Registration, TrainingSession
+from maillage.testing import race
 
 __all__ = ["english", "world"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            outcome = calls[i]()
-            answers[i] = outcome.state
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
 
 
 def _session(world: Any, capacity: int) -> TrainingSession:
@@ -65,9 +38,10 @@ def test_two_people_for_the_last_seat_get_one_seat_and_one_place_in_line(world: 
     session = _session(world, capacity=2)
     actions.book(world.alice, session)
     for trial in range(3):
-        answers = _race(
+        answers = race(
             lambda: actions.book(world.bob, TrainingSession.objects.get(pk=session.pk)),
             lambda: actions.book(world.dave, TrainingSession.objects.get(pk=session.pk)),
+            answer=lambda outcome: outcome.state,
         )
         assert sorted(answers) == ["registered", "waiting"], (trial, answers)
         assert Registration.objects.filter(session=session).count() == 2
@@ -84,9 +58,10 @@ def test_a_cancellation_while_someone_joins_the_list_keeps_the_order(world: Any)
     for trial in range(3):
         actions.book(world.bob, session)  # the seat
         actions.book(world.dave, session)  # first in line
-        answers = _race(
+        answers = race(
             lambda: actions.cancel(world.bob, TrainingSession.objects.get(pk=session.pk)),
             lambda: actions.book(world.nina, TrainingSession.objects.get(pk=session.pk)),
+            answer=lambda outcome: outcome.state,
         )
         assert answers == ["cancelled", "waiting"], (trial, answers)
         # Whichever came first, the seat went to the first in line, the newcomer waits.

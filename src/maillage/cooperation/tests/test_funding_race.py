@@ -4,46 +4,19 @@ one wins, the other is told. Meaningful on PostgreSQL (`DATABASE_URL=postgres://
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 
 from maillage.cooperation.actions import funding as actions
 from maillage.cooperation.models import Campaign, CampaignState, Pledge, PledgeState
 from maillage.cooperation.tests.funding_world import add_pledge, english, fworld
 from maillage.directory.actions.people import grant_coordinator
+from maillage.testing import race
 
 __all__ = ["english", "fworld"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
 
 
 def test_two_coordinators_confirm_the_same_pledge_once(fworld: Any, make_user: Any) -> None:
@@ -53,7 +26,7 @@ def test_two_coordinators_confirm_the_same_pledge_once(fworld: Any, make_user: A
         found = add_pledge(fworld["campaign"], fworld["cit"], "25")
         first_copy = Pledge.objects.get(pk=found.pk)
         second_copy = Pledge.objects.get(pk=found.pk)
-        answers = _race(
+        answers = race(
             lambda p=first_copy: actions.confirm_pledge(fworld["coordinator"], p),
             lambda p=second_copy: actions.confirm_pledge(second, p),
         )
@@ -70,7 +43,7 @@ def test_a_confirmation_and_a_cancellation_at_once(fworld: Any) -> None:
     for _trial in range(4):
         found = add_pledge(fworld["campaign"], fworld["cit"], "25")
         first, second = Pledge.objects.get(pk=found.pk), Pledge.objects.get(pk=found.pk)
-        answers = _race(
+        answers = race(
             lambda p=first: actions.confirm_pledge(fworld["coordinator"], p),
             lambda p=second: actions.cancel_pledge(fworld["cit"], p),
         )
@@ -95,7 +68,7 @@ def test_a_confirmation_while_the_campaign_closes(fworld: Any) -> None:
     )
     found = add_pledge(campaign, fworld["cit"], "25")
     tomorrow = fworld["today"] + dt.timedelta(1)
-    answers = _race(
+    answers = race(
         lambda: actions.confirm_pledge(fworld["coordinator"], Pledge.objects.get(pk=found.pk)),
         lambda: actions.close_campaign(Campaign.objects.get(pk=campaign.pk), today=tomorrow),
     )
@@ -112,7 +85,7 @@ def test_two_closers_at_once_close_once(fworld: Any) -> None:
     campaign = fworld["campaign"]
     day = campaign.deadline + dt.timedelta(days=1)
     results: list[str | None] = []
-    answers = _race(
+    answers = race(
         lambda: results.append(
             actions.close_campaign(Campaign.objects.get(pk=campaign.pk), today=day)
         ),

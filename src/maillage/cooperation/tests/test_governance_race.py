@@ -4,13 +4,9 @@ people taking the last place of an event. Run on PostgreSQL too."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from maillage.cooperation.actions import decisions as decision_actions
@@ -18,34 +14,11 @@ from maillage.cooperation.actions import events as event_actions
 from maillage.cooperation.models import Decision, Event, EventRegistration, Vote
 from maillage.cooperation.tests.governance_world import english, gov
 from maillage.directory.models import Membership, Role
+from maillage.testing import race
 
 __all__ = ["english", "gov"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except (ValidationError, PermissionDenied) as exc:
-            answers[i] = "refused: " + " ".join(getattr(exc, "messages", [str(exc)]))
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
 
 
 def test_two_admins_voting_for_the_same_member_leave_one_vote(
@@ -58,7 +31,7 @@ def test_two_admins_voting_for_the_same_member_leave_one_vote(
         Vote.objects.all().delete()
         first_copy = Decision.objects.get(pk=gov["decision"].pk)
         second_copy = Decision.objects.get(pk=gov["decision"].pk)
-        answers = _race(
+        answers = race(
             lambda d=first_copy: decision_actions.cast_vote(gov["ada"], d, member, "yes"),
             lambda d=second_copy: decision_actions.cast_vote(second, d, member, "no"),
         )
@@ -68,7 +41,7 @@ def test_two_admins_voting_for_the_same_member_leave_one_vote(
 
 def test_a_vote_cast_while_closing_is_counted_or_refused(gov: dict[str, Any]) -> None:
     decision, member = gov["decision"], gov["members"]["fab"]
-    answers = _race(
+    answers = race(
         lambda: decision_actions.cast_vote(
             gov["fab"], Decision.objects.get(pk=decision.pk), member, "yes"
         ),
@@ -96,7 +69,7 @@ def test_two_people_and_the_last_place(gov: dict[str, Any]) -> None:
         capacity=2,
     )
     event_actions.register(gov["ada"], event)
-    answers = _race(
+    answers = race(
         lambda: event_actions.register(gov["visitor"], Event.objects.get(pk=event.pk)),
         lambda: event_actions.register(gov["olga"], Event.objects.get(pk=event.pk)),
     )

@@ -5,52 +5,25 @@ Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pyt
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 
 from maillage.cooperation.actions import projects as actions
 from maillage.cooperation.models import Project
 from maillage.cooperation.tests.projects_world import english, world
+from maillage.testing import race
 
 __all__ = ["english", "world"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 
 
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
-
-
 def test_one_of_two_stage_moves_from_the_same_stage_wins(world: Any) -> None:
     for start, target in (("study", "funded"), ("funded", "running")):
         first = Project.objects.get(slug="public-one")
         second = Project.objects.get(slug="public-one")
-        answers = _race(
+        answers = race(
             lambda p=first, a=start, b=target: actions.move_stage(world["lena"], p, a, b),
             lambda p=second, a=start, b=target: actions.move_stage(world["coord"], p, a, b),
         )
@@ -67,7 +40,7 @@ def test_one_of_two_edits_of_the_same_version_wins(world: Any) -> None:
         data = actions.ProjectInput(title=title, theme="pooling", lead=world["lead"])
         return actions.update_project(user, project, data, version=1)
 
-    answers = _race(lambda: edit(world["lena"], "Par Lena"), lambda: edit(world["coord"], "Par C"))
+    answers = race(lambda: edit(world["lena"], "Par Lena"), lambda: edit(world["coord"], "Par C"))
     assert sorted(a[:8] for a in answers) == ["ok", "refused:"]
     saved = Project.objects.get(slug="public-one")
     assert saved.version == 2 and saved.title in ("Par Lena", "Par C")

@@ -5,50 +5,23 @@ Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pyt
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 
 from maillage.symbiosis.actions.proposals import propose_synergy
 from maillage.symbiosis.models import Synergy
 from maillage.symbiosis.tests import candidates_world
+from maillage.testing import race
 
 world, english = candidates_world.world, candidates_world.english
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 
 
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
-
-
 def test_two_concurrent_proposals_of_one_pair_make_one_synergy(world: Any) -> None:
     offer, sand = world["offer"], world["sand"]
-    answers = _race(
+    answers = race(
         lambda: propose_synergy(world["alice"], offer, sand),
         lambda: propose_synergy(world["bob"], offer, sand),
     )

@@ -7,44 +7,15 @@ Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pyt
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 
 from maillage.symbiosis.actions import declarations as actions
 from maillage.symbiosis.models import ResourceDeclaration
 from maillage.symbiosis.tests.declaration_world import World, english, offer_input, world
+from maillage.testing import race
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
 _ = world, english
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
 
 
 def _fresh(world: World) -> ResourceDeclaration:
@@ -52,7 +23,7 @@ def _fresh(world: World) -> ResourceDeclaration:
 
 
 def test_two_clients_closing_at_once_close_once(world: World) -> None:
-    answers = _race(
+    answers = race(
         lambda: actions.set_declaration_state(world.owner, _fresh(world), "close"),
         lambda: actions.set_declaration_state(world.coordinator, _fresh(world), "close"),
     )
@@ -64,7 +35,7 @@ def test_two_clients_closing_at_once_close_once(world: World) -> None:
 
 
 def test_two_clients_pausing_at_once_pause_once(world: World) -> None:
-    answers = _race(
+    answers = race(
         lambda: actions.set_declaration_state(world.owner, _fresh(world), "pause"),
         lambda: actions.set_declaration_state(world.owner, _fresh(world), "pause"),
     )
@@ -76,7 +47,7 @@ def test_two_clients_pausing_at_once_pause_once(world: World) -> None:
 
 
 def test_an_edit_racing_a_close_never_edits_a_closed_declaration(world: World) -> None:
-    answers = _race(
+    answers = race(
         lambda: actions.set_declaration_state(world.owner, _fresh(world), "close"),
         lambda: actions.update_declaration(
             world.coordinator, _fresh(world), offer_input(world.site, title="Sciure fine")

@@ -6,13 +6,9 @@ Run on PostgreSQL too: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> pyt
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connections
 from django.utils import timezone
 
 from maillage.symbiosis.actions import loops as actions
@@ -24,34 +20,11 @@ from maillage.symbiosis.models import (
     RoundState,
 )
 from maillage.symbiosis.tests.loop_world import english, report_all, world
+from maillage.testing import race
 
 __all__ = ["english", "world"]
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("english")]
-
-
-def _race(*calls: Callable[[], Any]) -> list[str]:
-    barrier = threading.Barrier(len(calls))
-    answers = [""] * len(calls)
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            calls[i]()
-            answers[i] = "ok"
-        except ValidationError as exc:
-            answers[i] = "refused: " + " ".join(exc.messages)
-        except Exception as exc:
-            answers[i] = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
 
 
 def test_it_lets_one_of_two_closers_win(world: Any) -> None:
@@ -62,7 +35,7 @@ def test_it_lets_one_of_two_closers_win(world: Any) -> None:
         )
         first = CollectionRound.objects.get(pk=found.pk)
         second = CollectionRound.objects.get(pk=found.pk)
-        answers = _race(
+        answers = race(
             lambda r=first: actions.close_round(world["walter"], r),
             lambda r=second: actions.close_round(world["alice"], r),
         )
@@ -75,7 +48,7 @@ def test_it_lets_one_of_two_closers_win(world: Any) -> None:
 def test_it_lets_one_of_two_planners_of_the_same_day_win(world: Any) -> None:
     report_all(world, [(1, 1), (2, 0), (0, 2)])
     day = timezone.localdate()
-    answers = _race(
+    answers = race(
         lambda: actions.plan_round(world["alice"], world["loop"], day, time_limit_s=0.1),
         lambda: actions.plan_round(world["walter"], world["loop"], day, time_limit_s=0.1),
     )
@@ -88,7 +61,7 @@ def test_it_lets_one_of_two_planners_of_the_same_day_win(world: Any) -> None:
 
 def test_it_keeps_one_row_when_two_people_record_the_same_month(world: Any) -> None:
     month = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    answers = _race(
+    answers = race(
         lambda: actions.record_loop_month(
             world["alice"], world["loop"], actions.MonthInput(month, 100, 90, 50, 1)
         ),
@@ -104,7 +77,7 @@ def test_it_adds_one_washing_centre_when_two_are_added_at_once(world: Any) -> No
     loop = world["loop"]
     actions.remove_member(world["alice"], world["washer"])
     first, second = world["other"].sites.first(), world["shops"][0].site
-    answers = _race(
+    answers = race(
         lambda: actions.add_member(world["alice"], loop, first, LoopRole.WASHER),
         lambda: actions.add_member(world["coordinator"], loop, second, LoopRole.WASHER),
     )
@@ -114,7 +87,7 @@ def test_it_adds_one_washing_centre_when_two_are_added_at_once(world: Any) -> No
 
 def test_it_adds_a_site_once_when_two_managers_add_it_at_once(world: Any) -> None:
     loop, site = world["loop"], world["other"].sites.first()
-    answers = _race(
+    answers = race(
         lambda: actions.add_member(world["alice"], loop, site, LoopRole.SHOP),
         lambda: actions.add_member(world["coordinator"], loop, site, LoopRole.SHOP),
     )
@@ -136,7 +109,7 @@ def test_it_gives_two_loops_of_the_same_name_two_slugs(world: Any) -> None:
         deposit_eur="0.30",
         containers_in_circulation=500,
     )
-    answers = _race(
+    answers = race(
         lambda: actions.create_loop(world["alice"], world["hub"], data),
         lambda: actions.create_loop(world["coordinator"], world["hub"], data),
     )
