@@ -246,8 +246,12 @@ class Row:
     projects: set[int] = field(default_factory=set)
 
 
-def dashboard(user: Any) -> dict[str, Any]:
-    """Committed and disbursed money by theme and by department; pledges and matching totals."""
+def dashboard(user: Any, campaign_rows: int | None = None) -> dict[str, Any]:
+    """Committed and disbursed money by theme and by department; pledges and matching totals.
+
+    The totals count every campaign; `campaigns` lists the open ones first, nearest deadline
+    first, then the latest closed ones, at most `campaign_rows` of them (`campaign_count` says
+    how many there are)."""
     projects = {p.pk: p for p in visible_projects(user)}
     lines = FundingLine.objects.filter(project_id__in=list(projects))
     by_theme: dict[str, Row] = {}
@@ -274,7 +278,7 @@ def dashboard(user: Any) -> dict[str, Any]:
             row.disbursed += line.disbursed
             row.projects.add(project.pk)
     campaigns = Campaign.objects.filter(project_id__in=list(projects)).select_related("project")
-    campaign_rows = []
+    campaign_list = []
     pledged = confirmed = matched = ZERO
     per_funder: dict[str, Decimal] = defaultdict(lambda: ZERO)
     live = Prefetch(
@@ -289,18 +293,27 @@ def dashboard(user: Any) -> dict[str, Any]:
             campaign.matching_rules.all(), figures.matched_by_rule, strict=True
         ):
             per_funder[rule.funder_name] += amount
-        campaign_rows.append({"campaign": campaign, "totals": figures})
+        campaign_list.append({"campaign": campaign, "totals": figures})
     return {
         "committed": committed,
         "disbursed": disbursed,
         "by_theme": sorted(by_theme.values(), key=lambda r: r.label),
         "by_department": sorted(by_department.values(), key=lambda r: r.label),
-        "campaigns": campaign_rows,
+        "campaigns": sorted(campaign_list, key=_listing_order)[:campaign_rows],
+        "campaign_count": len(campaign_list),
         "promised": pledged,
         "confirmed": confirmed,
         "matched": matched,
         "matched_by_funder": sorted(per_funder.items()),
     }
+
+
+def _listing_order(row: dict[str, Any]) -> tuple[bool, int]:
+    """Open campaigns by nearest deadline, then closed ones by latest deadline."""
+    campaign = row["campaign"]
+    days = campaign.deadline.toordinal()
+    is_open = campaign.state == CampaignState.OPEN
+    return (not is_open, days if is_open else -days)
 
 
 def pledge_details(user: Any) -> QuerySet[Pledge]:

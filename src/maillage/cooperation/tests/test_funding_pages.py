@@ -257,3 +257,22 @@ def test_the_fund_reads_its_campaigns_in_a_fixed_number_of_queries(
         )
         add_pledge(campaign, fworld["cit"], "25", state=PledgeState.CONFIRMED)
     assert count() == before
+
+
+def test_the_fund_lists_open_campaigns_first_and_counts_them_all(fworld: Any) -> None:
+    from maillage.cooperation.queries import funding as queries
+
+    closed_project = Project.objects.create(
+        network=fworld["network"], slug="closed-one", title="Fermé", lead=fworld["lead"]
+    )
+    Campaign.objects.create(
+        project=closed_project,
+        goal=D("100"),
+        opens=fworld["today"] - dt.timedelta(days=40),
+        deadline=fworld["today"] - dt.timedelta(days=10),
+        rule=CampaignRule.KEEP,
+        state="succeeded",
+    )
+    shown = queries.dashboard(fworld["coordinator"], campaign_rows=1)
+    assert shown["campaign_count"] == 2
+    assert [row["campaign"].pk for row in shown["campaigns"]] == [fworld["campaign"].pk]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.cooperation.actions import funding as actions
 from maillage.cooperation.forms.funding import CampaignForm, LineForm, PledgeForm, RuleForm
-from maillage.cooperation.models import Campaign, CampaignState, FundingLine, Pledge, Project
+from maillage.cooperation.models import CampaignState, FundingLine, Pledge, Project
 from maillage.cooperation.queries import funding as queries
 from maillage.core.dates import local_today
 from maillage.core.forms import input_from
@@ -229,27 +229,11 @@ def rule_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def fund(request: HttpRequest) -> HttpResponse:
-    context = queries.dashboard(request.user)
-    # The totals count every campaign; the table lists the open ones first, nearest deadline
-    # first, then the latest closed ones, up to FUND_ROWS (each project has its funding page).
-    rows = sorted(
-        context["campaigns"],
-        key=lambda row: (
-            row["campaign"].state != CampaignState.OPEN,
-            _deadline_order(row["campaign"]),
-        ),
-    )
-    context["campaign_count"] = len(rows)
-    context["campaigns"] = rows[:FUND_ROWS]
+    context = queries.dashboard(request.user, campaign_rows=FUND_ROWS)
     context["pledge_details"] = queries.pledge_details(request.user)[:200]
     context["coordinator"] = queries.can_confirm(request.user)
     return render(request, "cooperation/fund.html", context)
 
 
+# The campaigns listed on the fund's page (each project's funding page gives its own).
 FUND_ROWS = 50
-
-
-def _deadline_order(campaign: Campaign) -> int:
-    """Open campaigns by nearest deadline; closed ones by latest deadline."""
-    days = campaign.deadline.toordinal()
-    return days if campaign.state == CampaignState.OPEN else -days
