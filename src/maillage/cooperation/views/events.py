@@ -124,6 +124,4 @@ def events_ics(request: HttpRequest) -> HttpResponse:
 
 def event_ics(request: HttpRequest, pk: int) -> HttpResponse:
     shown = _visible_event(request, pk)
-    if shown is None:
-        raise Http404
     return _calendar(request, [shown], shown.title)

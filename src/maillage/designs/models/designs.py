@@ -27,7 +27,8 @@ class Design(models.Model):
         _("documentation language"), max_length=20, blank=True
     )
     image_url = models.URLField(_("image"), max_length=500, blank=True)
-    # The manifest as imported, kept to show and to export what the import did not read.
+    # The manifest as imported, kept as the record of what was read (the export is rebuilt from
+    # the fields and parts; fields the import does not read stay only here).
     okh_version = models.CharField(_("OKH version"), max_length=40, blank=True)
     manifest = models.TextField(_("manifest"), blank=True)
     source_url = models.URLField(_("imported from"), max_length=500, blank=True)
