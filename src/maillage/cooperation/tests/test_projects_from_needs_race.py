@@ -13,7 +13,7 @@ from maillage.cooperation.actions import projects as actions
 from maillage.cooperation.models import Project, ProjectNeed
 from maillage.cooperation.tests.projects_world import english, world
 from maillage.cooperation.tests.test_projects_from_needs import searches
-from maillage.cooperation.tests.test_projects_race import _race
+from maillage.testing import race
 from maillage.equipment.models import Process
 
 __all__ = ["english", "searches", "world"]
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 def test_a_double_click_starts_one_project(world: Any, searches: Any) -> None:
     process = Process.objects.get(code=searches["waterjet"])
-    answers = _race(
+    answers = race(
         lambda: actions.start_from_needs(world["coord"], process, world["partner"]),
         lambda: actions.start_from_needs(world["coord"], process, world["partner"]),
     )
