@@ -117,6 +117,16 @@ def _stamp() -> tuple[object, ...]:
     return (machines["n"], machines["last"], offers["n"], offers["last"], processes["n"])
 
 
+@dataclass(frozen=True)
+class IndexStatus:
+    """What health checks and metrics say of this process's matching index."""
+
+    built_at: dt.datetime | None  # last full build; None: never built in this process
+    machines: int  # machines in the index
+    build_seconds: float | None  # duration of the last full build
+    checked_at: dt.datetime | None  # last time the index was compared with the database
+
+
 class _Cache:
     """One index per worker process, rebuilt when machines, offers or processes change."""
 
@@ -126,6 +136,9 @@ class _Cache:
         self.taxonomy: Taxonomy | None = None
         self.stamp: tuple[object, ...] | None = None
         self.checked_at = 0.0
+        self.built_at: dt.datetime | None = None
+        self.build_seconds: float | None = None
+        self.checked_wall: dt.datetime | None = None
 
     def get(self) -> tuple[MachineIndex, Taxonomy]:
         with self.lock:
@@ -133,10 +146,14 @@ class _Cache:
             if self.index is None or now - self.checked_at > REFRESH_EVERY_S:
                 stamp = _stamp()
                 self.checked_at = now
+                self.checked_wall = timezone.now()
                 if stamp != self.stamp or self.index is None:
+                    started = time.perf_counter()
                     self.taxonomy = load_taxonomy()
                     self.index = MachineIndex(shareable_machines(), len(self.taxonomy.node_of_code))
                     self.stamp = stamp
+                    self.build_seconds = time.perf_counter() - started
+                    self.built_at = timezone.now()
             assert self.taxonomy is not None
             return self.index, self.taxonomy
 
@@ -145,8 +162,21 @@ class _Cache:
             self.index = None
             self.stamp = None
 
+    def status(self) -> IndexStatus:
+        return IndexStatus(
+            built_at=self.built_at,
+            machines=len(self.index) if self.index is not None else 0,
+            build_seconds=self.build_seconds,
+            checked_at=self.checked_wall,
+        )
+
 
 CACHE = _Cache()
+
+
+def index_status() -> IndexStatus:
+    """This process's index: when built, how big, how long it took, when last checked."""
+    return CACHE.status()
 
 
 class FreeSlots:
