@@ -13,8 +13,8 @@ from maillage.cooperation.actions import projects as actions
 from maillage.cooperation.models import Project, ProjectNeed
 from maillage.cooperation.tests.projects_world import english, world
 from maillage.cooperation.tests.test_projects_from_needs import searches
-from maillage.testing import race
 from maillage.equipment.models import Process
+from maillage.testing import race
 
 __all__ = ["english", "searches", "world"]
 
